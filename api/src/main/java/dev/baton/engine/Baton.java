@@ -1,0 +1,294 @@
+package dev.baton.engine;
+
+import dev.baton.ElectionSettings;
+import dev.baton.GroupName;
+import dev.baton.LeaderElection;
+import dev.baton.LeadershipChanged;
+import dev.baton.Leases;
+import dev.baton.Registration;
+import dev.baton.spi.LeaseStore;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * The election engine for one participant, usable from plain Java. The CDI extension builds one per application;
+ * without CDI:
+ *
+ * <pre>{@code
+ * try (Baton baton = Baton.builder().store(store).build()) {
+ *     LeaderElection reports = baton.election("reports");
+ *     if (reports.isLeader()) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>One {@link Scheduler} (two daemon threads by default) serves every group and lease; listeners run on one
+ * separate event thread; {@link LeaderElection#runWhileLeader} tasks run on a third, cached pool. {@link #close()}
+ * stops competing, waits (bounded by the shutdown timeout) for guarded work, releases every lease so others take
+ * over at once, delivers the last events and closes the store.
+ */
+public final class Baton implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Baton.class.getName());
+
+    private final String participant;
+    private final LeaseStore store;
+    private final boolean closeStore;
+    private final ElectionSettings defaults;
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final Duration shutdownTimeout;
+    private final EventDispatcher dispatcher = new EventDispatcher();
+    private final ExecutorService taskExecutor =
+            Executors.newCachedThreadPool(ThreadPoolScheduler.daemonThreads("baton-task-"));
+    private final List<Consumer<LeadershipChanged>> globalListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, GroupElection> elections = new ConcurrentHashMap<>();
+    private final LeaseKeeper leases;
+    private volatile boolean closed;
+
+    private Baton(Builder b) {
+        this.participant = b.participant != null ? b.participant : defaultParticipantId();
+        this.store = Objects.requireNonNull(b.store, "a LeaseStore is required: Baton.builder().store(...)");
+        this.closeStore = b.closeStore;
+        this.defaults = b.defaults;
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = b.scheduler != null ? b.scheduler : new ThreadPoolScheduler(b.schedulerThreads);
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.leases = new LeaseKeeper(participant, store, scheduler, elections::containsKey);
+    }
+
+    /** @return a builder; only {@link Builder#store(LeaseStore)} is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return this participant's id */
+    public String participant() {
+        return participant;
+    }
+
+    /** @return the store's description (never secrets) */
+    public String backend() {
+        return store.describe();
+    }
+
+    /**
+     * Starts (or returns) the election of a group with the default settings.
+     *
+     * @param group a valid group name
+     * @return the group's election, competing from now on
+     */
+    public LeaderElection election(String group) {
+        return election(group, defaults);
+    }
+
+    /**
+     * Starts the election of a group; asking again for the same group with the same settings returns the same
+     * election.
+     *
+     * @param group a valid group name ({@link GroupName#PATTERN})
+     * @param settings the group's timing
+     * @return the group's election, competing from now on
+     * @throws IllegalArgumentException when the name is invalid
+     * @throws IllegalStateException when the group already runs with other settings, or Baton is closed
+     */
+    public LeaderElection election(String group, ElectionSettings settings) {
+        GroupName.requireValid(group);
+        Objects.requireNonNull(settings, "settings");
+        synchronized (elections) {
+            if (closed) {
+                throw new IllegalStateException("Baton is closed: cannot start the election of group '" + group + "'");
+            }
+            GroupElection existing = elections.get(group);
+            if (existing != null) {
+                if (!existing.settings().equals(settings)) {
+                    throw new IllegalStateException("group '" + group + "' already runs with " + existing.settings()
+                            + "; cannot start it again with " + settings);
+                }
+                return existing;
+            }
+            GroupElection election = new GroupElection(group, participant, store, settings, scheduler, dispatcher,
+                    taskExecutor, globalListeners);
+            elections.put(group, election);
+            election.start();
+            return election;
+        }
+    }
+
+    /**
+     * @param group a group name
+     * @return the group's election if it was started
+     */
+    public Optional<LeaderElection> existingElection(String group) {
+        return Optional.ofNullable(elections.get(group));
+    }
+
+    /** @return every started election */
+    public Collection<LeaderElection> elections() {
+        return List.copyOf(elections.values());
+    }
+
+    /** @return one-off leases held by this participant */
+    public Leases leases() {
+        return leases;
+    }
+
+    /**
+     * Registers a listener for every group's role changes (see {@link LeaderElection#onChange}).
+     *
+     * @param listener the listener, run on Baton's event thread
+     * @return a registration that removes it
+     */
+    public Registration onChange(Consumer<LeadershipChanged> listener) {
+        globalListeners.add(listener);
+        return () -> globalListeners.remove(listener);
+    }
+
+    /**
+     * Graceful shutdown, bounded by the shutdown timeout: stop competing, wait for guarded work, release every
+     * lease (a {@code SHUTDOWN} event per led group), deliver the last events, close the store. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<GroupElection> all;
+        synchronized (elections) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(elections.values());
+        }
+        long end = System.nanoTime() + shutdownTimeout.toNanos();
+        all.forEach(GroupElection::stopCompeting);
+        for (GroupElection election : all) {
+            election.shutdown(end);
+        }
+        leases.close();
+        taskExecutor.shutdownNow();
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+        dispatcher.drainAndClose(Math.max(end - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
+        if (closeStore) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Closing the lease store failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** @return a participant id of the form {@code host-pid-random}, unique per process start */
+    public static String defaultParticipantId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    }
+
+    /** Builds a {@link Baton}. */
+    public static final class Builder {
+        private LeaseStore store;
+        private String participant;
+        private ElectionSettings defaults = ElectionSettings.DEFAULTS;
+        private Scheduler scheduler;
+        private int schedulerThreads = 2;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private boolean closeStore = true;
+
+        private Builder() {}
+
+        /**
+         * @param store the backend; closed by {@link Baton#close()} unless {@link #closeStore(boolean)} says not
+         * @return this builder
+         */
+        public Builder store(LeaseStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * @param participant this participant's id, unique in the cluster; default {@link #defaultParticipantId()}
+         * @return this builder
+         */
+        public Builder participant(String participant) {
+            if (participant == null || participant.isBlank() || participant.length() > 200) {
+                throw new IllegalArgumentException(
+                        "participant id must be a non-blank string of at most 200 characters, got '" + participant + "'");
+            }
+            this.participant = participant;
+            return this;
+        }
+
+        /**
+         * @param defaults the settings used by {@link Baton#election(String)}
+         * @return this builder
+         */
+        public Builder defaults(ElectionSettings defaults) {
+            this.defaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
+        /**
+         * @param scheduler the time source and timer, e.g. a {@link ManualScheduler} in tests; not closed by Baton
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * @param threads threads of the default scheduler (2 unless set)
+         * @return this builder
+         */
+        public Builder schedulerThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("scheduler threads must be at least 1, got " + threads);
+            }
+            this.schedulerThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param timeout the bound on {@link Baton#close()} (10 s unless set)
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("shutdown timeout must be zero or positive, got " + timeout);
+            }
+            this.shutdownTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param closeStore whether {@link Baton#close()} closes the store (true unless set)
+         * @return this builder
+         */
+        public Builder closeStore(boolean closeStore) {
+            this.closeStore = closeStore;
+            return this;
+        }
+
+        /** @return a running Baton */
+        public Baton build() {
+            return new Baton(this);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.baton.engine;
+
+import dev.baton.LeadershipChanged;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Delivers role changes to listeners on one dedicated thread ({@code baton-events}), in the order they happened,
+ * never on a scheduler thread. A listener that throws is logged and does not stop delivery to the others.
+ */
+final class EventDispatcher implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(EventDispatcher.class.getName());
+
+    private final ExecutorService executor =
+            Executors.newSingleThreadExecutor(ThreadPoolScheduler.daemonThreads("baton-events-"));
+
+    void dispatch(LeadershipChanged event, List<Consumer<LeadershipChanged>> listeners) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                for (Consumer<LeadershipChanged> listener : listeners) {
+                    try {
+                        listener.accept(event);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "A LeadershipChanged listener failed on " + event, e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.WARNING, "Event dropped after shutdown: " + event);
+        }
+    }
+
+    /** Delivers what is queued, waiting at most {@code timeoutNanos}, then stops the thread. */
+    void drainAndClose(long timeoutNanos) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS)) {
+                LOG.log(Level.WARNING, "LeadershipChanged listeners did not finish within the shutdown timeout");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        drainAndClose(TimeUnit.SECONDS.toNanos(5));
+    }
+}

@@ -1,0 +1,693 @@
+package dev.baton.engine;
+
+import dev.baton.ChangeCause;
+import dev.baton.ElectionSettings;
+import dev.baton.ElectionStatus;
+import dev.baton.LeaderElection;
+import dev.baton.LeadershipChanged;
+import dev.baton.NotLeaderException;
+import dev.baton.Registration;
+import dev.baton.Role;
+import dev.baton.Term;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One group's election on this participant: the state machine behind {@link LeaderElection}.
+ *
+ * <p>How it works:
+ * <ol>
+ *   <li>All store calls of a group form one serial chain of <em>steps</em> on the scheduler: release a pending
+ *       token, else renew while leading, else try to acquire. A step calls the store outside the lock and applies
+ *       the answer under it, so a hung call never blocks {@link #isLeader()}, events or the deadline check.</li>
+ *   <li>A grant is trusted until its local deadline ({@link Timing#deadline}); {@link #isLeader()} compares that
+ *       deadline with the clock on every call, so it turns false on time even if no thread runs.</li>
+ *   <li>A separate deadline check, scheduled at the deadline, announces the loss (and queues a release) when
+ *       renewals did not confirm the grant in time, whatever the renewal path is doing.</li>
+ *   <li>Every transition bumps {@code epoch}; an answer that arrives for an older epoch is discarded (and a grant it
+ *       extended is released), so a late renewal can never resurrect a term that already ended.</li>
+ *   <li>Followers sleep until the holder's lease can expire, or until the store's watch says it changed.</li>
+ * </ol>
+ */
+final class GroupElection implements LeaderElection {
+    private static final System.Logger LOG = System.getLogger(GroupElection.class.getName());
+
+    /** A grant this participant holds; a new instance on each renewal, same {@code epoch} for the whole term. */
+    private record Grant(long token, long deadlineNanos, long epoch) {}
+
+    private enum Op {
+        ACQUIRE,
+        RENEW,
+        RELEASE
+    }
+
+    private final String group;
+    private final String participant;
+    private final LeaseStore store;
+    private final ElectionSettings settings;
+    private final Scheduler scheduler;
+    private final EventDispatcher dispatcher;
+    private final Executor taskExecutor;
+    private final List<Consumer<LeadershipChanged>> globalListeners;
+    private final List<Consumer<LeadershipChanged>> listeners = new CopyOnWriteArrayList<>();
+
+    private final Object lock = new Object();
+    // Everything below is guarded by lock; the volatile fields are also read without it.
+    private volatile Grant grant;
+    private volatile String knownLeader;
+    private long epoch;
+    private boolean competing = true;
+    private boolean stepInFlight;
+    private boolean wakeRequested;
+    private Scheduler.Cancellable nextStep;
+    private long nextStepAt;
+    private Scheduler.Cancellable deadlineCheck;
+    private OptionalLong pendingRelease = OptionalLong.empty();
+    private long notBeforeNanos;
+    private int consecutiveFailures;
+    private volatile long failingSinceNanos;
+    private volatile boolean failing;
+    private volatile String lastError;
+    private AutoCloseable watch;
+    private boolean watchUnsupported;
+    private int openTerms;
+    private final Set<LeaderTask<?>> leaderTasks = new HashSet<>();
+
+    GroupElection(
+            String group,
+            String participant,
+            LeaseStore store,
+            ElectionSettings settings,
+            Scheduler scheduler,
+            EventDispatcher dispatcher,
+            Executor taskExecutor,
+            List<Consumer<LeadershipChanged>> globalListeners) {
+        this.group = group;
+        this.participant = participant;
+        this.store = store;
+        this.settings = settings;
+        this.scheduler = scheduler;
+        this.dispatcher = dispatcher;
+        this.taskExecutor = taskExecutor;
+        this.globalListeners = globalListeners;
+    }
+
+    ElectionSettings settings() {
+        return settings;
+    }
+
+    void start() {
+        synchronized (lock) {
+            scheduleStep(0);
+        }
+    }
+
+    // ---- public API ----------------------------------------------------------------------------------------
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public String participant() {
+        return participant;
+    }
+
+    @Override
+    public boolean isLeader() {
+        return valid(grant);
+    }
+
+    private boolean valid(Grant g) {
+        return g != null && scheduler.nanoTime() - g.deadlineNanos < 0;
+    }
+
+    @Override
+    public OptionalLong fencingToken() {
+        Grant g = grant;
+        return valid(g) ? OptionalLong.of(g.token) : OptionalLong.empty();
+    }
+
+    @Override
+    public Optional<String> leader() {
+        if (isLeader()) {
+            return Optional.of(participant);
+        }
+        String known = knownLeader;
+        return known == null || known.equals(participant) ? Optional.empty() : Optional.of(known);
+    }
+
+    @Override
+    public Optional<Term> tryEnter() {
+        synchronized (lock) {
+            Grant g = grant;
+            if (!valid(g)) {
+                return Optional.empty();
+            }
+            openTerms++;
+            return Optional.of(new OpenTerm(g));
+        }
+    }
+
+    /** A guarded call in progress; shutdown waits for these before releasing. */
+    private final class OpenTerm implements Term {
+        private final Grant entered;
+        private boolean closed;
+
+        OpenTerm(Grant entered) {
+            this.entered = entered;
+        }
+
+        @Override
+        public long fencingToken() {
+            return entered.token;
+        }
+
+        @Override
+        public boolean isValid() {
+            Grant g = grant;
+            return g != null && g.epoch == entered.epoch && valid(g);
+        }
+
+        @Override
+        public void close() {
+            synchronized (lock) {
+                if (!closed) {
+                    closed = true;
+                    openTerms--;
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitLeadership(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!isLeader()) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public void stepDown() {
+        synchronized (lock) {
+            if (grant == null) {
+                return;
+            }
+            endTerm(ChangeCause.RELEASED, true);
+            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+            scheduleStep(0);
+        }
+    }
+
+    @Override
+    public <T> CompletableFuture<T> runWhileLeader(Callable<T> task) {
+        synchronized (lock) {
+            if (!isLeader()) {
+                return CompletableFuture.failedFuture(new NotLeaderException(
+                        group, "participant " + participant + " does not lead group '" + group + "'"));
+            }
+            LeaderTask<T> leaderTask = new LeaderTask<>(task);
+            leaderTasks.add(leaderTask);
+            leaderTask.result.whenComplete((v, e) -> {
+                synchronized (lock) {
+                    leaderTasks.remove(leaderTask);
+                }
+                if (leaderTask.result.isCancelled()) {
+                    leaderTask.interrupt();
+                }
+            });
+            taskExecutor.execute(leaderTask);
+            return leaderTask.result;
+        }
+    }
+
+    /** A {@link #runWhileLeader} task: interrupted, and its future failed, when the term ends. */
+    private final class LeaderTask<T> implements Runnable {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Callable<T> task;
+        private Thread runner;
+        private boolean finished;
+
+        LeaderTask(Callable<T> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (result.isDone()) {
+                    return;
+                }
+                runner = Thread.currentThread();
+            }
+            try {
+                result.complete(task.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            } finally {
+                synchronized (this) {
+                    finished = true;
+                    runner = null;
+                }
+                Thread.interrupted(); // do not leak our interrupt into the pool thread's next task
+            }
+        }
+
+        synchronized void interrupt() {
+            if (runner != null && !finished) {
+                runner.interrupt();
+            }
+        }
+
+        void leadershipEnded(ChangeCause cause) {
+            result.completeExceptionally(new NotLeaderException(
+                    group, "leadership of group '" + group + "' ended (" + cause + ")"));
+            interrupt();
+        }
+    }
+
+    @Override
+    public Registration onChange(Consumer<LeadershipChanged> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public ElectionStatus status() {
+        Grant g = grant;
+        boolean leading = valid(g);
+        long now = scheduler.nanoTime();
+        Duration unreachableFor = failing ? Duration.ofNanos(now - failingSinceNanos) : Duration.ZERO;
+        return new ElectionStatus(
+                group,
+                participant,
+                leading ? Role.LEADER : Role.FOLLOWER,
+                leader(),
+                leading ? OptionalLong.of(g.token) : OptionalLong.empty(),
+                unreachableFor.compareTo(settings.ttl()) < 0,
+                unreachableFor,
+                failing ? Optional.ofNullable(lastError) : Optional.empty(),
+                store.describe());
+    }
+
+    // ---- the step chain ------------------------------------------------------------------------------------
+
+    /** Schedules the next step no later than {@code delayNanos} from now. Caller holds the lock. */
+    private void scheduleStep(long delayNanos) {
+        if (stepInFlight) {
+            if (delayNanos <= 0) {
+                wakeRequested = true;
+            }
+            return;
+        }
+        long at = scheduler.nanoTime() + Math.max(0, delayNanos);
+        if (nextStep != null) {
+            if (nextStepAt - at <= 0) {
+                return;
+            }
+            nextStep.cancel();
+        }
+        nextStepAt = at;
+        nextStep = scheduler.schedule(this::runStep, delayNanos);
+    }
+
+    private void runStep() {
+        Op op;
+        long opEpoch;
+        Grant opGrant;
+        long releaseToken = 0;
+        synchronized (lock) {
+            nextStep = null;
+            if (stepInFlight) {
+                return;
+            }
+            long now = scheduler.nanoTime();
+            if (pendingRelease.isPresent()) {
+                op = Op.RELEASE;
+                releaseToken = pendingRelease.getAsLong();
+            } else if (grant != null) {
+                op = Op.RENEW;
+            } else if (competing && now - notBeforeNanos >= 0) {
+                op = Op.ACQUIRE;
+            } else {
+                if (competing) {
+                    scheduleStep(notBeforeNanos - now);
+                }
+                return;
+            }
+            stepInFlight = true;
+            wakeRequested = false;
+            opEpoch = epoch;
+            opGrant = grant;
+        }
+        if (op == Op.ACQUIRE) {
+            ensureWatch();
+        }
+        long t0 = scheduler.nanoTime();
+        Object answer = null;
+        RuntimeException failure = null;
+        try {
+            answer = switch (op) {
+                case ACQUIRE -> store.tryAcquire(group, participant, settings.ttl());
+                case RENEW -> store.renew(group, participant, opGrant.token, settings.ttl());
+                case RELEASE -> store.release(group, participant, releaseToken);
+            };
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            failure = new IllegalStateException("the store failed with " + e, e);
+        }
+        synchronized (lock) {
+            stepInFlight = false;
+            boolean applied = false;
+            try {
+                apply(op, t0, opEpoch, opGrant, releaseToken, answer, failure);
+                applied = true;
+            } finally {
+                if (wakeRequested) {
+                    wakeRequested = false;
+                    scheduleStep(0);
+                } else if (!applied) {
+                    scheduleStep(Timing.retryDelay(1, settings.renewInterval()));
+                }
+                lock.notifyAll();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void apply(
+            Op op, long t0, long opEpoch, Grant opGrant, long releaseToken, Object answer, RuntimeException failure) {
+        if (failure != null) {
+            noteFailure(op, failure);
+        } else {
+            noteSuccess();
+        }
+        switch (op) {
+            case ACQUIRE -> applyAcquire(t0, (Optional<LeaseRecord>) answer, failure);
+            case RENEW -> applyRenew(t0, opEpoch, opGrant, (Optional<LeaseRecord>) answer, failure);
+            case RELEASE -> applyRelease(releaseToken, (Boolean) answer, failure);
+        }
+    }
+
+    private void applyAcquire(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
+        if (failure != null) {
+            scheduleStep(Timing.retryDelay(consecutiveFailures, settings.renewInterval()));
+            return;
+        }
+        if (answer.isEmpty()) {
+            scheduleStep(Timing.jitter(Timing.RACE_RETRY_NANOS));
+            return;
+        }
+        LeaseRecord lease = answer.get();
+        if (!lease.heldBy(participant)) {
+            knownLeader = lease.holder();
+            scheduleStep(Timing.followerWait(lease, settings.ttl()));
+            return;
+        }
+        long deadline = Timing.deadline(t0, settings.ttl(), lease, settings.safetyMargin());
+        long now = scheduler.nanoTime();
+        if (!competing || deadline - now <= 0) {
+            // Shutting down, or the answer came too late to trust: give the lease back instead of leading.
+            if (competing) {
+                LOG.log(Level.WARNING, "Group ''{0}'': grant arrived after its local deadline; releasing it", group);
+            }
+            pendingRelease = OptionalLong.of(lease.token());
+            scheduleStep(0);
+            return;
+        }
+        epoch++;
+        Grant g = new Grant(lease.token(), deadline, epoch);
+        grant = g;
+        knownLeader = participant;
+        emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(participant));
+        scheduleDeadlineCheck(g);
+        scheduleStep(t0 + settings.renewInterval().toNanos() - now);
+        lock.notifyAll();
+    }
+
+    private void applyRenew(
+            long t0, long opEpoch, Grant opGrant, Optional<LeaseRecord> answer, RuntimeException failure) {
+        long now = scheduler.nanoTime();
+        if (opEpoch != epoch) {
+            // The term ended while the call was out. If the call extended the lease, give it back.
+            if (failure == null && answer.isPresent() && answer.get().heldBy(participant)) {
+                pendingRelease = OptionalLong.of(opGrant.token);
+            }
+            scheduleStep(0);
+            return;
+        }
+        Grant current = grant;
+        if (failure != null) {
+            if (!valid(current)) {
+                checkDeadline(current);
+                return;
+            }
+            long retry = Timing.retryDelay(consecutiveFailures, settings.renewInterval());
+            scheduleStep(Math.min(retry, current.deadlineNanos - now));
+            return;
+        }
+        if (answer.isEmpty() || !answer.get().heldBy(participant) || answer.get().token() != current.token) {
+            knownLeader = answer.filter(l -> !l.heldBy(participant)).map(LeaseRecord::holder).orElse(null);
+            endTerm(ChangeCause.LOST_TO_ANOTHER, false);
+            scheduleStep(0);
+            return;
+        }
+        long deadline = Timing.deadline(t0, settings.ttl(), answer.get(), settings.safetyMargin());
+        if (deadline - current.deadlineNanos > 0) {
+            Grant renewed = new Grant(current.token, deadline, current.epoch);
+            grant = renewed;
+            scheduleDeadlineCheck(renewed);
+        }
+        scheduleStep(t0 + settings.renewInterval().toNanos() - now);
+    }
+
+    private void applyRelease(long token, Boolean released, RuntimeException failure) {
+        if (failure != null && consecutiveFailures < 3) {
+            // Worth a few retries so a follower need not wait for expiry; after that the store expires it anyway.
+            scheduleStep(Timing.retryDelay(consecutiveFailures, settings.renewInterval()));
+            return;
+        }
+        if (pendingRelease.isPresent() && pendingRelease.getAsLong() == token) {
+            pendingRelease = OptionalLong.empty();
+        }
+        if (failure == null && !released) {
+            LOG.log(Level.DEBUG, "Group ''{0}'': token {1} had already expired or changed hands", group, token);
+        }
+        if (competing) {
+            scheduleStep(Math.max(0, notBeforeNanos - scheduler.nanoTime()));
+        }
+    }
+
+    private void scheduleDeadlineCheck(Grant g) {
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel();
+        }
+        deadlineCheck = scheduler.schedule(() -> checkDeadline(g), g.deadlineNanos - scheduler.nanoTime());
+    }
+
+    /** Announces the end of a term whose renewals did not confirm it before its local deadline. */
+    private void checkDeadline(Grant g) {
+        synchronized (lock) {
+            if (grant != g) {
+                return;
+            }
+            if (valid(g)) {
+                scheduleDeadlineCheck(g);
+                return;
+            }
+            ChangeCause cause = failing ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
+            LOG.log(Level.WARNING, "Group ''{0}'': renewal not confirmed before the local deadline ({1}); stepping down",
+                    group, failing ? lastError : "no answer in time");
+            endTerm(cause, true);
+            scheduleStep(0);
+        }
+    }
+
+    /** Ends the current term: leadership is gone before anything else happens. Caller holds the lock. */
+    private void endTerm(ChangeCause cause, boolean release) {
+        Grant g = grant;
+        grant = null;
+        epoch++;
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel();
+            deadlineCheck = null;
+        }
+        if (release) {
+            pendingRelease = OptionalLong.of(g.token);
+        }
+        if (knownLeader != null && knownLeader.equals(participant)) {
+            knownLeader = null;
+        }
+        for (LeaderTask<?> task : new ArrayList<>(leaderTasks)) {
+            task.leadershipEnded(cause);
+        }
+        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(knownLeader));
+        lock.notifyAll();
+    }
+
+    private void emit(Role role, Role previous, ChangeCause cause, long token, Optional<String> leader) {
+        LeadershipChanged event = new LeadershipChanged(
+                group, participant, role, previous, leader, OptionalLong.of(token), cause, scheduler.wallClock());
+        LOG.log(cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
+                        ? Level.INFO : Level.WARNING,
+                "Group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);
+        List<Consumer<LeadershipChanged>> all = new ArrayList<>(globalListeners);
+        all.addAll(listeners);
+        dispatcher.dispatch(event, all);
+    }
+
+    private void noteFailure(Op op, RuntimeException e) {
+        if (!failing) {
+            failing = true;
+            failingSinceNanos = scheduler.nanoTime();
+        }
+        consecutiveFailures++;
+        lastError = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        LOG.log(consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG,
+                "Group ''{0}'': {1} failed: {2}", group, op, lastError);
+    }
+
+    private void noteSuccess() {
+        failing = false;
+        consecutiveFailures = 0;
+        lastError = null;
+    }
+
+    /** Called by the store's watch on a backend thread: wake a sleeping follower at once. */
+    private void onWatchEvent() {
+        synchronized (lock) {
+            if (grant == null && competing && pendingRelease.isEmpty()
+                    && scheduler.nanoTime() - notBeforeNanos >= 0) {
+                scheduleStep(0);
+            }
+        }
+    }
+
+    /** Opens the store's watch once; runs on the step thread because opening may need the backend. */
+    private void ensureWatch() {
+        synchronized (lock) {
+            if (watch != null || watchUnsupported || !competing) {
+                return;
+            }
+        }
+        try {
+            Optional<AutoCloseable> opened = store.watch(group, this::onWatchEvent);
+            synchronized (lock) {
+                if (opened.isEmpty()) {
+                    watchUnsupported = true;
+                } else if (competing) {
+                    watch = opened.get();
+                } else {
+                    closeQuietly(opened.get());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Group ''{0}'': watch not opened yet: {1}", group, e.getMessage());
+        }
+    }
+
+    // ---- shutdown ------------------------------------------------------------------------------------------
+
+    /** Stops competing; the current term (if any) goes on until {@link #shutdown(long)}. */
+    void stopCompeting() {
+        synchronized (lock) {
+            competing = false;
+            if (grant == null && pendingRelease.isEmpty()) {
+                cancelNextStep();
+            }
+        }
+    }
+
+    /**
+     * Graceful end: waits for open terms, ends the term with {@link ChangeCause#SHUTDOWN} and releases the lease on
+     * the calling thread, all bounded by {@code endNanos} on {@link System#nanoTime()} (real threads are waited for,
+     * so real time bounds the wait even under a manual scheduler).
+     */
+    void shutdown(long endNanos) {
+        stopCompeting();
+        synchronized (lock) {
+            awaitUntil(() -> openTerms == 0 || grant == null, endNanos);
+            if (grant != null) {
+                endTerm(ChangeCause.SHUTDOWN, true);
+            }
+        }
+        // Release on this thread rather than trusting a scheduler that is about to stop.
+        while (System.nanoTime() - endNanos < 0) {
+            synchronized (lock) {
+                awaitUntil(() -> !stepInFlight, endNanos);
+                if (stepInFlight || pendingRelease.isEmpty()) {
+                    break;
+                }
+                cancelNextStep();
+            }
+            runStep();
+        }
+        synchronized (lock) {
+            cancelNextStep();
+            if (watch != null) {
+                closeQuietly(watch);
+                watch = null;
+            }
+        }
+    }
+
+    private void cancelNextStep() {
+        if (nextStep != null) {
+            nextStep.cancel();
+            nextStep = null;
+        }
+    }
+
+    private void awaitUntil(java.util.function.BooleanSupplier condition, long endNanos) {
+        while (!condition.getAsBoolean()) {
+            long left = endNanos - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Group ''{0}'': closing the watch failed: {1}", group, e.getMessage());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LeaderElection[group=" + group + ", participant=" + participant + ", leader=" + isLeader() + "]";
+    }
+}

@@ -1,0 +1,176 @@
+package dev.baton.engine;
+
+import dev.baton.ChangeCause;
+import dev.baton.HeldLease;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A one-off lease kept alive on the scheduler until closed: renewed every third of its ttl, trusted until its local
+ * deadline, ended at once when a renewal finds another holder. Same rules as a group's term, without competing
+ * again afterwards.
+ */
+final class KeptLease implements HeldLease {
+    private static final System.Logger LOG = System.getLogger(KeptLease.class.getName());
+
+    private final String name;
+    private final String holder;
+    private final long token;
+    private final Duration ttl;
+    private final Duration renewInterval;
+    private final Duration margin;
+    private final LeaseStore store;
+    private final Scheduler scheduler;
+    private final Runnable onEnd;
+    private final CompletableFuture<ChangeCause> ended = new CompletableFuture<>();
+
+    private final Object lock = new Object();
+    private volatile long deadlineNanos;
+    private volatile boolean over;
+    private int consecutiveFailures;
+    private Scheduler.Cancellable nextRenew;
+    private Scheduler.Cancellable deadlineCheck;
+
+    KeptLease(LeaseRecord granted, long t0, Duration ttl, LeaseStore store, Scheduler scheduler, Runnable onEnd) {
+        this.name = granted.name();
+        this.holder = granted.holder();
+        this.token = granted.token();
+        this.ttl = ttl;
+        this.renewInterval = ttl.dividedBy(3);
+        this.margin = ttl.dividedBy(10);
+        this.store = store;
+        this.scheduler = scheduler;
+        this.onEnd = onEnd;
+        this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
+        synchronized (lock) {
+            nextRenew = scheduler.schedule(this::renew, t0 + renewInterval.toNanos() - scheduler.nanoTime());
+            scheduleDeadlineCheck();
+        }
+    }
+
+    boolean trustworthy() {
+        return scheduler.nanoTime() - deadlineNanos < 0;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long fencingToken() {
+        return token;
+    }
+
+    @Override
+    public boolean isValid() {
+        return !over && trustworthy();
+    }
+
+    @Override
+    public CompletionStage<ChangeCause> ended() {
+        return ended.minimalCompletionStage();
+    }
+
+    private void renew() {
+        synchronized (lock) {
+            if (over) {
+                return;
+            }
+        }
+        long t0 = scheduler.nanoTime();
+        Optional<LeaseRecord> answer;
+        try {
+            answer = store.renew(name, holder, token, ttl);
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                if (over) {
+                    return;
+                }
+                consecutiveFailures++;
+                LOG.log(Level.WARNING, "Lease ''{0}'': renewal failed: {1}", name, e.getMessage());
+                long retry = Timing.retryDelay(consecutiveFailures, renewInterval);
+                nextRenew = scheduler.schedule(this::renew, Math.min(retry, deadlineNanos - scheduler.nanoTime()));
+            }
+            return;
+        }
+        synchronized (lock) {
+            if (over) {
+                return;
+            }
+            consecutiveFailures = 0;
+            if (answer.isEmpty() || answer.get().token() != token || !answer.get().heldBy(holder)) {
+                end(ChangeCause.LOST_TO_ANOTHER);
+                return;
+            }
+            long deadline = Timing.deadline(t0, ttl, answer.get(), margin);
+            if (deadline - deadlineNanos > 0) {
+                deadlineNanos = deadline;
+                scheduleDeadlineCheck();
+            }
+            nextRenew = scheduler.schedule(this::renew, t0 + renewInterval.toNanos() - scheduler.nanoTime());
+        }
+    }
+
+    private void scheduleDeadlineCheck() {
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel();
+        }
+        deadlineCheck = scheduler.schedule(this::checkDeadline, deadlineNanos - scheduler.nanoTime());
+    }
+
+    private void checkDeadline() {
+        synchronized (lock) {
+            if (over) {
+                return;
+            }
+            if (trustworthy()) {
+                scheduleDeadlineCheck();
+                return;
+            }
+            end(consecutiveFailures > 0 ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED);
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void end(ChangeCause cause) {
+        over = true;
+        if (nextRenew != null) {
+            nextRenew.cancel();
+        }
+        if (deadlineCheck != null) {
+            deadlineCheck.cancel();
+        }
+        if (cause != ChangeCause.RELEASED) {
+            LOG.log(Level.WARNING, "Lease ''{0}'' (token {1}) ended: {2}", name, token, cause);
+        }
+        onEnd.run();
+        ended.complete(cause);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (over) {
+                return;
+            }
+            end(ChangeCause.RELEASED);
+        }
+        try {
+            store.release(name, holder, token);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Lease ''{0}'': release failed ({1}); it expires in the store within {2}",
+                    name, e.getMessage(), ttl);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HeldLease[" + name + ", token=" + token + ", valid=" + isValid() + "]";
+    }
+}

@@ -1,0 +1,85 @@
+package dev.baton.engine;
+
+import dev.baton.HeldLease;
+import dev.baton.Leases;
+import dev.baton.spi.LeaseNames;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/** {@link Leases} on top of a store: acquires on the caller's thread, keeps leases alive on the scheduler. */
+final class LeaseKeeper implements Leases {
+    private final String participant;
+    private final LeaseStore store;
+    private final Scheduler scheduler;
+    private final Predicate<String> isGroup;
+    private final Map<String, KeptLease> held = new ConcurrentHashMap<>();
+    /** Names held or being acquired by this participant, so two local callers never share one grant. */
+    private final Set<String> reserved = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LeaseKeeper(String participant, LeaseStore store, Scheduler scheduler, Predicate<String> isGroup) {
+        this.participant = participant;
+        this.store = store;
+        this.scheduler = scheduler;
+        this.isGroup = isGroup;
+    }
+
+    @Override
+    public Optional<HeldLease> tryAcquire(String name, Duration ttl) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(ttl, "ttl");
+        if (ttl.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("lease ttl " + ttl + " is too short: use at least 100ms");
+        }
+        if (closed) {
+            throw new IllegalStateException("Baton is closed: no new lease can be acquired");
+        }
+        if (isGroup.test(name)) {
+            throw new IllegalArgumentException("'" + name + "' is the name of an election group on this participant;"
+                    + " lease names and group names share one namespace, choose another name");
+        }
+        if (!reserved.add(name)) {
+            return Optional.empty(); // this participant holds it already: like anyone else, a second caller waits
+        }
+        boolean kept = false;
+        try {
+            long t0 = scheduler.nanoTime();
+            Optional<LeaseRecord> answer = store.tryAcquire(name, participant, ttl);
+            if (answer.isEmpty() || !answer.get().heldBy(participant)) {
+                return Optional.empty();
+            }
+            KeptLease lease = new KeptLease(answer.get(), t0, ttl, store, scheduler, () -> forget(name));
+            if (!lease.trustworthy()) {
+                lease.close(); // the answer came too late to trust: give it back
+                return Optional.empty();
+            }
+            held.put(name, lease);
+            kept = true;
+            return Optional.of(lease);
+        } finally {
+            if (!kept) {
+                reserved.remove(name);
+            }
+        }
+    }
+
+    private void forget(String name) {
+        held.remove(name);
+        reserved.remove(name);
+    }
+
+    void close() {
+        closed = true;
+        List<KeptLease> all = new ArrayList<>(held.values());
+        all.forEach(KeptLease::close);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.baton.engine;
+
+import dev.baton.spi.LeaseRecord;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The arithmetic of the safety model, shared by elections and one-off leases. */
+final class Timing {
+    /** First retry after a backend error; doubles up to the renew interval. */
+    static final long FIRST_RETRY_NANOS = Duration.ofMillis(100).toNanos();
+    /** Wait before retrying an acquire that lost a race on a free lease. */
+    static final long RACE_RETRY_NANOS = Duration.ofMillis(20).toNanos();
+    /** Added to a follower's wake-up so the store's expiry has surely passed when it asks again. */
+    static final long EXPIRY_SLACK_NANOS = Duration.ofMillis(5).toNanos();
+
+    private Timing() {}
+
+    /**
+     * The local deadline of a grant: trusted until {@code t0 + min(ttl, remaining) - margin}, where {@code t0} is the
+     * local time the request was sent. The store started counting no earlier than {@code t0}, so the grant cannot
+     * have expired in the store before this instant (up to the clock-rate difference the margin covers).
+     */
+    static long deadline(long t0, Duration ttl, LeaseRecord granted, Duration margin) {
+        long lease = Math.min(ttl.toNanos(), granted.remaining().toNanos());
+        return t0 + lease - margin.toNanos();
+    }
+
+    /** Exponential backoff from 100 ms up to {@code cap}, with ±20% jitter so participants do not march in step. */
+    static long retryDelay(int consecutiveFailures, Duration cap) {
+        int shift = Math.min(Math.max(consecutiveFailures - 1, 0), 20);
+        long base = Math.min(cap.toNanos(), FIRST_RETRY_NANOS << shift);
+        return jitter(base);
+    }
+
+    /** When a follower should ask again: when the holder's lease can expire, never later than one ttl. */
+    static long followerWait(LeaseRecord held, Duration ttl) {
+        return Math.min(held.remaining().toNanos(), ttl.toNanos()) + EXPIRY_SLACK_NANOS;
+    }
+
+    static long jitter(long nanos) {
+        if (nanos <= 0) {
+            return 0;
+        }
+        long spread = nanos / 5;
+        return nanos - spread + ThreadLocalRandom.current().nextLong(2 * spread + 1);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.baton.spi;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The backend SPI: a store of named, expiring, fenced leases. One instance serves every group and one-off lease of
+ * a participant; Baton's engine does the rest (deadlines, retries, events).
+ *
+ * <p>Contract every implementation keeps (checked by {@code baton-tck}'s {@code LeaseStoreContract}):
+ * <ol>
+ *   <li>Each operation is atomic and decides expiry with the store's own clock (database {@code now()}, Redis
+ *       {@code PX}, etcd lease TTL, ZooKeeper session), never with a client's wall clock.</li>
+ *   <li>At most one holder per name at any instant of the store's clock.</li>
+ *   <li>The token strictly increases each time the lease changes hands, and never decreases; renewals keep it.</li>
+ *   <li>Only the holder with the current token can renew or release; releasing an expired or foreign lease is
+ *       refused ({@code false} / empty), never an error.</li>
+ *   <li>An operation either completes within a time bounded by the lease ({@link #maxCallTime()}) or throws
+ *       {@link LeaseStoreException}; a hung backend must never keep a caller waiting past its deadline.</li>
+ *   <li>Names are any non-blank string accepted by {@link LeaseNames#requireValid(String)}, stored safely
+ *       (encoded where the backend restricts characters).</li>
+ *   <li>After {@link #close()} every operation throws {@link IllegalStateException} saying the store is closed.</li>
+ * </ol>
+ *
+ * <p>Threading: operations may be called concurrently from several threads.
+ */
+public interface LeaseStore extends AutoCloseable {
+
+    /**
+     * Acquires the lease if it is free or expired, or confirms it when {@code holder} already holds it (keeping its
+     * token and extending it to {@code ttl}).
+     *
+     * @param name the lease name
+     * @param holder the participant asking
+     * @param ttl the lease length if granted
+     * @return the lease as it stands after the attempt: held by {@code holder} when granted, by someone else when
+     *     not; empty only when the lease was free but the attempt lost a race (callers retry)
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl);
+
+    /**
+     * Extends the lease when {@code holder} still holds it with {@code token}.
+     *
+     * @param name the lease name
+     * @param holder the holder
+     * @param token the token of the holder's grant
+     * @param ttl the new lease length, counted from now by the store's clock
+     * @return the renewed lease, or empty when the lease expired, was released or belongs to someone else
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl);
+
+    /**
+     * Renews many leases, in one request where the backend can. The default renews them one by one.
+     *
+     * @param requests the renewals
+     * @return one result per request, in the same order, as {@link #renew} would return it
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    default List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
+        for (RenewRequest r : requests) {
+            results.add(renew(r.name(), r.holder(), r.token(), r.ttl()));
+        }
+        return results;
+    }
+
+    /**
+     * Releases the lease when {@code holder} still holds it with {@code token}, so another participant can take it
+     * at once (and, where the backend can notify, is told so).
+     *
+     * @param name the lease name
+     * @param holder the holder
+     * @param token the token of the holder's grant
+     * @return true when released; false when it was not held by {@code holder} with {@code token}
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    boolean release(String name, String holder, long token);
+
+    /**
+     * @param name the lease name
+     * @return the current holder, or empty when the lease is free or expired
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    Optional<LeaseRecord> read(String name);
+
+    /**
+     * Watches a lease for changes so followers can react at once instead of waiting for expiry. The callback runs on
+     * a backend thread, must not block, and may be called spuriously; it carries no state on purpose (callers read
+     * or acquire to learn what changed).
+     *
+     * @param name the lease name
+     * @param onChange called after the lease may have been released, expired or changed hands
+     * @return a handle that stops the watch when closed, or empty when this backend cannot notify
+     */
+    default Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        return Optional.empty();
+    }
+
+    /**
+     * @return the longest an operation may take before it throws; the engine uses it to judge whether a grant
+     *     obtained by a slow call can still be trusted
+     */
+    Duration maxCallTime();
+
+    /** @return a one-line description for logs and health data (backend kind and address; never secrets) */
+    String describe();
+
+    /** Releases the store's connections and threads. Leases still held expire in the store. Idempotent. */
+    @Override
+    void close();
+}
