@@ -82,6 +82,17 @@ public final class ManualScheduler implements Scheduler {
         }
     }
 
+    /**
+     * Moves time forward by {@code duration} without running anything: what a process sees after a long GC pause or
+     * a {@code SIGSTOP}, or when its scheduler threads are starved. Tasks that fell due run at the next
+     * {@link #advance(Duration)} or {@link #runDueTasks()}.
+     *
+     * @param duration how far to jump, not negative
+     */
+    public synchronized void jumpWithoutRunning(Duration duration) {
+        now += duration.toNanos();
+    }
+
     /** Runs the tasks due now without moving time. */
     public void runDueTasks() {
         advance(Duration.ZERO);

@@ -1,0 +1,132 @@
+package dev.baton.engine;
+
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A hand-written, controllable store for engine tests: expiry follows the {@link ManualScheduler}'s clock, calls can
+ * be made to fail, and every call is counted. Watch callbacks run synchronously (the engine only schedules a step).
+ */
+final class FakeStore implements LeaseStore {
+    private record Entry(String holder, long token, long expiresAt) {}
+
+    private final ManualScheduler clock;
+    private final Map<String, Entry> leases = new HashMap<>();
+    private final Map<String, Long> lastToken = new HashMap<>();
+    private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
+    final AtomicInteger acquires = new AtomicInteger();
+    final AtomicInteger renewals = new AtomicInteger();
+    final AtomicInteger releases = new AtomicInteger();
+    volatile boolean failEverything;
+    volatile boolean failRenewals;
+    volatile boolean throwErrors;
+    volatile boolean watchable = true;
+
+    FakeStore(ManualScheduler clock) {
+        this.clock = clock;
+    }
+
+    private void maybeFail(boolean renewal) {
+        if (throwErrors) {
+            throw new LinkageError("fake backend crashed the calling thread");
+        }
+        if (failEverything || (renewal && failRenewals)) {
+            throw new LeaseStoreException("fake backend is down");
+        }
+    }
+
+    private Entry live(String name) {
+        Entry e = leases.get(name);
+        if (e != null && clock.nanoTime() - e.expiresAt >= 0) {
+            leases.remove(name);
+            return null;
+        }
+        return e;
+    }
+
+    private LeaseRecord record(String name, Entry e) {
+        return new LeaseRecord(name, e.holder, e.token, Duration.ofNanos(e.expiresAt - clock.nanoTime()));
+    }
+
+    @Override
+    public synchronized Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        acquires.incrementAndGet();
+        maybeFail(false);
+        Entry e = live(name);
+        if (e == null || e.holder.equals(holder)) {
+            long token = e != null ? e.token : lastToken.merge(name, 1L, Long::sum);
+            e = new Entry(holder, token, clock.nanoTime() + ttl.toNanos());
+            leases.put(name, e);
+        }
+        return Optional.of(record(name, e));
+    }
+
+    @Override
+    public synchronized Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        renewals.incrementAndGet();
+        maybeFail(true);
+        Entry e = live(name);
+        if (e == null || !e.holder.equals(holder) || e.token != token) {
+            return Optional.empty();
+        }
+        e = new Entry(holder, token, clock.nanoTime() + ttl.toNanos());
+        leases.put(name, e);
+        return Optional.of(record(name, e));
+    }
+
+    @Override
+    public boolean release(String name, String holder, long token) {
+        synchronized (this) {
+            releases.incrementAndGet();
+            maybeFail(false);
+            Entry e = live(name);
+            if (e == null || !e.holder.equals(holder) || e.token != token) {
+                return false;
+            }
+            leases.remove(name);
+        }
+        watchers.forEach(Runnable::run);
+        return true;
+    }
+
+    /** Takes the lease away from its holder behind its back, as an operator or a bug elsewhere could. */
+    synchronized void steal(String name, String thief, Duration ttl) {
+        long token = lastToken.merge(name, 1L, Long::sum);
+        leases.put(name, new Entry(thief, token, clock.nanoTime() + ttl.toNanos()));
+    }
+
+    @Override
+    public synchronized Optional<LeaseRecord> read(String name) {
+        return Optional.ofNullable(live(name)).map(e -> record(name, e));
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        if (!watchable) {
+            return Optional.empty();
+        }
+        watchers.add(onChange);
+        return Optional.of(() -> watchers.remove(onChange));
+    }
+
+    @Override
+    public Duration maxCallTime() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    public String describe() {
+        return "fake";
+    }
+
+    @Override
+    public void close() {}
+}

@@ -1,0 +1,69 @@
+package dev.baton.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.ChangeCause;
+import dev.baton.HeldLease;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** One-off leases share the election's safety model. */
+class LeasesTest {
+    private final EngineFixture fx = new EngineFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    @Test
+    @DisplayName("a held lease excludes others until closed, is kept alive, and is released on close")
+    void exclusion() {
+        var a = fx.participant("a");
+        var b = fx.participant("b");
+        HeldLease lease = a.baton.leases().tryAcquire("invoice/42", Duration.ofSeconds(9)).orElseThrow();
+        assertTrue(lease.fencingToken() > 0);
+        assertTrue(b.baton.leases().tryAcquire("invoice/42", Duration.ofSeconds(9)).isEmpty());
+        assertTrue(a.baton.leases().tryAcquire("invoice/42", Duration.ofSeconds(9)).isEmpty(),
+                "a second caller of the same participant does not share the grant");
+        fx.advance(Duration.ofMinutes(1));
+        assertTrue(lease.isValid(), "renewed in the background");
+        lease.close();
+        assertFalse(lease.isValid());
+        assertEquals(ChangeCause.RELEASED, lease.ended().toCompletableFuture().getNow(null));
+        HeldLease next = b.baton.leases().tryAcquire("invoice/42", Duration.ofSeconds(9)).orElseThrow();
+        assertTrue(next.fencingToken() > lease.fencingToken());
+    }
+
+    @Test
+    @DisplayName("a lease whose renewals fail ends at its local deadline with BACKEND_UNAVAILABLE")
+    void renewalFailure() throws Exception {
+        var a = fx.participant("a");
+        HeldLease lease = a.baton.leases().tryAcquire("bootstrap", Duration.ofSeconds(10)).orElseThrow();
+        fx.store.failRenewals = true;
+        fx.advance(Duration.ofSeconds(9).minusMillis(1));
+        assertTrue(lease.isValid());
+        fx.advance(Duration.ofMillis(1));
+        assertFalse(lease.isValid());
+        assertEquals(ChangeCause.BACKEND_UNAVAILABLE,
+                lease.ended().toCompletableFuture().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @DisplayName("bad names and ttls are refused with a message naming the problem")
+    void badInput() {
+        var a = fx.participant("a");
+        var blank = assertThrows(IllegalArgumentException.class, () -> a.baton.leases().tryAcquire(" ", Duration.ofSeconds(5)));
+        assertTrue(blank.getMessage().contains("non-blank"), blank.getMessage());
+        var shortTtl = assertThrows(IllegalArgumentException.class, () -> a.baton.leases().tryAcquire("x", Duration.ofMillis(5)));
+        assertTrue(shortTtl.getMessage().contains("100ms"), shortTtl.getMessage());
+        var group = assertThrows(IllegalArgumentException.class, () -> a.baton.leases().tryAcquire("jobs", Duration.ofSeconds(5)));
+        assertTrue(group.getMessage().contains("election group"), group.getMessage());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.baton.engine;
+
+import static dev.baton.engine.EngineFixture.MARGIN;
+import static dev.baton.engine.EngineFixture.RENEW;
+import static dev.baton.engine.EngineFixture.TTL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.ChangeCause;
+import dev.baton.LeadershipChanged;
+import dev.baton.Role;
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Each point of the safety model in DESIGN.md, driven by a manual clock. */
+class SafetyModelTest {
+    private final EngineFixture fx = new EngineFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    @Test
+    @DisplayName("acquired is announced only after the store committed the grant, with its token")
+    void acquiredAfterCommit() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        LeadershipChanged e = a.nextEvent();
+        assertEquals(ChangeCause.ACQUIRED, e.cause());
+        assertEquals(Role.LEADER, e.role());
+        assertEquals(Role.FOLLOWER, e.previousRole());
+        var held = fx.store.read("jobs").orElseThrow();
+        assertEquals("a", held.holder());
+        assertEquals(OptionalLong.of(held.token()), e.fencingToken());
+        assertEquals(OptionalLong.of(held.token()), a.election.fencingToken());
+    }
+
+    @Test
+    @DisplayName("a grant is trusted until t0 + ttl - margin and not one nanosecond longer")
+    void localDeadline() {
+        var a = fx.participant("a");
+        fx.store.failRenewals = true;
+        fx.clock.runDueTasks();
+        assertTrue(a.election.isLeader());
+        fx.clock.jumpWithoutRunning(TTL.minus(MARGIN).minusNanos(1));
+        assertTrue(a.election.isLeader());
+        fx.clock.jumpWithoutRunning(Duration.ofNanos(1));
+        assertFalse(a.election.isLeader());
+        assertTrue(a.election.fencingToken().isEmpty());
+    }
+
+    @Test
+    @DisplayName("no renewal ran past the deadline (paused process): isLeader() is false though no thread ran")
+    void pausedLeaderIsNotLeader() {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertTrue(a.election.isLeader());
+        int renewals = fx.store.renewals.get();
+        fx.clock.jumpWithoutRunning(TTL);
+        assertFalse(a.election.isLeader(), "a paused leader must not believe it leads");
+        assertEquals(renewals, fx.store.renewals.get(), "no renewal ran during the pause");
+        assertTrue(a.election.tryEnter().isEmpty(), "guarded work must not start");
+    }
+
+    @Test
+    @DisplayName("a paused leader that wakes after its deadline announces EXPIRED and another participant leads")
+    void pausedLeaderStepsDownWhenItWakes() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+        var b = fx.participant("b");
+        fx.clock.runDueTasks();
+        assertFalse(b.election.isLeader());
+        fx.clock.jumpWithoutRunning(TTL.plusSeconds(1));
+        fx.clock.runDueTasks();
+        LeadershipChanged lost = a.nextEvent();
+        assertEquals(Role.FOLLOWER, lost.role());
+        assertTrue(lost.cause() == ChangeCause.EXPIRED || lost.cause() == ChangeCause.LOST_TO_ANOTHER,
+                "cause was " + lost.cause());
+        assertTrue(b.election.isLeader());
+        assertFalse(a.election.isLeader());
+    }
+
+    @Test
+    @DisplayName("renewals keep the term and the token; the deadline moves with each confirmed renewal")
+    void renewalsExtend() {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        long token = a.election.fencingToken().orElseThrow();
+        for (int i = 0; i < 10; i++) {
+            fx.advance(RENEW);
+        }
+        assertTrue(a.election.isLeader());
+        assertEquals(token, a.election.fencingToken().orElseThrow());
+        assertTrue(fx.store.renewals.get() >= 9, "renewals: " + fx.store.renewals.get());
+    }
+
+    @Test
+    @DisplayName("failing renewals are retried until the local deadline, then the leader steps down: BACKEND_UNAVAILABLE")
+    void failingRenewalsStepDownAtDeadline() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        a.nextEvent();
+        long acquiredAt = fx.clock.nanoTime();
+        fx.store.failEverything = true;
+        fx.advance(TTL.minus(MARGIN).minusMillis(1));
+        assertTrue(a.election.isLeader(), "still within the deadline");
+        assertTrue(fx.store.renewals.get() >= 3, "renewals retried: " + fx.store.renewals.get());
+        assertTrue(a.events.isEmpty(), "no event before the deadline");
+        fx.advance(Duration.ofMillis(1));
+        assertFalse(a.election.isLeader());
+        LeadershipChanged lost = a.nextEvent();
+        assertEquals(ChangeCause.BACKEND_UNAVAILABLE, lost.cause());
+        assertEquals(TTL.minus(MARGIN).toNanos(), fx.clock.nanoTime() - acquiredAt);
+        assertFalse(a.election.status().lastError().isEmpty());
+    }
+
+    @Test
+    @DisplayName("a renewal that finds another holder steps down at once: LOST_TO_ANOTHER")
+    void renewalFindsAnotherHolder() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        a.nextEvent();
+        fx.store.steal("jobs", "thief", TTL);
+        fx.advance(RENEW);
+        assertFalse(a.election.isLeader());
+        LeadershipChanged lost = a.nextEvent();
+        assertEquals(ChangeCause.LOST_TO_ANOTHER, lost.cause());
+        assertEquals("thief", a.election.leader().orElseThrow());
+    }
+
+    @Test
+    @DisplayName("fencing tokens strictly increase each time the lease changes hands")
+    void tokensIncrease() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        long first = a.nextEvent().fencingToken().orElseThrow();
+        var b = fx.participant("b");
+        fx.clock.runDueTasks();
+        a.election.stepDown();
+        fx.clock.runDueTasks();
+        assertEquals(ChangeCause.RELEASED, a.nextEvent().cause());
+        long second = b.nextEvent().fencingToken().orElseThrow();
+        assertTrue(second > first, second + " > " + first);
+        b.election.stepDown();
+        fx.advance(RENEW);
+        long third = a.election.fencingToken().orElseThrow();
+        assertTrue(third > second, third + " > " + second);
+    }
+
+    @Test
+    @DisplayName("every acquisition is followed by exactly one end event, even when the store throws Errors")
+    void exactlyOneEndEvent() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        a.nextEvent();
+        fx.store.throwErrors = true;
+        fx.advance(TTL.multipliedBy(3));
+        a.baton.close();
+        LeadershipChanged end = a.nextEvent();
+        assertEquals(Role.FOLLOWER, end.role());
+        assertEquals(ChangeCause.BACKEND_UNAVAILABLE, end.cause());
+        assertTrue(a.events.isEmpty(), "exactly one end event, got also " + a.events);
+    }
+}
