@@ -524,6 +524,9 @@ final class GroupElection implements LeaderElection {
             LOG.log(Level.WARNING, "Group ''{0}'': renewal not confirmed before the local deadline ({1}); stepping down",
                     group, failing ? lastError : "no answer in time");
             endTerm(cause, true);
+            // Back off like stepDown(): a participant whose renewals fail should not win the lease straight back
+            // from a healthy follower.
+            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
             scheduleStep(0);
         }
     }

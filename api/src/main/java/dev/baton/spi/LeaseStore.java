@@ -94,7 +94,8 @@ public interface LeaseStore extends AutoCloseable {
      *
      * @param name the lease name
      * @param onChange called after the lease may have been released, expired or changed hands
-     * @return a handle that stops the watch when closed, or empty when this backend cannot notify
+     * @return a handle that stops the watch when closed, or empty when this backend cannot notify; the watch is
+     *     already active when this method returns (a release right after it is reported)
      */
     default Optional<AutoCloseable> watch(String name, Runnable onChange) {
         return Optional.empty();
@@ -109,7 +110,10 @@ public interface LeaseStore extends AutoCloseable {
     /** @return a one-line description for logs and health data (backend kind and address; never secrets) */
     String describe();
 
-    /** Releases the store's connections and threads. Leases still held expire in the store. Idempotent. */
+    /**
+     * Releases the store's connections and threads. Leases still held expire in the store, or are released at once
+     * where the backend ties them to the connection (ZooKeeper sessions). Idempotent.
+     */
     @Override
     void close();
 }
