@@ -1,0 +1,74 @@
+package dev.baton.backend.redis;
+
+/**
+ * The four atomic lease operations as Lua scripts. Every script takes {@code KEYS[1]} = the lease hash (fields
+ * {@code holder} and {@code token}, expiring with {@code PX}) and {@code KEYS[2]} = the last token handed out for
+ * the name; both share one hash tag (see {@link LeaseKeys}). Replies carrying a lease are
+ * {@code {granted-or-found, holder, token, pttl}}; {@code {0}} means "no such lease".
+ *
+ * <p>The fencing token is {@code max(last token + 1, server time in microseconds)} (Redis {@code TIME}), written only
+ * when the lease changes hands. The counter part makes it strictly increasing while Redis keeps its data; the clock
+ * part makes it keep increasing when Redis lost its data (restart without persistence, failover to a replica that
+ * missed the last writes, the token key expired): a new token is then at least the server's current time, which is
+ * later than every token issued before unless the server clock was set back. The token key outlives the lease by
+ * {@link #TOKEN_RETENTION_MILLIS} so that names used once do not accumulate keys forever.
+ *
+ * <p>Scripts that call {@code TIME} and then write need effect replication: the default since Redis 5, the only mode
+ * since Redis 7.
+ */
+final class LeaseScripts {
+    /** How long the token key outlives the lease: one day, enough to ride out clock steps while data is kept. */
+    static final long TOKEN_RETENTION_MILLIS = 24L * 60 * 60 * 1000;
+
+    /** ARGV: holder, ttl ms, token retention ms. Grants when absent, confirms (same token, new ttl) when ours. */
+    static final LeaseScript ACQUIRE = LeaseScript.of("acquire", """
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            if cur[1] and cur[1] ~= ARGV[1] then
+              return {0, cur[1], cur[2], redis.call('PTTL', KEYS[1])}
+            end
+            local token = cur[2]
+            if not cur[1] then
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+              local last = tonumber(redis.call('GET', KEYS[2]) or '0')
+              token = string.format('%.0f', math.max(last + 1, now))
+              redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'token', token)
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            redis.call('SET', KEYS[2], token, 'PX', ARGV[2] + ARGV[3])
+            return {1, ARGV[1], token, tonumber(ARGV[2])}
+            """);
+
+    /** ARGV: holder, token, ttl ms, token retention ms. Extends only the same holder with the same token. */
+    static final LeaseScript RENEW = LeaseScript.of("renew", """
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[2] then
+              return {0}
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('SET', KEYS[2], cur[2], 'PX', ARGV[3] + ARGV[4])
+            return {1, cur[1], cur[2], tonumber(ARGV[3])}
+            """);
+
+    /** ARGV: holder, token, channel, name. Deletes only the same holder's lease and announces it; replies 1 or 0. */
+    static final LeaseScript RELEASE = LeaseScript.of("release", """
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[2] then
+              return 0
+            end
+            redis.call('DEL', KEYS[1])
+            redis.call('PUBLISH', ARGV[3], ARGV[4])
+            return 1
+            """);
+
+    /** No ARGV. The lease with its remaining time, read in one step so the two agree. */
+    static final LeaseScript READ = LeaseScript.of("read", """
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            if not cur[1] then
+              return {0}
+            end
+            return {1, cur[1], cur[2], redis.call('PTTL', KEYS[1])}
+            """);
+
+    private LeaseScripts() {}
+}

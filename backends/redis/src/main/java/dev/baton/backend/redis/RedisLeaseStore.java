@@ -1,0 +1,305 @@
+package dev.baton.backend.redis;
+
+import dev.baton.spi.LeaseNames;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Leases in Redis, through Lettuce. Each operation is one Lua script and one round trip (see {@link LeaseScripts}):
+ * acquire grants when the lease is absent or already the caller's, with expiry decided by Redis ({@code PX});
+ * renew and release succeed only for the same holder <em>and</em> token; every reply carries the token and the
+ * remaining time ({@code PTTL}) so followers wake exactly when the lease can expire. A release is published on the
+ * prefix's channel, and the store's single subscription wakes the followers of that name at once.
+ *
+ * <p>Without CDI:
+ *
+ * <pre>{@code
+ * LeaseStore store = RedisLeaseStore.builder().uri("redis://localhost:6379").build();
+ * try (Baton baton = Baton.builder().store(store).build()) { ... }
+ * }</pre>
+ *
+ * <p>What Redis can guarantee: on one server, leases are exclusive and tokens strictly increase. With asynchronous
+ * replication, a failover may lose a lease that was just granted, so two holders may overlap until the first one's
+ * local deadline; fencing tokens still increase unless the new primary's clock is behind the old one's by more than
+ * the failover took. After a restart without persistence every lease is gone (holders find out at their next
+ * renewal) and new tokens continue from the server clock, so they stay larger than the old ones. There is no
+ * Redlock: it adds cost without making these guarantees stronger.
+ *
+ * <p>Threading: operations may be called from any thread; they share one connection and are pipelined by Lettuce.
+ */
+public final class RedisLeaseStore implements LeaseStore {
+    private final RedisEndpoint endpoint;
+    private final LeaseKeys keys;
+    private final Duration timeout;
+    private final CommandLink link;
+    private final ReleaseWatch watch;
+    private volatile boolean closed;
+
+    private RedisLeaseStore(RedisEndpoint endpoint, LeaseKeys keys, Duration timeout) {
+        this.endpoint = endpoint;
+        this.keys = keys;
+        this.timeout = timeout;
+        this.link = new CommandLink(endpoint, timeout);
+        this.watch = new ReleaseWatch(endpoint, keys.releaseChannel());
+    }
+
+    /** @return a builder; a URI or an application's client is required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        String what = "acquire of lease '" + LeaseNames.requireValid(name) + "'";
+        String px = millis(ttl);
+        requireHolder(holder);
+        checkOpen();
+        watch.ensureSubscribed();
+        List<Object> reply = link.call(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, what, keys.keys(name),
+                holder, px, Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS));
+        return Optional.of(record(name, reply, what));
+    }
+
+    @Override
+    public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        return renewAll(List.of(new RenewRequest(name, holder, token, ttl))).get(0);
+    }
+
+    /** Renews every lease in one round trip: the scripts are pipelined on the one connection. */
+    @Override
+    public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        List<String[]> args = new ArrayList<>(requests.size());
+        for (RenewRequest r : requests) {
+            LeaseNames.requireValid(r.name());
+            requireHolder(r.holder());
+            args.add(new String[] {r.holder(), Long.toString(r.token()), millis(r.ttl()),
+                    Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS)});
+        }
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        checkOpen();
+        watch.ensureSubscribed();
+        String first = "renewal of lease '" + requests.get(0).name() + "'"
+                + (requests.size() > 1 ? " and " + (requests.size() - 1) + " more" : "");
+        long end = link.deadline();
+        StatefulRedisConnection<String, String> c = link.connection(end, first);
+        List<CompletableFuture<List<Object>>> replies = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            replies.add(link.send(c, LeaseScripts.RENEW, ScriptOutputType.MULTI, keys.keys(requests.get(i).name()),
+                    args.get(i)));
+        }
+        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            String what = "renewal of lease '" + requests.get(i).name() + "'";
+            List<Object> reply = link.await(replies.get(i), end, what, true);
+            results.add(found(reply) ? Optional.of(record(requests.get(i).name(), reply, what)) : Optional.empty());
+        }
+        return results;
+    }
+
+    @Override
+    public boolean release(String name, String holder, long token) {
+        String what = "release of lease '" + LeaseNames.requireValid(name) + "'";
+        requireHolder(holder);
+        checkOpen();
+        Long released = link.call(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, what, keys.keys(name),
+                holder, Long.toString(token), keys.releaseChannel(), name);
+        return released != null && released == 1L;
+    }
+
+    @Override
+    public Optional<LeaseRecord> read(String name) {
+        String what = "read of lease '" + LeaseNames.requireValid(name) + "'";
+        checkOpen();
+        watch.ensureSubscribed();
+        List<Object> reply = link.call(LeaseScripts.READ, ScriptOutputType.MULTI, what, keys.keys(name));
+        return found(reply) ? Optional.of(record(name, reply, what)) : Optional.empty();
+    }
+
+    /**
+     * Wakes {@code onChange} when the lease is released (and once after every (re)subscription, since releases sent
+     * while disconnected are lost). Never blocks: when Redis is unreachable the subscription is retried at the store's
+     * next operation; until then followers wake at expiry as usual.
+     */
+    @Override
+    public Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(onChange, "onChange");
+        checkOpen();
+        return Optional.of(watch.add(name, onChange));
+    }
+
+    /** @return the call timeout: every operation, including connecting and a script reload, ends within it */
+    @Override
+    public Duration maxCallTime() {
+        return timeout;
+    }
+
+    @Override
+    public String describe() {
+        return "redis " + endpoint.description() + " (key prefix '" + keys.prefix() + "')";
+    }
+
+    /**
+     * Connects now and checks the credentials with a {@code PING}, for a clear error at startup.
+     *
+     * @throws CredentialsRejectedException when Redis refuses the credentials
+     * @throws LeaseStoreException when Redis cannot be reached in time
+     */
+    void connectNow() {
+        checkOpen();
+        long end = link.deadline();
+        StatefulRedisConnection<String, String> c = link.connection(end, "connecting");
+        link.await(c.async().ping().toCompletableFuture(), end, "PING", true);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watch.close();
+        link.close();
+        endpoint.close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the Redis lease store for " + endpoint.description() + " is closed");
+        }
+    }
+
+    private static void requireHolder(String holder) {
+        if (holder == null || holder.isBlank()) {
+            throw new IllegalArgumentException("holder must be a non-blank participant id, got '" + holder + "'");
+        }
+    }
+
+    private static String millis(Duration ttl) {
+        if (ttl == null || ttl.toMillis() < 1) {
+            throw new IllegalArgumentException("ttl must be at least 1 ms (Redis PX counts milliseconds), got " + ttl);
+        }
+        return Long.toString(ttl.toMillis());
+    }
+
+    /** Replies carrying a lease have four elements; "no such lease" is {@code {0}}. */
+    private static boolean found(List<Object> reply) {
+        return reply != null && reply.size() == 4;
+    }
+
+    private LeaseRecord record(String name, List<Object> reply, String what) {
+        try {
+            String holder = (String) reply.get(1);
+            long token = Long.parseLong((String) reply.get(2));
+            long pttl = (Long) reply.get(3);
+            return new LeaseRecord(name, holder, token, Duration.ofMillis(Math.max(0, pttl)));
+        } catch (RuntimeException e) {
+            throw new LeaseStoreException("Redis at " + endpoint.description() + " answered " + what
+                    + " with an unexpected reply " + reply + "; is another program writing keys under the prefix '"
+                    + keys.prefix() + "'?", e);
+        }
+    }
+
+    /** Builds a {@link RedisLeaseStore}. */
+    public static final class Builder {
+        private RedisURI uri;
+        private RedisClient client;
+        private String keyPrefix = LeaseKeys.DEFAULT_PREFIX;
+        private Duration timeout = Duration.ofSeconds(2);
+
+        private Builder() {}
+
+        /**
+         * @param uri a Lettuce {@code RedisURI}: {@code redis://[user:password@]host[:port][/database]},
+         *     {@code rediss://} for TLS, {@code redis-sentinel://host:26379[,host2:26379]#master}
+         * @return this builder
+         * @throws IllegalArgumentException when Lettuce cannot parse it (the message hides any password)
+         */
+        public Builder uri(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            try {
+                this.uri = RedisURI.create(uri.trim());
+            } catch (RuntimeException e) {
+                // Lettuce's message may quote the URI, password included: do not chain it.
+                throw new IllegalArgumentException("'" + RedisUris.mask(uri) + "' is not a Redis URI");
+            }
+            return this;
+        }
+
+        /**
+         * @param uri the server to connect to; copied, so later changes to it have no effect
+         * @return this builder
+         */
+        public Builder uri(RedisURI uri) {
+            this.uri = RedisURI.builder(Objects.requireNonNull(uri, "uri")).build();
+            return this;
+        }
+
+        /**
+         * @param client a client the application owns: its options and threads are used, and it is left running
+         *     when the store closes; connects to the {@linkplain #uri URI} when one is given, else to the client's
+         *     own default URI
+         * @return this builder
+         */
+        public Builder client(RedisClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * @param keyPrefix the prefix of every key and of the release channel ({@code baton:} unless set); stores
+         *     with different prefixes never see each other's leases
+         * @return this builder
+         * @throws IllegalArgumentException when it is empty, too long or contains a brace
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            LeaseKeys.of(keyPrefix);
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * @param timeout the longest any operation may take, connecting included (2 s unless set); keep it well
+         *     below the shortest lease ttl
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            if (timeout == null || timeout.toMillis() < 1) {
+                throw new IllegalArgumentException("timeout must be at least 1 ms, got " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @return a store; it connects at its first operation, so Redis need not be up yet
+         * @throws IllegalStateException when neither a URI nor a client was given
+         */
+        public RedisLeaseStore build() {
+            RedisEndpoint endpoint;
+            if (client != null) {
+                endpoint = RedisEndpoint.application(client, uri);
+            } else if (uri != null) {
+                endpoint = RedisEndpoint.own(RedisURI.builder(uri).build(), timeout);
+            } else {
+                throw new IllegalStateException("a Redis URI or a RedisClient is required: RedisLeaseStore.builder()"
+                        + ".uri(\"redis://localhost:6379\")");
+            }
+            return new RedisLeaseStore(endpoint, LeaseKeys.of(keyPrefix), timeout);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.baton.backend.redis;
+
+import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real {@code redis-server} (Debian's package) started by the test on a free loopback port, in a folder under
+ * {@code target/}, without persistence ({@code --save "" --appendonly no}): a restart loses every key, which is the
+ * case the fencing-token design must survive. Use it as a static {@code @RegisterExtension} (one server per test
+ * class) or start and close it by hand.
+ */
+public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+    /** Where Debian puts the binary; {@code PATH} is searched too. */
+    private static final List<String> CANDIDATES = List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server");
+
+    private final List<String> extraArgs;
+    private int port;
+    private ServerProcess process;
+
+    /** @param extraArgs more {@code redis-server} arguments, e.g. {@code "--requirepass", "secret"} */
+    public RedisServer(String... extraArgs) {
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    /**
+     * A server that will listen on {@code port} once {@link #start() started}, for tests that need the address
+     * before the server exists.
+     *
+     * @param port the port
+     * @param extraArgs more arguments
+     * @return the server, not started
+     */
+    public static RedisServer onPort(int port, String... extraArgs) {
+        RedisServer server = new RedisServer(extraArgs);
+        server.port = port;
+        return server;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /**
+     * Starts the server; fails naming the Debian package when the binary is missing.
+     *
+     * @return this server
+     */
+    public RedisServer start() {
+        if (port == 0) {
+            port = FreePorts.next();
+        }
+        Path dir = Path.of("target", "redis-servers", "port-" + port).toAbsolutePath();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--logfile", ""));
+        command.addAll(extraArgs);
+        process = ServerProcess.builder("redis-" + port).command(command).workingDirectory(dir)
+                .readiness(ServerProcess.tcpReady("127.0.0.1", port))
+                .readinessTimeout(Duration.ofSeconds(20))
+                .stopTimeout(Duration.ofSeconds(5))
+                .start();
+        return this;
+    }
+
+    /** @return the path of redis-server; fails naming the Debian package when it is missing */
+    public static String binary() {
+        for (String c : CANDIDATES) {
+            if (Files.isExecutable(Path.of(c))) {
+                return c;
+            }
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, "redis-server");
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        throw new IllegalStateException("redis-server is not installed: install the Debian package redis-server "
+                + "(apt-get install -y redis-server); the Redis backend's tests start their own server");
+    }
+
+    /** @return the server's port */
+    public int port() {
+        return port;
+    }
+
+    /** @return {@code redis://127.0.0.1:<port>} */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** @return the running process, for faults (pause, kill) */
+    public ServerProcess process() {
+        return process;
+    }
+
+    /** Stops the server (its data is lost: no persistence). */
+    public void stop() {
+        process.stop();
+    }
+
+    /** Starts the stopped server again on the same port, empty. */
+    public void startAgain() {
+        process.restart();
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+            process = null;
+        }
+    }
+}
