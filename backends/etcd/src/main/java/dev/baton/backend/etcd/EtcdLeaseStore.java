@@ -1,0 +1,508 @@
+package dev.baton.backend.etcd;
+
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.options.PutOption;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Leases kept in etcd. A lease named {@code n} is the key {@code <prefix><encoded n>} (see {@link EtcdKeys}) whose
+ * value is the holder's participant id, attached to an etcd lease so that etcd deletes it when the holder stops
+ * renewing. The fencing token is the key's create revision: etcd's cluster-wide revision only grows, and a key created
+ * again (a new holder) gets a higher one.
+ *
+ * <ol>
+ *   <li><b>Acquire</b>: one transaction, "if the key does not exist, put it attached to our lease; read it". A key
+ *       already holding our participant id is confirmed (moved onto our lease if needed, token unchanged). For a
+ *       foreign key the remaining time is asked from etcd ({@code LeaseTimeToLive}, whole seconds, reported +0.5 s).
+ *   <li><b>Renew</b>: a keep-alive of the shared lease, sent only when the last one is more than a quarter of a ttl
+ *       old, plus proof that the key is still ours: the store's prefix watch, when it has run without a gap since
+ *       the key was last seen as ours and reported no change to it (see {@link HeldKeys}); else a read of the key.
+ *       {@link #renewAll} reads the keys it must read 100 per transaction.
+ *   <li><b>Release</b>: a transaction deleting the key if its create revision and value are still ours. The shared
+ *       etcd lease is not revoked: the other keys on it stay held.
+ *   <li><b>Watch</b>: one etcd watch on the prefix for the whole store ({@link PrefixWatch}), serving both the
+ *       followers' callbacks and the verification of held keys.
+ * </ol>
+ *
+ * <p><b>The shared lease, and its trade-off.</b> All keys this store holds with the same ttl (rounded up to whole
+ * seconds, and to etcd's minimum) share one etcd lease ({@link SharedLease}): holding 1,000 groups costs about four
+ * keep-alives per ttl, not 1,000 per renew interval. The price: etcd alone would keep a key alive as long as
+ * <em>any</em> key of the lease is renewed, and cannot expire one group separately. This store therefore deletes any
+ * key it holds that was not renewed within its ttl ({@link HeldKeys}), so each key still lapses about one ttl after
+ * its last renewal while the process runs; when the process dies or loses etcd, the shared lease lapses and takes
+ * every key with it, as per-key leases would. Releasing one group deletes its key with a compare and leaves the
+ * lease to the others. A key deleted or overwritten by hand (outside Baton) is noticed through the watch, a few
+ * milliseconds after the fact, rather than by the next renewal's read.
+ *
+ * <p>Every operation is bounded by the call timeout ({@link #maxCallTime()}), across all the requests it makes.
+ */
+public final class EtcdLeaseStore implements LeaseStore {
+    private static final System.Logger LOG = System.getLogger(EtcdLeaseStore.class.getName());
+    /** Reads per renewAll transaction; etcd's {@code --max-txn-ops} defaults to 128. */
+    static final int READS_PER_TXN = 100;
+    private static final long SWEEP_MILLIS = 250;
+    /** A foreign lease's TimeToLive is whole seconds rounded down: report the middle of the second. */
+    private static final Duration SECOND_ROUNDING = Duration.ofMillis(500);
+    /** Reported for a foreign key whose lease etcd already ended: it disappears within etcd's expiry loop. */
+    private static final Duration ENDING = Duration.ofMillis(100);
+    /** Reported by {@link #read} for a key without etcd lease (written by hand): it never expires. */
+    private static final Duration NO_EXPIRY = Duration.ofDays(3650);
+
+    private final Client client;
+    private final boolean ownsClient;
+    private final KV kv;
+    private final Lease leaseClient;
+    private final EtcdKeys keys;
+    private final Calls calls;
+    private final String description;
+    private final Map<Long, SharedLease> shared = new ConcurrentHashMap<>();
+    private final HeldKeys held = new HeldKeys();
+    private final ScheduledExecutorService timer;
+    private final PrefixWatch watch;
+    private volatile boolean closed;
+
+    EtcdLeaseStore(Client client, boolean ownsClient, String keyPrefix, Duration callTimeout, String description) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.kv = client.getKVClient();
+        this.leaseClient = client.getLeaseClient();
+        this.keys = new EtcdKeys(keyPrefix);
+        this.description = description;
+        this.calls = new Calls(description, callTimeout);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "baton-etcd-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        this.watch = new PrefixWatch(client.getWatchClient(), keys.prefixBytes(), timer, held::onEvent);
+        timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        // Connect (and authenticate) in the background now, so the first real operation does not pay for it.
+        // Nothing waits for it: an application may start while etcd is still down.
+        kv.get(keys.prefixBytes(), GetOption.builder().withCountOnly(true).isPrefix(true).build())
+                .whenComplete((r, err) -> { });
+    }
+
+    /**
+     * A store on a client the caller owns (and closes); for plain Java use. In a container use
+     * {@code baton.backend=etcd} and, to share a client, a CDI bean of type {@link Client}.
+     *
+     * @param client the jetcd client
+     * @param keyPrefix the key prefix, ending with {@code /} (e.g. {@code /baton/})
+     * @param callTimeout the bound of every operation; keep it well under the shortest lease ttl
+     * @return the store; closing it leaves the client open
+     */
+    public static EtcdLeaseStore create(Client client, String keyPrefix, Duration callTimeout) {
+        Objects.requireNonNull(callTimeout, "callTimeout");
+        if (callTimeout.isNegative() || callTimeout.isZero()) {
+            throw new IllegalArgumentException("call timeout must be positive, got " + callTimeout);
+        }
+        return new EtcdLeaseStore(client, false, keyPrefix, callTimeout,
+                "etcd (application client, prefix " + keyPrefix + ")");
+    }
+
+    // ---- operations --------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        ByteSequence key = keys.key(name);
+        ByteSequence value = holderBytes(holder);
+        requireTtl(ttl);
+        checkOpen();
+        long t0 = System.nanoTime();
+        long deadline = t0 + calls.callTimeout().toNanos();
+        String what = "acquire '" + name + "'";
+        SharedLease lease = lease(ttl);
+        watch.open(); // the store's own watch verifies held keys; opening it never blocks
+        for (int attempt = 1; ; attempt++) {
+            // Use the lease while it is surely alive; a follower's attempt then costs no keep-alive.
+            SharedLease.Snapshot s = lease.current();
+            if (s == null) {
+                s = calls.await(lease.fresh(), deadline, what);
+            }
+            TxnResponse r;
+            try {
+                r = calls.await(kv.txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(key, value, PutOption.builder().withLeaseId(s.id()).build()),
+                                Op.get(key, GetOption.DEFAULT))
+                        .Else(Op.get(key, GetOption.DEFAULT))
+                        .commit(), deadline, what);
+            } catch (LeaseStoreException e) {
+                if (attempt < 3 && Calls.isLeaseNotFound(e)) {
+                    lease.invalidate(s.id()); // lapsed in etcd since we last heard of it
+                    continue;
+                }
+                throw e;
+            }
+            KeyValue found = first(r.getGetResponses().isEmpty() ? null : r.getGetResponses().get(0));
+            if (found == null) {
+                return Optional.empty(); // cannot happen in one transaction; treat as a lost race
+            }
+            long revision = r.getHeader().getRevision();
+            if (r.isSucceeded()) {
+                return granted(key, name, holder, found.getCreateRevision(), ttl, t0, lease,
+                        new Seen(s.id(), revision), deadline, what);
+            }
+            if (!found.getValue().equals(value)) {
+                return Optional.of(new LeaseRecord(name, decode(found.getValue()), found.getCreateRevision(),
+                        remainingOf(found.getLease(), ttl, deadline, what)));
+            }
+            // Already ours: confirm it, keeping the token, on this ttl's lease.
+            Optional<Seen> seen = found.getLease() == s.id() ? Optional.of(new Seen(s.id(), revision))
+                    : moveOnto(key, value, found.getCreateRevision(), lease, deadline, what);
+            if (seen.isEmpty()) {
+                return Optional.empty(); // changed meanwhile: the caller asks again
+            }
+            return granted(key, name, holder, found.getCreateRevision(), ttl, t0, lease, seen.get(), deadline, what);
+        }
+    }
+
+    /** The key was seen as ours on etcd lease {@code leaseId} at etcd revision {@code revision}. */
+    private record Seen(long leaseId, long revision) {}
+
+    private Optional<LeaseRecord> granted(ByteSequence key, String name, String holder, long token, Duration ttl,
+            long t0, SharedLease lease, Seen seen, long deadline, String what) {
+        SharedLease.Snapshot fresh = calls.await(lease.fresh(), deadline, what);
+        if (fresh.id() != seen.leaseId()) {
+            return Optional.empty(); // the lease we put the key on ended meanwhile, and the key with it
+        }
+        held.seen(key, name, holder, token, t0 + ttl.toNanos(), seen.leaseId(), seen.revision());
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(fresh, ttl)));
+    }
+
+    /** Moves our key onto {@code lease}, keeping its create revision; empty when the key changed meanwhile. */
+    private Optional<Seen> moveOnto(
+            ByteSequence key, ByteSequence value, long token, SharedLease lease, long deadline, String what) {
+        for (int attempt = 1; ; attempt++) {
+            SharedLease.Snapshot s = calls.await(lease.fresh(), deadline, what);
+            try {
+                TxnResponse r = calls.await(kv.txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
+                                new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(value)))
+                        .Then(Op.put(key, value, PutOption.builder().withLeaseId(s.id()).build()))
+                        .commit(), deadline, what);
+                return r.isSucceeded() ? Optional.of(new Seen(s.id(), r.getHeader().getRevision())) : Optional.empty();
+            } catch (LeaseStoreException e) {
+                if (attempt < 3 && Calls.isLeaseNotFound(e)) {
+                    lease.invalidate(s.id());
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        ByteSequence key = keys.key(name);
+        ByteSequence value = holderBytes(holder);
+        requireTtl(ttl);
+        checkOpen();
+        long t0 = System.nanoTime();
+        long deadline = t0 + calls.callTimeout().toNanos();
+        String what = "renew '" + name + "'";
+        if (token <= 0) {
+            return Optional.empty();
+        }
+        HeldKeys.Entry entry = held.renewing(key, holder, token, t0 + ttl.toNanos());
+        if (entry != null && entry.swept) {
+            return Optional.empty(); // not renewed within its ttl: its delete is on the way
+        }
+        SharedLease lease = lease(ttl);
+        CompletableFuture<SharedLease.Snapshot> alive = lease.fresh();
+        if (entry != null && HeldKeys.trusted(entry, watch.watchedSince())) {
+            // Seen as ours since the watch runs, nothing changed it: the live lease keeps it. No read needed.
+            SharedLease.Snapshot s = calls.await(alive, deadline, what);
+            if (s.id() == entry.leaseId && HeldKeys.trusted(entry, watch.watchedSince())) {
+                return renewed(key, name, holder, token, ttl, t0, s, entry.leaseId, entry.seenRevision);
+            }
+        }
+        GetResponse read = calls.await(kv.get(key), deadline, what);
+        return checkRead(key, name, holder, value, token, ttl, t0, first(read), read.getHeader().getRevision(),
+                lease, alive, deadline, what);
+    }
+
+    /** Finishes a renewal from a read of the key. */
+    private Optional<LeaseRecord> checkRead(ByteSequence key, String name, String holder, ByteSequence value,
+            long token, Duration ttl, long t0, KeyValue found, long readRevision, SharedLease lease,
+            CompletableFuture<SharedLease.Snapshot> alive, long deadline, String what) {
+        if (found == null || found.getCreateRevision() != token || !found.getValue().equals(value)) {
+            held.forget(key, token);
+            return Optional.empty();
+        }
+        SharedLease.Snapshot s = calls.await(alive, deadline, what);
+        Seen seen = new Seen(found.getLease(), readRevision);
+        if (seen.leaseId() != s.id()) {
+            // On another lease: another ttl, or ours lapsed and was replaced (then the key is gone and this fails).
+            Optional<Seen> moved = moveOnto(key, value, token, lease, deadline, what);
+            if (moved.isEmpty()) {
+                held.forget(key, token);
+                return Optional.empty();
+            }
+            seen = moved.get();
+            s = calls.await(lease.fresh(), deadline, what);
+            if (s.id() != seen.leaseId()) {
+                held.forget(key, token);
+                return Optional.empty();
+            }
+        }
+        return renewed(key, name, holder, token, ttl, t0, s, seen.leaseId(), seen.revision());
+    }
+
+    private Optional<LeaseRecord> renewed(ByteSequence key, String name, String holder, long token, Duration ttl,
+            long t0, SharedLease.Snapshot s, long leaseId, long revision) {
+        held.seen(key, name, holder, token, t0 + ttl.toNanos(), leaseId, revision);
+        if (!held.holds(key, token)) {
+            return Optional.empty(); // swept while the renewal was out: its delete is on the way
+        }
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl)));
+    }
+
+    @Override
+    public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        List<ByteSequence> keyList = new ArrayList<>(requests.size());
+        for (RenewRequest r : requests) {
+            keyList.add(keys.key(r.name()));
+            holderBytes(r.holder());
+            requireTtl(r.ttl());
+        }
+        checkOpen();
+        long t0 = System.nanoTime();
+        long deadline = t0 + calls.callTimeout().toNanos();
+        String what = "renew " + requests.size() + " leases";
+        // One keep-alive (at most) per distinct ttl; a read only for keys the watch cannot vouch for, 100 per
+        // transaction, all in flight together.
+        Map<Long, CompletableFuture<SharedLease.Snapshot>> alive = new LinkedHashMap<>();
+        HeldKeys.Entry[] entries = new HeldKeys.Entry[requests.size()];
+        List<Integer> toRead = new ArrayList<>();
+        long watchedSince = watch.watchedSince();
+        for (int i = 0; i < requests.size(); i++) {
+            RenewRequest r = requests.get(i);
+            SharedLease lease = lease(r.ttl());
+            alive.computeIfAbsent(lease.seconds(), sec -> lease.fresh());
+            if (r.token() > 0) {
+                entries[i] = held.renewing(keyList.get(i), r.holder(), r.token(), t0 + r.ttl().toNanos());
+                if (entries[i] == null || !HeldKeys.trusted(entries[i], watchedSince)) {
+                    toRead.add(i);
+                }
+            }
+        }
+        Map<Integer, CompletableFuture<TxnResponse>> reads = new LinkedHashMap<>();
+        int[] position = new int[requests.size()];
+        for (int from = 0; from < toRead.size(); from += READS_PER_TXN) {
+            List<Integer> chunk = toRead.subList(from, Math.min(toRead.size(), from + READS_PER_TXN));
+            CompletableFuture<TxnResponse> txn = kv.txn()
+                    .Then(chunk.stream().map(i -> (Op) Op.get(keyList.get(i), GetOption.DEFAULT)).toArray(Op[]::new))
+                    .commit();
+            for (int j = 0; j < chunk.size(); j++) {
+                reads.put(chunk.get(j), txn);
+                position[chunk.get(j)] = j;
+            }
+        }
+        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            RenewRequest r = requests.get(i);
+            ByteSequence key = keyList.get(i);
+            HeldKeys.Entry entry = entries[i];
+            SharedLease lease = lease(r.ttl());
+            CompletableFuture<SharedLease.Snapshot> live = alive.get(lease.seconds());
+            if (r.token() <= 0 || (entry != null && entry.swept)) {
+                results.add(Optional.empty());
+            } else if (!reads.containsKey(i)) {
+                SharedLease.Snapshot s = calls.await(live, deadline, what);
+                results.add(s.id() == entry.leaseId && HeldKeys.trusted(entry, watch.watchedSince())
+                        ? renewed(key, r.name(), r.holder(), r.token(), r.ttl(), t0, s, entry.leaseId,
+                                entry.seenRevision)
+                        : renew(r.name(), r.holder(), r.token(), r.ttl()));
+            } else {
+                TxnResponse txn = calls.await(reads.get(i), deadline, what);
+                KeyValue found = first(txn.getGetResponses().get(position[i]));
+                results.add(checkRead(key, r.name(), r.holder(), holderBytes(r.holder()), r.token(), r.ttl(), t0,
+                        found, txn.getHeader().getRevision(), lease, live, deadline, what));
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public boolean release(String name, String holder, long token) {
+        ByteSequence key = keys.key(name);
+        ByteSequence value = holderBytes(holder);
+        checkOpen();
+        if (token <= 0) {
+            return false; // create revisions start at 1; and a compare with 0 would match a missing key
+        }
+        long deadline = calls.deadline();
+        TxnResponse r = calls.await(kv.txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
+                        new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(value)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit(), deadline, "release '" + name + "'");
+        held.forget(key, token);
+        return r.isSucceeded() && !r.getDeleteResponses().isEmpty() && r.getDeleteResponses().get(0).getDeleted() > 0;
+    }
+
+    @Override
+    public Optional<LeaseRecord> read(String name) {
+        ByteSequence key = keys.key(name);
+        checkOpen();
+        long deadline = calls.deadline();
+        String what = "read '" + name + "'";
+        KeyValue found = first(calls.await(kv.get(key), deadline, what));
+        if (found == null) {
+            return Optional.empty();
+        }
+        Duration remaining = remainingOf(found.getLease(), null, deadline, what);
+        return Optional.of(new LeaseRecord(name, decode(found.getValue()), found.getCreateRevision(), remaining));
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        ByteSequence key = keys.key(name);
+        Objects.requireNonNull(onChange, "onChange");
+        checkOpen();
+        return Optional.of(watch.add(key, onChange, calls, calls.deadline(), "watch '" + name + "'"));
+    }
+
+    @Override
+    public Duration maxCallTime() {
+        return calls.callTimeout();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // Leases still held are not revoked: they lapse in etcd after their ttl (the engine releases first).
+        timer.shutdownNow();
+        watch.close();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    /** The remaining time of the etcd lease {@code leaseId}: local knowledge for ours, else etcd's TimeToLive. */
+    private Duration remainingOf(long leaseId, Duration ttl, long deadline, String what) {
+        if (leaseId == 0) {
+            // A key without lease (written by hand) never expires: look again after one ttl.
+            return ttl != null ? ttl : NO_EXPIRY;
+        }
+        for (SharedLease own : shared.values()) {
+            if (own.is(leaseId)) {
+                SharedLease.Snapshot s = own.current();
+                if (s != null) {
+                    Duration confirmed = Duration.ofNanos(s.remainingNanos(System.nanoTime()));
+                    return ttl != null && confirmed.compareTo(ttl) > 0 ? ttl : confirmed;
+                }
+            }
+        }
+        LeaseTimeToLiveResponse t = calls.await(leaseClient.timeToLive(leaseId, LeaseOption.DEFAULT), deadline, what);
+        if (t.getTTL() <= 0) {
+            return ENDING;
+        }
+        Duration reported = Duration.ofSeconds(t.getTTL()).plus(SECOND_ROUNDING);
+        Duration granted = Duration.ofSeconds(Math.max(1, t.getGrantedTTL()));
+        return reported.compareTo(granted) > 0 ? granted : reported;
+    }
+
+    /**
+     * What a holder may count on: the shared lease's confirmed time, but never more than the ttl asked for (etcd
+     * counts whole seconds, so it may keep the key a little longer; that only delays a follower).
+     */
+    private static Duration remaining(SharedLease.Snapshot s, Duration ttl) {
+        Duration confirmed = Duration.ofNanos(s.remainingNanos(System.nanoTime()));
+        return confirmed.compareTo(ttl) > 0 ? ttl : confirmed;
+    }
+
+    private SharedLease lease(Duration ttl) {
+        long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+        return shared.computeIfAbsent(seconds, s -> new SharedLease(leaseClient, s));
+    }
+
+    /** Deletes keys this store holds but nobody renewed within their ttl (see {@link HeldKeys}). */
+    private void sweep() {
+        try {
+            for (Map.Entry<ByteSequence, HeldKeys.Entry> due : held.sweep(System.nanoTime())) {
+                HeldKeys.Entry e = due.getValue();
+                LOG.log(Level.DEBUG, "lease ''{0}'' of {1} was not renewed within its ttl; deleting it", e.name,
+                        e.holder);
+                kv.txn().If(new Cmp(due.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(e.token)),
+                                new Cmp(due.getKey(), Cmp.Op.EQUAL, CmpTarget.value(holderBytes(e.holder))))
+                        .Then(Op.delete(due.getKey(), DeleteOption.DEFAULT))
+                        .commit()
+                        .whenComplete((r, err) -> held.sweptDone(due.getKey(), e));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "etcd lease sweeper failed; retrying", e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the etcd lease store (" + description + ") is closed");
+        }
+    }
+
+    private static ByteSequence holderBytes(String holder) {
+        if (holder == null || holder.isEmpty()) {
+            throw new IllegalArgumentException("holder must be a non-empty participant id, got '" + holder + "'");
+        }
+        return ByteSequence.from(holder, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(ByteSequence value) {
+        return value.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void requireTtl(Duration ttl) {
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+        }
+    }
+
+    private static KeyValue first(GetResponse r) {
+        return r == null || r.getKvs().isEmpty() ? null : r.getKvs().get(0);
+    }
+}
