@@ -1,0 +1,158 @@
+package dev.baton.cdi;
+
+import dev.baton.GroupName;
+import dev.baton.spi.Durations;
+import java.util.Collection;
+import java.util.Locale;
+
+/**
+ * Every message the extension reports, each with a stable id so that users can search for it. {@code 00xx} are
+ * definition errors (annotations that cannot work), {@code 01xx} configuration errors (deployment problems),
+ * {@code 02xx} log messages. Ids are never reused for another meaning.
+ */
+final class Messages {
+
+    static final String INVALID_LEADER_GROUP = "BATON-CDI-0001";
+    static final String NOT_INTERCEPTABLE_METHOD = "BATON-CDI-0002";
+    static final String CANNOT_SKIP = "BATON-CDI-0003";
+    static final String FINAL_NOT_INTERCEPTABLE = "BATON-CDI-0004";
+    static final String INVALID_INJECTED_GROUP = "BATON-CDI-0005";
+    static final String INTERFACE_ONLY = "BATON-CDI-0006";
+
+    static final String NO_MP_CONFIG = "BATON-CDI-0100";
+    static final String UNKNOWN_BACKEND = "BATON-CDI-0101";
+    static final String NO_BACKEND = "BATON-CDI-0102";
+    static final String SEVERAL_BACKENDS = "BATON-CDI-0103";
+    static final String BAD_DURATION = "BATON-CDI-0104";
+    static final String BAD_TIMING = "BATON-CDI-0105";
+    static final String BAD_DEFAULT_GROUP = "BATON-CDI-0106";
+    static final String BAD_PARTICIPANT = "BATON-CDI-0107";
+    static final String BAD_READINESS = "BATON-CDI-0108";
+    static final String BAD_THREADS = "BATON-CDI-0109";
+    static final String BACKEND_CONFIG = "BATON-CDI-0110";
+    static final String BACKEND_FAILED = "BATON-CDI-0111";
+    static final String BACKEND_NOT_LOADABLE = "BATON-CDI-0112";
+
+    static final String STARTED = "BATON-CDI-0200";
+    static final String BACKEND_AUTO_SELECTED = "BATON-CDI-0201";
+    static final String UNUSED_GROUP_CONFIG = "BATON-CDI-0202";
+    static final String UNKNOWN_GROUP_KEY = "BATON-CDI-0203";
+    static final String BAD_UNUSED_GROUP_CONFIG = "BATON-CDI-0204";
+    static final String STOPPED = "BATON-CDI-0205";
+    static final String OBSERVER_FAILED = "BATON-CDI-0206";
+    static final String AMBIGUOUS_CLIENT = "BATON-CDI-0207";
+
+    private Messages() {}
+
+    private static String validGroup() {
+        return "a group name matches " + GroupName.PATTERN + " with at most " + GroupName.MAX_LENGTH
+                + " characters (lower-case letters, digits, inner dashes; e.g. 'reports' or 'billing-eu')";
+    }
+
+    static String invalidLeaderGroup(String site, String group) {
+        return INVALID_LEADER_GROUP + ": @Leader on " + site + ": '" + group + "' is not a valid group name; "
+                + validGroup();
+    }
+
+    static String notInterceptable(String site, String why) {
+        return NOT_INTERCEPTABLE_METHOD + ": @Leader on " + site + ": the method is " + why
+                + ", so CDI cannot intercept it and it would run on every participant unguarded; make it a"
+                + " non-private instance method, or call a guarded method from it";
+    }
+
+    static String cannotSkip(String site, String returnType) {
+        return CANNOT_SKIP + ": @Leader on " + site + ": return type " + returnType
+                + " cannot be skipped on a follower; return void/Optional/CompletionStage or set onFollower=THROW";
+    }
+
+    static String finalClass(String site, String beanClass) {
+        return FINAL_NOT_INTERCEPTABLE + ": @Leader on " + site + ": class " + beanClass
+                + " is final, so CDI cannot intercept it and the method would run unguarded; remove 'final'";
+    }
+
+    static String finalMethod(String site) {
+        return FINAL_NOT_INTERCEPTABLE + ": @Leader on " + site
+                + ": the method is final, so CDI cannot intercept it and it would run unguarded; remove 'final'";
+    }
+
+    static String invalidInjectedGroup(String injectionPoint, String group) {
+        return INVALID_INJECTED_GROUP + ": @ElectionGroup at " + injectionPoint + ": '" + group
+                + "' is not a valid group name; " + validGroup();
+    }
+
+    static String interfaceOnly(String site, String beanClass) {
+        return INTERFACE_ONLY + ": @Leader on " + site + ": CDI ignores interceptor bindings on interface methods, so"
+                + " the implementation in bean " + beanClass + " would run unguarded; put @Leader on the bean class's"
+                + " method (or on the bean class)";
+    }
+
+    static String noMpConfig() {
+        return NO_MP_CONFIG + ": the MicroProfile Config API (org.eclipse.microprofile.config) is not available;"
+                + " Baton reads its configuration through it: run on a MicroProfile runtime or add an implementation"
+                + " such as SmallRye Config";
+    }
+
+    static String unknownBackend(String value, Collection<String> found) {
+        return UNKNOWN_BACKEND + ": " + Keys.BACKEND + "='" + value + "' names no backend on the class path; "
+                + (found.isEmpty() ? "none was found: add a backend jar such as dev.baton:baton-backend-file"
+                        : "valid choices: " + String.join(", ", found));
+    }
+
+    static String noBackend() {
+        return NO_BACKEND + ": " + Keys.BACKEND + " is not set and no backend is on the class path; add a backend"
+                + " jar (dev.baton:baton-backend-file, -jdbc, -redis, -etcd, -zookeeper or -memory) and set "
+                + Keys.BACKEND;
+    }
+
+    static String severalBackends(Collection<String> found) {
+        return SEVERAL_BACKENDS + ": " + Keys.BACKEND + " is not set and several backends are on the class path: "
+                + String.join(", ", found) + "; set " + Keys.BACKEND + " to one of them";
+    }
+
+    static String badDuration(String key, String value) {
+        return BAD_DURATION + ": " + key + "='" + value + "' is invalid; expected " + Durations.VALID_FORMS;
+    }
+
+    static String badTiming(String key, String value, String why) {
+        return BAD_TIMING + ": " + key + "='" + value + "' is invalid: " + why;
+    }
+
+    static String badDefaultGroup(String value) {
+        return BAD_DEFAULT_GROUP + ": " + Keys.GROUP + "='" + value + "' is invalid; " + validGroup();
+    }
+
+    static String badParticipant(int length) {
+        return BAD_PARTICIPANT + ": " + Keys.PARTICIPANT + " is " + length
+                + " characters long; expected a non-blank id of at most 200 characters, unique in the cluster";
+    }
+
+    static String badReadiness(String key, String value) {
+        return BAD_READINESS + ": " + key + "='" + value + "' is invalid; valid choices: "
+                + Keys.READINESS_ANY + " (ready while the backend is reachable, the default), "
+                + Keys.READINESS_LEADER_ONLY + " (ready only while this participant leads the group)";
+    }
+
+    static String badThreads(String value) {
+        return BAD_THREADS + ": " + Keys.SCHEDULER_THREADS + "='" + value
+                + "' is invalid; expected a whole number from 1 to 64";
+    }
+
+    static String backendConfig(String backend, String detail) {
+        return BACKEND_CONFIG + ": backend '" + backend + "' rejected its configuration: " + detail;
+    }
+
+    static String backendFailed(String backend, String detail) {
+        return BACKEND_FAILED + ": backend '" + backend + "' could not be created: " + detail;
+    }
+
+    static String backendNotLoadable(String detail) {
+        return BACKEND_NOT_LOADABLE + ": a backend listed in META-INF/services/dev.baton.spi.LeaseStoreFactory could"
+                + " not be loaded: " + detail;
+    }
+
+    /** @return true when a configuration key may hold a secret whose value must never be shown */
+    static boolean isSecretKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("credential");
+    }
+}

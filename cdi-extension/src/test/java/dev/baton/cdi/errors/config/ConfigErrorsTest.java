@@ -1,0 +1,162 @@
+package dev.baton.cdi.errors.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.LeaderElection;
+import dev.baton.cdi.testkit.Failures;
+import dev.baton.cdi.testkit.LogCapture;
+import dev.baton.cdi.testkit.TestNode;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ConfigErrorsTest {
+
+    private static final String TEST_BACKENDS = "test-classes";
+
+    private static TestNode.Builder node() {
+        return TestNode.builder()
+                .config("baton.memory.namespace", TestNode.uniqueNamespace())
+                .beans(ConfigService.class);
+    }
+
+    private static String failure(UnaryOperator<TestNode.Builder> configure) {
+        return Failures.deploymentFailure(() -> configure.apply(node()).start());
+    }
+
+    private static void assertReported(String failure, String expected) {
+        assertTrue(failure.contains(expected), "expected\n  " + expected + "\nin\n" + failure);
+    }
+
+    @Test
+    void badDuration() {
+        assertReported(failure(b -> b.config("baton.lease.ttl", "fast")),
+                "BATON-CDI-0104: baton.lease.ttl='fast' is invalid; expected a positive duration such as 500ms, 15s,"
+                        + " 2m, 1h or ISO-8601 PT15S");
+    }
+
+    @Test
+    void unknownBackendListsTheBackendsFound() {
+        assertReported(failure(b -> b.config("baton.backend", "jdbc")),
+                "BATON-CDI-0101: baton.backend='jdbc' names no backend on the class path; valid choices: faulty,"
+                        + " memory");
+    }
+
+    @Test
+    void renewIntervalNotShorterThanTheTtl() {
+        assertReported(failure(b -> b.config("baton.lease.ttl", "2s").config("baton.lease.renew-interval", "2s")),
+                "BATON-CDI-0105: baton.lease.renew-interval='2s' is invalid: the renew interval (2s) must be shorter"
+                        + " than the ttl (2s) minus the safety margin (200ms)");
+    }
+
+    @Test
+    void perGroupTimingNamesTheGroupKey() {
+        assertReported(failure(b -> b.config("baton.groups.reports.ttl", "1s")
+                        .config("baton.groups.reports.safety-margin", "600ms")),
+                "BATON-CDI-0105: baton.groups.reports.safety-margin='600ms' is invalid: the safety margin (600ms)"
+                        + " must be at most half the ttl (1s)");
+        assertReported(failure(b -> b.config("baton.groups.reports.renew-interval", "PT5S")),
+                "BATON-CDI-0105: baton.groups.reports.renew-interval='PT5S' is invalid");
+        assertReported(failure(b -> b.config("baton.groups.reports.ttl", "50ms")),
+                "BATON-CDI-0105: baton.groups.reports.ttl='50ms' is invalid: a ttl must be at least 100ms");
+    }
+
+    @Test
+    void invalidDefaultGroup() {
+        assertReported(failure(b -> b.config("baton.group", "Main_Group")),
+                "BATON-CDI-0106: baton.group='Main_Group' is invalid; a group name matches");
+    }
+
+    @Test
+    void invalidParticipant() {
+        assertReported(failure(b -> b.config("baton.participant", "p".repeat(201))),
+                "BATON-CDI-0107: baton.participant is 201 characters long");
+    }
+
+    @Test
+    void invalidReadiness() {
+        assertReported(failure(b -> b.config("baton.groups.reports.readiness", "sometimes")),
+                "BATON-CDI-0108: baton.groups.reports.readiness='sometimes' is invalid; valid choices: any");
+    }
+
+    @Test
+    void invalidSchedulerThreads() {
+        assertReported(failure(b -> b.config("baton.scheduler.threads", "0")),
+                "BATON-CDI-0109: baton.scheduler.threads='0' is invalid; expected a whole number from 1 to 64");
+    }
+
+    @Test
+    void noBackendChosenAndSeveralFound() {
+        assertReported(failure(b -> b.config("baton.backend", "")),
+                "BATON-CDI-0103: baton.backend is not set and several backends are on the class path: faulty,"
+                        + " memory; set baton.backend to one of them");
+    }
+
+    @Test
+    void noBackendAtAll() {
+        assertReported(failure(b -> b.config("baton.backend", "").hideBackends(url -> true)),
+                "BATON-CDI-0102: baton.backend is not set and no backend is on the class path");
+    }
+
+    @Test
+    void theOnlyBackendIsUsedAndSaidSoWhenNoneIsChosen() throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestNode node = node().config("baton.backend", "")
+                        .hideBackends(url -> url.toString().contains(TEST_BACKENDS))
+                        .start()) {
+            LeaderElection election = node.select(LeaderElection.class);
+            assertTrue(election.status().backend().startsWith("memory"), election.status().backend());
+            assertTrue(log.text().contains("BATON-CDI-0201: baton.backend is not set; using the only backend on the"
+                    + " class path: memory"), log.text());
+        }
+    }
+
+    @Test
+    void aBackendRejectingItsConfigurationFailsTheDeployment() {
+        assertReported(failure(b -> b.config("baton.backend", "faulty").config("baton.faulty.mode", "explode")),
+                "BATON-CDI-0110: backend 'faulty' rejected its configuration: baton.faulty.mode='explode' is invalid;"
+                        + " expected ok");
+    }
+
+    @Test
+    void aSecretNeverAppearsInAMessage() {
+        String failure = failure(b -> b.config("baton.backend", "faulty").config("baton.faulty.password", "hunter2"));
+        assertReported(failure, "BATON-CDI-0110: backend 'faulty' rejected its configuration: baton.faulty.password"
+                + " is invalid (value not shown); expected the right password");
+        assertFalse(failure.contains("hunter2"), failure);
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        String failure = failure(b -> b.config("baton.backend", "nosuch")
+                .config("baton.lease.renew-interval", "soon")
+                .config("baton.scheduler.threads", "many")
+                .config("baton.groups.reports.readiness", "always"));
+        for (String id : new String[] {"BATON-CDI-0101", "BATON-CDI-0104", "BATON-CDI-0108", "BATON-CDI-0109"}) {
+            assertEquals(1, Failures.distinctProblemsWith(failure, id), id + " in\n" + failure);
+        }
+    }
+
+    @Test
+    void keysOfUnusedGroupsAndUnknownKeysOnlyWarn() throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestNode node = node()
+                        .config("baton.groups.reprots.ttl", "5s")
+                        .config("baton.groups.unused.ttl", "never")
+                        .config("baton.groups.reports.tll", "5s")
+                        .config("baton.groups.reports.ttl", "3s")
+                        .start()) {
+            assertTrue(node.container().isRunning(), "warnings do not stop the deployment");
+            String text = log.text();
+            assertTrue(text.contains("WARNING BATON-CDI-0202: keys baton.groups.reprots.* configure group 'reprots',"
+                    + " which no @Leader or @ElectionGroup injection point uses (a typo?)"), text);
+            assertTrue(text.contains("WARNING BATON-CDI-0203: baton.groups.reports.tll is not a Baton key and is"
+                    + " ignored; valid keys under baton.groups.reports. are [readiness, renew-interval, safety-margin,"
+                    + " ttl]"), text);
+            assertTrue(text.contains("WARNING BATON-CDI-0204: unused group 'unused' is misconfigured: BATON-CDI-0104:"
+                    + " baton.groups.unused.ttl='never' is invalid"), text);
+            assertTrue(text.contains("reports (ttl 3s, renew 1s)"), text);
+        }
+    }
+}

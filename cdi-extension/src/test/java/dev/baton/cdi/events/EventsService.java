@@ -1,0 +1,27 @@
+package dev.baton.cdi.events;
+
+import dev.baton.LeadershipChanged;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/** Records every event with the thread it arrived on. */
+@ApplicationScoped
+public class EventsService {
+
+    /** An observed event and the observer's thread. */
+    public record Seen(LeadershipChanged event, String thread) {}
+
+    public static final BlockingQueue<Seen> SYNC = new LinkedBlockingQueue<>();
+    public static final BlockingQueue<Seen> ASYNC = new LinkedBlockingQueue<>();
+
+    void onChange(@Observes LeadershipChanged event) {
+        SYNC.add(new Seen(event, Thread.currentThread().getName()));
+    }
+
+    void onChangeAsync(@ObservesAsync LeadershipChanged event) {
+        ASYNC.add(new Seen(event, Thread.currentThread().getName()));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.baton.cdi.readiness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.LeaderElection;
+import dev.baton.cdi.testkit.FaultyLeaseStoreFactory;
+import dev.baton.cdi.testkit.TestNode;
+import dev.baton.cdi.testkit.Waits;
+import java.util.Map;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponse.Status;
+import org.eclipse.microprofile.health.Readiness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReadinessTest {
+
+    @AfterEach
+    void heal() {
+        FaultyLeaseStoreFactory.FAILING.set(false);
+    }
+
+    private static TestNode node(String backend, String namespace, String participant) {
+        return TestNode.builder()
+                .config("baton.backend", backend)
+                .config("baton.memory.namespace", namespace)
+                .config("baton.faulty.namespace", namespace)
+                .config("baton.participant", participant)
+                .config("baton.groups.active.readiness", "leader-only")
+                .config("baton.lease.ttl", "1s")
+                .config("baton.lease.renew-interval", "300ms")
+                .config("baton.shutdown-timeout", "2s")
+                .beans(ReadinessService.class)
+                .start();
+    }
+
+    private static HealthCheckResponse check(TestNode node) {
+        return node.select(HealthCheck.class, Readiness.Literal.INSTANCE).call();
+    }
+
+    @Test
+    void upWithDataOnTheLeaderAndDownOnTheFollowerOfALeaderOnlyGroup() throws Exception {
+        String ns = TestNode.uniqueNamespace();
+        try (TestNode a = node("memory", ns, "a"); TestNode b = node("memory", ns, "b")) {
+            LeaderElection ea = a.select(ReadinessService.class).active();
+            LeaderElection eb = b.select(ReadinessService.class).active();
+            Waits.until(() -> ea.isLeader() || eb.isLeader(), "a leader of group 'active'");
+            TestNode leader = ea.isLeader() ? a : b;
+            TestNode follower = ea.isLeader() ? b : a;
+            String leaderId = ea.isLeader() ? "a" : "b";
+            Waits.until(() -> check(follower).getData().orElseThrow().containsKey("active.leader"),
+                    "the follower to learn the leader");
+
+            HealthCheckResponse up = check(leader);
+            Map<String, Object> data = up.getData().orElseThrow();
+            assertEquals("baton", up.getName());
+            assertEquals(Status.UP, up.getStatus(), data.toString());
+            assertEquals("leader", data.get("active.role"));
+            assertEquals(leaderId, data.get("active.leader"));
+            assertTrue(data.get("active.token") instanceof Long, data.toString());
+            assertTrue(data.get("backend").toString().startsWith("memory"), data.toString());
+            assertEquals(leaderId, data.get("participant"));
+            assertTrue(data.containsKey("default.role"), data.toString());
+
+            HealthCheckResponse down = check(follower);
+            Map<String, Object> fdata = down.getData().orElseThrow();
+            assertEquals(Status.DOWN, down.getStatus(), fdata.toString());
+            assertEquals("follower", fdata.get("active.role"));
+            assertEquals(leaderId, fdata.get("active.leader"));
+            assertTrue(fdata.get("active.down").toString().contains("leader-only"), fdata.toString());
+            assertFalse(fdata.containsKey("default.down"), "a follower of a normal group is ready: " + fdata);
+        }
+    }
+
+    @Test
+    void downWithTheCauseOnceTheBackendHasBeenUnreachableForALease() throws Exception {
+        try (TestNode node = node("faulty", TestNode.uniqueNamespace(), "lonely")) {
+            LeaderElection active = node.select(ReadinessService.class).active();
+            assertTrue(active.awaitLeadership(Waits.soon()));
+            assertEquals(Status.UP, check(node).getStatus());
+
+            FaultyLeaseStoreFactory.FAILING.set(true);
+            Waits.until(() -> check(node).getStatus() == Status.DOWN
+                    && check(node).getData().orElseThrow().containsKey("default.down"),
+                    "readiness DOWN after a lease length of failures");
+            Map<String, Object> data = check(node).getData().orElseThrow();
+            assertTrue(data.get("default.down").toString().contains("backend unreachable"), data.toString());
+            assertTrue(data.get("default.error").toString().contains("connection refused"), data.toString());
+            assertEquals("follower", data.get("default.role"), "the leader stepped down at its deadline");
+
+            FaultyLeaseStoreFactory.FAILING.set(false);
+            Waits.until(() -> check(node).getStatus() == Status.UP, "readiness UP once the backend answers");
+        }
+    }
+}
