@@ -1,0 +1,168 @@
+package dev.baton.backend.file;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one watcher thread of a {@link FileLeaseStore}, multiplexing every watched lease:
+ * <ul>
+ *   <li>a {@link WatchService} on the lease directory reports a replaced record at once (a release or a handover
+ *       in another process), so a graceful handover does not wait for a poll;</li>
+ *   <li>every poll interval it checks each watched lease's holder for liveness: a process killed with
+ *       {@code kill -9} writes nothing, and the only sign of its death is that the OS freed its liveness lock.</li>
+ * </ul>
+ * Callbacks run when what a follower cares about changed (holder, token, liveness), not on every renewal. The
+ * thread starts with the first watch and stops when the store closes.
+ */
+final class DirectoryWatcher {
+    private static final System.Logger LOG = System.getLogger(DirectoryWatcher.class.getName());
+
+    private final FileLeaseStore store;
+    private final Path dir;
+    private final Duration pollInterval;
+    private final Map<String, List<Runnable>> callbacks = new ConcurrentHashMap<>();
+    /** Watched names by file stem, to route WatchService events. */
+    private final Map<String, String> namesByStem = new ConcurrentHashMap<>();
+    private final Map<String, FileLeaseStore.Observed> lastSeen = new ConcurrentHashMap<>();
+    private Thread thread;
+    private WatchService service;
+    private volatile boolean closed;
+
+    DirectoryWatcher(FileLeaseStore store, Path dir, Duration pollInterval) {
+        this.store = store;
+        this.dir = dir;
+        this.pollInterval = pollInterval;
+    }
+
+    synchronized AutoCloseable add(String name, Runnable onChange) {
+        if (closed) {
+            throw new IllegalStateException("the file lease store on " + dir + " is closed");
+        }
+        List<Runnable> list = callbacks.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
+        list.add(onChange);
+        namesByStem.put(LeaseFileNames.stem(name), name);
+        lastSeen.putIfAbsent(name, store.observe(name));
+        if (thread == null) {
+            start();
+        }
+        return () -> remove(name, onChange);
+    }
+
+    private synchronized void remove(String name, Runnable onChange) {
+        List<Runnable> list = callbacks.get(name);
+        if (list != null) {
+            list.remove(onChange);
+            if (list.isEmpty()) {
+                callbacks.remove(name);
+                namesByStem.remove(LeaseFileNames.stem(name));
+                lastSeen.remove(name);
+            }
+        }
+    }
+
+    private void start() {
+        try {
+            service = dir.getFileSystem().newWatchService();
+            dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_DELETE);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(Level.INFO, "No file-change notification on {0} ({1}); followers rely on the {2} ms poll", dir,
+                    e, Long.toString(pollInterval.toMillis()));
+            service = null;
+        }
+        thread = new Thread(this::run, "baton-file-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        long nextPoll = System.nanoTime() + pollInterval.toNanos();
+        while (!closed) {
+            try {
+                long wait = Math.max(0, nextPoll - System.nanoTime());
+                WatchKey key = service == null ? sleep(wait) : service.poll(wait, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    for (WatchEvent<?> event : key.pollEvents()) {
+                        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                            checkAll();
+                        } else if (event.context() instanceof Path p) {
+                            String file = p.getFileName().toString();
+                            if (file.endsWith(".lease")) {
+                                String name = namesByStem.get(file.substring(0, file.length() - ".lease".length()));
+                                if (name != null) {
+                                    check(name);
+                                }
+                            }
+                        }
+                    }
+                    key.reset();
+                }
+                if (System.nanoTime() - nextPoll >= 0) {
+                    checkAll();
+                    nextPoll = System.nanoTime() + pollInterval.toNanos();
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "The lease watcher of " + dir + " failed; it goes on", e);
+            }
+        }
+    }
+
+    private static WatchKey sleep(long nanos) {
+        java.util.concurrent.locks.LockSupport.parkNanos(nanos);
+        return null;
+    }
+
+    private void checkAll() {
+        for (String name : callbacks.keySet()) {
+            check(name);
+        }
+    }
+
+    private void check(String name) {
+        List<Runnable> list = callbacks.get(name);
+        if (list == null) {
+            return;
+        }
+        FileLeaseStore.Observed now = store.observe(name);
+        FileLeaseStore.Observed before = lastSeen.put(name, now);
+        if (now.equals(before)) {
+            return;
+        }
+        for (Runnable r : list) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "A lease watch callback failed", e);
+            }
+        }
+    }
+
+    synchronized void close() {
+        closed = true;
+        // Never interrupt the thread: it may be using a shared lock-file channel (see IoThreads).
+        if (thread != null) {
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+        if (service != null) {
+            try {
+                service.close();
+            } catch (IOException ignored) {
+                // Closing only frees the inotify descriptor.
+            }
+        }
+    }
+}

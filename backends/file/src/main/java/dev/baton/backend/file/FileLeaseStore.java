@@ -1,0 +1,475 @@
+package dev.baton.backend.file;
+
+import dev.baton.backend.file.LeaseFileRecord.CorruptLeaseFileException;
+import dev.baton.spi.LeaseNames;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Leases shared by the processes of one host through a local directory.
+ *
+ * <p>Files per lease (the stem is {@link LeaseFileNames#stem(String) the encoded name}):
+ * <ul>
+ *   <li>{@code <stem>.lease} — the record: name, holder, fencing token, expiry and liveness slot, one line with a
+ *       CRC-32 ({@link LeaseFileRecord}). It is replaced only by writing {@code <stem>.lease.tmp} and renaming it
+ *       over the old one, so a process that dies mid-write leaves the old record intact.</li>
+ *   <li>{@code <stem>.lock} — never written; byte 0 is the operation lock, bytes 1..64 are liveness slots
+ *       ({@link LockFiles}).</li>
+ * </ul>
+ *
+ * <p>Each operation, under the operation lock:
+ * <ol>
+ *   <li>reads the record (a missing file is a free lease with token 0);</li>
+ *   <li>decides with the host's wall clock ({@link WallClock}) whether it is held: the store's clock, shared by all
+ *       processes of the host;</li>
+ *   <li>treats a held lease whose holder's liveness slot is free as abandoned: the operating system frees the
+ *       locks of a dead process at once, so a holder killed with {@code kill -9} is replaced immediately; a stopped
+ *       holder (SIGSTOP, long GC) keeps its slot, and then only expiry frees the lease;</li>
+ *   <li>grants with token = last token + 1 (the record keeps the last token after a release), locking a free
+ *       liveness slot first and naming it in the record, so no reader ever sees a record whose slot is not yet
+ *       held.</li>
+ * </ol>
+ *
+ * <p>A record that fails its checksum (truncated, garbage, foreign) is never trusted. When no liveness slot of the
+ * lease is held, nobody alive can believe they hold it: the record is replaced by a free one whose token jumps to
+ * a time-derived value above any counted token (microseconds since the epoch), with a warning. Otherwise operations
+ * fail with a {@link LeaseStoreException} naming the file until that process gives the lease up or exits; the
+ * holder's own renewals report the lease lost.
+ *
+ * <p>Watches: one {@link DirectoryWatcher} per store (a {@link java.nio.file.WatchService} on the directory for
+ * instant notice of releases and handovers, and a short poll of the holders' liveness slots, which is how a killed
+ * holder is noticed).
+ */
+public final class FileLeaseStore implements LeaseStore {
+    private static final System.Logger LOG = System.getLogger(FileLeaseStore.class.getName());
+
+    /** Defaults used by {@link #open(Path)}. */
+    static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(1);
+
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
+
+    private final Path dir;
+    private final Duration lockTimeout;
+    private final boolean sync;
+    private final WallClock clock = new WallClock();
+    /** The liveness slots this store keeps locked, by lease name. */
+    private final Map<String, HeldSlot> slots = new ConcurrentHashMap<>();
+    private final DirectoryWatcher watcher;
+    private volatile boolean closed;
+
+    private record HeldSlot(LockFiles.Entry file, FileLock lock, long token) {}
+
+    private FileLeaseStore(Path realDir, Duration lockTimeout, Duration pollInterval, boolean sync) {
+        this.dir = realDir;
+        this.lockTimeout = lockTimeout;
+        this.sync = sync;
+        this.watcher = new DirectoryWatcher(this, realDir, pollInterval);
+    }
+
+    /**
+     * Opens a store on {@code dir} with the default timing (1 s lock timeout, 100 ms liveness poll, fsync on
+     * handover).
+     *
+     * @param dir an existing, writable directory on a local file system
+     * @return the store
+     * @throws dev.baton.spi.InvalidConfigurationException when the directory is missing, unwritable or on a
+     *     network file system
+     */
+    public static FileLeaseStore open(Path dir) {
+        return open(dir, DEFAULT_LOCK_TIMEOUT, DEFAULT_POLL_INTERVAL, true);
+    }
+
+    /**
+     * Opens a store.
+     *
+     * @param dir an existing, writable directory on a local file system
+     * @param lockTimeout the longest an operation waits for another process's operation on the same lease
+     * @param pollInterval how often watched leases' holders are checked for liveness
+     * @param sync whether a record that hands out a new token is forced to disk (survives power loss)
+     * @return the store
+     * @throws dev.baton.spi.InvalidConfigurationException when the directory is missing, unwritable or on a
+     *     network file system
+     */
+    public static FileLeaseStore open(Path dir, Duration lockTimeout, Duration pollInterval, boolean sync) {
+        Objects.requireNonNull(dir, "dir");
+        requirePositive(lockTimeout, "lockTimeout");
+        requirePositive(pollInterval, "pollInterval");
+        Path real = LeaseDirectory.check(dir, FileLeaseStoreFactory.DIR_KEY);
+        return new FileLeaseStore(real, lockTimeout, pollInterval, sync);
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be a positive duration, got " + d);
+        }
+    }
+
+    /** @return the lease directory (its real path) */
+    public Path directory() {
+        return dir;
+    }
+
+    // ---- operations ----------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        checkTtl(ttl);
+        return locked(name, "acquire", (lock, files) -> {
+            long now = clock.nowMillis();
+            LeaseFileRecord rec = loadOrRecover(name, lock, files);
+            if (rec.heldAt(now)) {
+                if (rec.holder().equals(holder)) {
+                    int slot = ownSlot(name, rec, lock);
+                    LeaseFileRecord extended =
+                            new LeaseFileRecord(name, holder, rec.token(), now + ttl.toMillis(), slot);
+                    write(files, extended, false);
+                    return Optional.of(toLease(extended, now));
+                }
+                if (rec.livenessSlot() == 0 || lock.slotHeld(rec.livenessSlot())) {
+                    return Optional.of(toLease(rec, now));
+                }
+                LOG.log(Level.INFO, "Lease ''{0}'': holder {1} is gone (its liveness lock is free); {2} takes over"
+                        + " before expiry", name, rec.holder(), holder);
+            }
+            long token = rec.token() + 1;
+            dropSlot(name, -1);
+            int slot = takeSlot(name, lock, token);
+            LeaseFileRecord granted = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), slot);
+            try {
+                write(files, granted, sync);
+            } catch (IOException | RuntimeException e) {
+                dropSlot(name, token);
+                throw e;
+            }
+            return Optional.of(toLease(granted, now));
+        });
+    }
+
+    @Override
+    public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        checkTtl(ttl);
+        return locked(name, "renew", (lock, files) -> {
+            long now = clock.nowMillis();
+            Optional<LeaseFileRecord> loaded = loadForHolder(name, files);
+            if (loaded.isEmpty() || !isCurrent(loaded.get(), holder, token, now)) {
+                dropSlot(name, token);
+                return Optional.empty();
+            }
+            LeaseFileRecord rec = loaded.get();
+            LeaseFileRecord renewed =
+                    new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), rec.livenessSlot());
+            write(files, renewed, false);
+            return Optional.of(toLease(renewed, now));
+        });
+    }
+
+    @Override
+    public boolean release(String name, String holder, long token) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        return locked(name, "release", (lock, files) -> {
+            long now = clock.nowMillis();
+            Optional<LeaseFileRecord> loaded = loadForHolder(name, files);
+            boolean current = loaded.isPresent() && isCurrent(loaded.get(), holder, token, now);
+            if (current) {
+                write(files, LeaseFileRecord.free(name, token), false);
+            }
+            dropSlot(name, token);
+            return current;
+        });
+    }
+
+    @Override
+    public Optional<LeaseRecord> read(String name) {
+        LeaseNames.requireValid(name);
+        return locked(name, "read", (lock, files) -> {
+            long now = clock.nowMillis();
+            LeaseFileRecord rec = loadOrRecover(name, lock, files);
+            if (!rec.heldAt(now) || (rec.livenessSlot() != 0 && !lock.slotHeld(rec.livenessSlot()))) {
+                return Optional.empty();
+            }
+            return Optional.of(toLease(rec, now));
+        });
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(onChange, "onChange");
+        checkOpen();
+        return Optional.of(watcher.add(name, onChange));
+    }
+
+    @Override
+    public Duration maxCallTime() {
+        // Waiting for the operation lock is bounded by the lock timeout; local file I/O adds little.
+        return lockTimeout.plusMillis(500);
+    }
+
+    @Override
+    public String describe() {
+        return "file (" + dir + ", this host only)";
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watcher.close();
+        // Freeing the liveness slots tells followers at once that this participant is gone, like an exit would.
+        IoThreads.call("file lease store " + dir + ": close", maxCallTime().toNanos(), () -> {
+            for (String name : slots.keySet()) {
+                dropSlot(name, -1);
+            }
+            return null;
+        });
+    }
+
+    // ---- internals -----------------------------------------------------------------------------------------
+
+    /** The paths of one lease. */
+    record LeasePaths(Path lease, Path tmp) {}
+
+    @FunctionalInterface
+    private interface LockedOp<T> {
+        T run(LockFiles.Entry lock, LeasePaths files) throws IOException;
+    }
+
+    private <T> T locked(String name, String op, LockedOp<T> body) {
+        checkOpen();
+        return IoThreads.call("file lease store " + dir + ": " + op + " of lease '" + name + "'",
+                maxCallTime().toNanos(), () -> lockedOnIoThread(name, op, body));
+    }
+
+    private <T> T lockedOnIoThread(String name, String op, LockedOp<T> body) {
+        String stem = LeaseFileNames.stem(name);
+        LeasePaths files = new LeasePaths(dir.resolve(stem + ".lease"), dir.resolve(stem + ".lease.tmp"));
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        LockFiles.Entry lock;
+        try {
+            lock = LockFiles.acquire(dir.resolve(stem + ".lock"));
+        } catch (IOException e) {
+            throw failure(op, name, e);
+        }
+        try {
+            FileLock opLock = lock.lockOp(deadline);
+            try {
+                checkOpen();
+                return body.run(lock, files);
+            } finally {
+                lock.unlockOp(opLock);
+            }
+        } catch (IOException e) {
+            throw failure(op, name, e);
+        } catch (LeaseStoreException e) {
+            throw new LeaseStoreException("file lease store " + dir + ": " + op + " of lease '" + name + "' failed: "
+                    + e.getMessage(), e);
+        } finally {
+            LockFiles.release(lock);
+        }
+    }
+
+    private LeaseStoreException failure(String op, String name, IOException e) {
+        return new LeaseStoreException(
+                "file lease store " + dir + ": " + op + " of lease '" + name + "' failed: " + e, e);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the file lease store on " + dir + " is closed");
+        }
+    }
+
+    private static void checkTtl(Duration ttl) {
+        if (ttl == null || ttl.toMillis() <= 0) {
+            throw new IllegalArgumentException("ttl must be at least 1ms, got " + ttl);
+        }
+    }
+
+    private static boolean isCurrent(LeaseFileRecord rec, String holder, long token, long now) {
+        return rec.heldAt(now) && rec.holder().equals(holder) && rec.token() == token;
+    }
+
+    private static LeaseRecord toLease(LeaseFileRecord rec, long now) {
+        return new LeaseRecord(rec.name(), rec.holder(), rec.token(),
+                Duration.ofMillis(Math.max(0, rec.expiresAtMillis() - now)));
+    }
+
+    /** Reads the record; a missing file is a never-used lease. Does not interpret corruption. */
+    static LeaseFileRecord load(String name, Path leaseFile) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(leaseFile);
+        } catch (NoSuchFileException e) {
+            return LeaseFileRecord.free(name, 0);
+        }
+        LeaseFileRecord rec = LeaseFileRecord.decode(bytes);
+        if (!rec.name().equals(name)) {
+            throw new CorruptLeaseFileException("it belongs to another lease name (a file-name collision)");
+        }
+        return rec;
+    }
+
+    /** For renew and release: a corrupt record means the caller no longer provably holds the lease. */
+    private Optional<LeaseFileRecord> loadForHolder(String name, LeasePaths files) throws IOException {
+        try {
+            return Optional.of(load(name, files.lease()));
+        } catch (CorruptLeaseFileException e) {
+            LOG.log(Level.WARNING, "Lease ''{0}'': {1} is corrupt ({2}); its holder gives it up", name,
+                    files.lease(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * For acquire and read: a corrupt record is recovered when nobody alive can hold the lease, else reported.
+     */
+    private LeaseFileRecord loadOrRecover(String name, LockFiles.Entry lock, LeasePaths files) throws IOException {
+        try {
+            return load(name, files.lease());
+        } catch (CorruptLeaseFileException e) {
+            if (lock.anySlotHeld()) {
+                throw new LeaseStoreException("lease file " + files.lease() + " is corrupt (" + e.getMessage()
+                        + ") and is not trusted; a live process still holds one of its liveness locks, so it is"
+                        + " recovered only once that process gives the lease up or exits");
+            }
+            long token = System.currentTimeMillis() * 1000;
+            LOG.log(Level.WARNING, "Lease ''{0}'': {1} was corrupt ({2}) and no live process holds the lease; it is"
+                    + " reset to free with token {3} (above any token counted before)", name, files.lease(),
+                    e.getMessage(), Long.toString(token));
+            LeaseFileRecord free = LeaseFileRecord.free(name, token);
+            write(files, free, true);
+            return free;
+        }
+    }
+
+    /** The slot this store holds for {@code name}, or a newly taken one (confirming a grant for the same holder). */
+    private int ownSlot(String name, LeaseFileRecord rec, LockFiles.Entry lock) throws IOException {
+        HeldSlot held = slots.get(name);
+        if (held != null && held.lock.isValid() && (int) held.lock.position() == rec.livenessSlot()) {
+            if (held.token != rec.token()) {
+                slots.put(name, new HeldSlot(held.file, held.lock, rec.token()));
+            }
+            return rec.livenessSlot();
+        }
+        dropSlot(name, -1);
+        return takeSlot(name, lock, rec.token());
+    }
+
+    /** Locks a free liveness slot for a grant of {@code token}; 0 when all are taken (then only expiry counts). */
+    private int takeSlot(String name, LockFiles.Entry lock, long token) throws IOException {
+        int start = (int) Math.floorMod(token, (long) LockFiles.SLOTS);
+        for (int i = 0; i < LockFiles.SLOTS; i++) {
+            int slot = 1 + (start + i) % LockFiles.SLOTS;
+            FileLock fl = lock.tryLockSlot(slot);
+            if (fl != null) {
+                slots.put(name, new HeldSlot(LockFiles.acquire(lock.path), fl, token));
+                return slot;
+            }
+        }
+        LOG.log(Level.WARNING, "Lease ''{0}'': all {1} liveness slots are held by live processes; this grant is"
+                + " protected by expiry only", name, LockFiles.SLOTS);
+        return 0;
+    }
+
+    /** Frees this store's slot for {@code name} when it belongs to {@code token} (any token when -1). */
+    private void dropSlot(String name, long token) {
+        HeldSlot held = slots.get(name);
+        if (held == null || (token != -1 && held.token != token) || !slots.remove(name, held)) {
+            return;
+        }
+        try {
+            held.lock.release();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "Lease ''{0}'': freeing the liveness lock failed: {1}", name, e);
+        } finally {
+            LockFiles.release(held.file);
+        }
+    }
+
+    private void write(LeasePaths files, LeaseFileRecord rec, boolean durable) throws IOException {
+        byte[] bytes = rec.encode();
+        try (FileChannel ch = FileChannel.open(files.tmp(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            if (durable) {
+                ch.force(false);
+            }
+        }
+        Files.move(files.tmp(), files.lease(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (durable) {
+            forceDirectory();
+        }
+    }
+
+    /** Makes the rename durable; best effort, as not every platform can open a directory. */
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "Cannot force directory {0} to disk: {1}", dir, e);
+        }
+    }
+
+    // ---- for the watcher -----------------------------------------------------------------------------------
+
+    /**
+     * What a follower cares about, read without the operation lock (a record file is replaced atomically): the
+     * holder, the token and whether the holder is alive; renewals do not change it.
+     */
+    record Observed(String holder, long token, boolean alive, boolean corrupt) {}
+
+    Observed observe(String name) {
+        String stem = LeaseFileNames.stem(name);
+        LeaseFileRecord rec;
+        try {
+            rec = load(name, dir.resolve(stem + ".lease"));
+        } catch (CorruptLeaseFileException e) {
+            return new Observed(null, -1, false, true);
+        } catch (IOException e) {
+            return new Observed(null, -2, false, true);
+        }
+        if (rec.isFree()) {
+            return new Observed(null, rec.token(), false, false);
+        }
+        boolean alive = true;
+        if (rec.livenessSlot() != 0) {
+            try {
+                LockFiles.Entry lock = LockFiles.acquire(dir.resolve(stem + ".lock"));
+                try {
+                    alive = lock.slotHeld(rec.livenessSlot());
+                } finally {
+                    LockFiles.release(lock);
+                }
+            } catch (IOException e) {
+                alive = true;
+            }
+        }
+        return new Observed(rec.holder(), rec.token(), alive, false);
+    }
+}

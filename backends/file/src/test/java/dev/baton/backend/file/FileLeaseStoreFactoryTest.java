@@ -1,0 +1,78 @@
+package dev.baton.backend.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.spi.InvalidConfigurationException;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreFactory;
+import dev.baton.spi.StoreContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileLeaseStoreFactoryTest {
+    @TempDir
+    Path dir;
+
+    private static StoreContext context(Map<String, String> config) {
+        return new StoreContext() {
+            @Override
+            public Optional<String> config(String key) {
+                return Optional.ofNullable(config.get(key));
+            }
+
+            @Override
+            public <T> Optional<T> client(Class<T> type) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Duration shortestTtl() {
+                return Duration.ofSeconds(15);
+            }
+        };
+    }
+
+    private static LeaseStoreFactory factory() {
+        return ServiceLoader.load(LeaseStoreFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> f.name().equals("file")).findFirst()
+                .orElseThrow(() -> new AssertionError("no 'file' LeaseStoreFactory in META-INF/services"));
+    }
+
+    @Test
+    void createsAStoreOnTheConfiguredDirectory() {
+        LeaseStoreFactory f = factory();
+        assertTrue(f.singleHost());
+        try (LeaseStore s = f.create(context(Map.of("baton.file.dir", dir.toString())))) {
+            assertTrue(s.describe().contains(dir.getFileName().toString()), s.describe());
+            assertTrue(s.tryAcquire("x", "me", Duration.ofSeconds(5)).orElseThrow().heldBy("me"));
+        }
+    }
+
+    @Test
+    void defaultDirectoryIsCreated() {
+        try (LeaseStore s = factory().create(context(Map.of()))) {
+            assertTrue(s.describe().contains("baton-leases"), s.describe());
+        }
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        String d = dir.toString();
+        InvalidConfigurationException missing = assertThrows(InvalidConfigurationException.class,
+                () -> factory().create(context(Map.of("baton.file.dir", d + "/missing"))));
+        assertEquals("baton.file.dir", missing.key());
+        InvalidConfigurationException sync = assertThrows(InvalidConfigurationException.class,
+                () -> factory().create(context(Map.of("baton.file.dir", d, "baton.file.sync", "yes"))));
+        assertEquals("baton.file.sync", sync.key());
+        InvalidConfigurationException poll = assertThrows(InvalidConfigurationException.class,
+                () -> factory().create(context(Map.of("baton.file.dir", d, "baton.file.poll-interval", "soon"))));
+        assertEquals("baton.file.poll-interval", poll.key());
+    }
+}

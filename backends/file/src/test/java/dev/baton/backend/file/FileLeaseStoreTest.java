@@ -1,0 +1,178 @@
+package dev.baton.backend.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStoreException;
+import dev.baton.tck.fixtures.Timing;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the TCK cannot see: liveness locks, corrupt files, the file layout. */
+class FileLeaseStoreTest {
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    private FileLeaseStore a;
+    private FileLeaseStore b;
+
+    @BeforeEach
+    void open() {
+        a = FileLeaseStore.open(dir);
+        b = FileLeaseStore.open(dir);
+    }
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    private Path leaseFile(String name) {
+        return dir.resolve(LeaseFileNames.stem(name) + ".lease");
+    }
+
+    @Test
+    @DisplayName("a holder whose store is gone (like a dead process) is replaced before expiry, with a new token")
+    void goneHolderReplacedAtOnce() {
+        LeaseRecord first = a.tryAcquire("jobs", "a", LONG).orElseThrow();
+        assertEquals("a", b.tryAcquire("jobs", "b", LONG).orElseThrow().holder(), "a is alive: b is refused");
+        a.close();
+        LeaseRecord second = b.tryAcquire("jobs", "b", LONG).orElseThrow();
+        assertEquals("b", second.holder(), "the liveness lock of a is free, so b takes over long before expiry");
+        assertTrue(second.token() > first.token());
+    }
+
+    @Test
+    @DisplayName("a watcher hears within a poll interval that the holder died")
+    void watcherHearsDeath() throws Exception {
+        a.tryAcquire("jobs", "a", LONG).orElseThrow();
+        CountDownLatch changed = new CountDownLatch(1);
+        try (AutoCloseable w = b.watch("jobs", changed::countDown).orElseThrow()) {
+            a.close();
+            assertTrue(changed.await(Timing.scaled(Duration.ofSeconds(2)).toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    @DisplayName("renewals do not wake watchers; a release does")
+    void renewalsAreQuiet() throws Exception {
+        LeaseRecord r = a.tryAcquire("quiet", "a", LONG).orElseThrow();
+        CountDownLatch changed = new CountDownLatch(1);
+        try (AutoCloseable w = b.watch("quiet", changed::countDown).orElseThrow()) {
+            for (int i = 0; i < 5; i++) {
+                a.renew("quiet", "a", r.token(), LONG).orElseThrow();
+            }
+            assertFalse(changed.await(300, TimeUnit.MILLISECONDS), "a renewal woke the watcher");
+            assertTrue(a.release("quiet", "a", r.token()));
+            assertTrue(changed.await(Timing.scaled(Duration.ofSeconds(2)).toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    @DisplayName("a garbage lease file with no live holder is recovered with a token above every earlier one")
+    void garbageRecovered() throws IOException {
+        LeaseRecord first = a.tryAcquire("g", "a", LONG).orElseThrow();
+        a.close();
+        Files.write(leaseFile("g"), "this is not a lease\n".getBytes(StandardCharsets.UTF_8));
+        LeaseRecord r = b.tryAcquire("g", "b", LONG).orElseThrow();
+        assertEquals("b", r.holder());
+        assertTrue(r.token() > first.token(), "token after recovery must exceed the lost one");
+    }
+
+    @Test
+    @DisplayName("a truncated lease file is detected by its checksum, never read as a shorter valid record")
+    void truncatedDetected() throws IOException {
+        LeaseRecord first = a.tryAcquire("t", "a", LONG).orElseThrow();
+        byte[] full = Files.readAllBytes(leaseFile("t"));
+        for (int cut = 0; cut < full.length; cut++) {
+            byte[] part = Arrays.copyOf(full, cut);
+            assertThrows(LeaseFileRecord.CorruptLeaseFileException.class, () -> LeaseFileRecord.decode(part),
+                    "a record cut to " + cut + " bytes was accepted");
+        }
+        a.close();
+        Files.write(leaseFile("t"), Arrays.copyOf(full, full.length - 5));
+        assertEquals(Optional.empty(), b.read("t"), "the truncated, dead record reads as free after recovery");
+        assertTrue(b.tryAcquire("t", "b", LONG).orElseThrow().token() > first.token());
+    }
+
+    @Test
+    @DisplayName("a corrupt file while its holder lives is reported, not trusted; the holder gives the lease up")
+    void corruptWithLiveHolderReported() throws IOException {
+        LeaseRecord held = a.tryAcquire("c", "a", LONG).orElseThrow();
+        byte[] bytes = Files.readAllBytes(leaseFile("c"));
+        bytes[20] ^= 0x01; // one flipped bit
+        Files.write(leaseFile("c"), bytes);
+        LeaseStoreException e = assertThrows(LeaseStoreException.class, () -> b.tryAcquire("c", "b", LONG));
+        assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains(leaseFile("c").toString()),
+                e.getMessage());
+        assertThrows(LeaseStoreException.class, () -> b.read("c"));
+        assertEquals(Optional.empty(), a.renew("c", "a", held.token(), LONG), "the holder cannot prove it holds");
+        LeaseRecord taken = b.tryAcquire("c", "b", LONG).orElseThrow();
+        assertEquals("b", taken.holder(), "recovered once the holder let go");
+        assertTrue(taken.token() > held.token());
+    }
+
+    @Test
+    @DisplayName("a missing directory, a plain file and a network file system are refused with the key named")
+    void badDirectories() throws IOException {
+        var missing = assertThrows(dev.baton.spi.InvalidConfigurationException.class,
+                () -> FileLeaseStore.open(dir.resolve("nope")));
+        assertEquals(FileLeaseStoreFactory.DIR_KEY, missing.key());
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        Path file = Files.createFile(dir.resolve("plain"));
+        var notDir = assertThrows(dev.baton.spi.InvalidConfigurationException.class, () -> FileLeaseStore.open(file));
+        assertTrue(notDir.getMessage().contains("not a directory"), notDir.getMessage());
+        for (String type : new String[] {"nfs", "nfs4", "cifs", "smb3", "fuse.sshfs", "9p", "ceph"}) {
+            assertTrue(LeaseDirectory.isNetwork(type), type);
+        }
+        for (String type : new String[] {"ext4", "xfs", "btrfs", "tmpfs", "overlay", "zfs", "apfs", "NTFS"}) {
+            assertFalse(LeaseDirectory.isNetwork(type), type);
+        }
+    }
+
+    @Test
+    @DisplayName("file names keep simple names readable and stay short and distinct for long or odd ones")
+    void fileNames() {
+        assertEquals("reports", LeaseFileNames.stem("reports"));
+        assertEquals("_52eports", LeaseFileNames.stem("Reports"));
+        assertEquals("a_2fb", LeaseFileNames.stem("a/b"));
+        assertEquals("_2e_2e", LeaseFileNames.stem(".."));
+        String longName = "x".repeat(200);
+        String stem = LeaseFileNames.stem(longName);
+        assertTrue(stem.length() <= LeaseFileNames.MAX_STEM, stem);
+        assertFalse(stem.equals(LeaseFileNames.stem("x".repeat(199) + "y")));
+    }
+
+    @Test
+    @DisplayName("a record survives encoding and any single flipped bit is caught")
+    void recordChecksum() {
+        LeaseFileRecord rec = new LeaseFileRecord("näme/1", "holder 1", 42, 1234567890123L, 7);
+        byte[] bytes = rec.encode();
+        assertEquals(rec, LeaseFileRecord.decode(bytes));
+        for (int i = 0; i < bytes.length - 1; i++) {
+            byte[] flipped = bytes.clone();
+            flipped[i] ^= 0x04;
+            int at = i;
+            assertThrows(LeaseFileRecord.CorruptLeaseFileException.class, () -> LeaseFileRecord.decode(flipped),
+                    () -> "flipped byte " + at + " accepted");
+        }
+    }
+}

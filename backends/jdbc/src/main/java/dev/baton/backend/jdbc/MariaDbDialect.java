@@ -1,0 +1,110 @@
+package dev.baton.backend.jdbc;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * MariaDB 10.5 or later: one statement per operation, {@code UTC_TIMESTAMP(6)} as the clock, no notifications
+ * (followers wake when the lease can expire).
+ *
+ * <p>Acquire is an {@code INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING}: each assignment keeps the old value
+ * unless the row expired (or is ours), and {@code RETURNING} yields the row as it stands afterwards, so a refused
+ * acquire still learns the holder. The assignments run left to right and later ones see earlier results, which is
+ * why {@code expires_at_utc} is assigned last. Names are compared byte for byte ({@code utf8mb4_nopad_bin}), so
+ * {@code "a"} and {@code "a "} are different leases. MySQL lacks {@code RETURNING} and is not supported.
+ */
+record MariaDbDialect() implements Dialect {
+
+    private static final String NOW = "UTC_TIMESTAMP(6)";
+    private static final String COLLATED = "CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
+
+    @Override
+    public String product() {
+        return "MariaDB";
+    }
+
+    @Override
+    public Optional<String> defaultSchema() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '`' + identifier + '`';
+    }
+
+    @Override
+    public String createTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "    lease_name      VARCHAR(600) " + COLLATED + " NOT NULL PRIMARY KEY,\n"
+                + "    holder_id       VARCHAR(255) " + COLLATED + " NOT NULL,\n"
+                + "    version         BIGINT       NOT NULL,\n"
+                + "    acquired_at_utc DATETIME(6)  NOT NULL,\n"
+                + "    expires_at_utc  DATETIME(6)  NOT NULL\n"
+                + ") ENGINE=InnoDB";
+    }
+
+    @Override
+    public String acquire(String table) {
+        String expired = "expires_at_utc <= " + NOW;
+        return "INSERT INTO " + table + " (lease_name, holder_id, version, acquired_at_utc, expires_at_utc)"
+                + " VALUES (?, ?, 1, " + NOW + ", " + NOW + " + INTERVAL ? MICROSECOND)"
+                + " ON DUPLICATE KEY UPDATE"
+                + " version = IF(" + expired + ", version + 1, version),"
+                + " acquired_at_utc = IF(" + expired + ", VALUES(acquired_at_utc), acquired_at_utc),"
+                + " holder_id = IF(" + expired + ", VALUES(holder_id), holder_id),"
+                + " expires_at_utc = IF(" + expired + " OR holder_id = VALUES(holder_id),"
+                + " VALUES(expires_at_utc), expires_at_utc)"
+                + " RETURNING holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc)";
+    }
+
+    @Override
+    public String renew(String table) {
+        return "UPDATE " + table + " SET expires_at_utc = " + NOW + " + INTERVAL ? MICROSECOND"
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
+    }
+
+    @Override
+    public String release(String table, String channel) {
+        return "UPDATE " + table + " SET expires_at_utc = '1000-01-01 00:00:00'"
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
+    }
+
+    @Override
+    public String read(String table) {
+        return "SELECT holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc) FROM " + table
+                + " WHERE lease_name = ? AND expires_at_utc > " + NOW;
+    }
+
+    @Override
+    public boolean notifies() {
+        return false;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+        return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146 || e.getErrorCode() == 1049;
+    }
+
+    @Override
+    public boolean isConcurrentCreate(SQLException e) {
+        return e.getErrorCode() == 1050;
+    }
+
+    @Override
+    public boolean isLostRace(SQLException e) {
+        return "40001".equals(e.getSQLState()) || e.getErrorCode() == 1213;
+    }
+
+    @Override
+    public Properties connectProperties(Duration timeout) {
+        String millis = Long.toString(Math.max(1, timeout.toMillis()));
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", millis);
+        p.setProperty("socketTimeout", millis);
+        p.setProperty("tcpKeepAlive", "true");
+        return p;
+    }
+}

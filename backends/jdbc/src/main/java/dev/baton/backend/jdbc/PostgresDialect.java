@@ -1,0 +1,122 @@
+package dev.baton.backend.jdbc;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * PostgreSQL: one statement per operation, {@code now()} as the clock, {@code NOTIFY} on release.
+ *
+ * <p>Acquire is an {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expired OR ours} in a CTE; when the conflict
+ * update does not apply, the same statement's second branch reads the current holder from the statement's snapshot,
+ * so a refused acquire still learns the holder and its remaining time in one round trip. When the holder changed
+ * after that snapshot (a race), the second branch finds no live row and the store answers "lost a race", which the
+ * engine retries at once.
+ */
+record PostgresDialect() implements Dialect {
+
+    private static final String REMAINING_US = "CAST(extract(epoch FROM (expires_at_utc - now())) * 1000000 AS bigint)";
+
+    @Override
+    public String product() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public Optional<String> defaultSchema() {
+        return Optional.of("public");
+    }
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier + '"';
+    }
+
+    @Override
+    public String createTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "    lease_name      text        PRIMARY KEY,\n"
+                + "    holder_id       text        NOT NULL,\n"
+                + "    version         bigint      NOT NULL,\n"
+                + "    acquired_at_utc timestamptz NOT NULL,\n"
+                + "    expires_at_utc  timestamptz NOT NULL\n"
+                + ")";
+    }
+
+    @Override
+    public String acquire(String table) {
+        String ours = "l.holder_id = excluded.holder_id AND l.expires_at_utc > now()";
+        return "WITH p AS (SELECT CAST(? AS text) AS name, CAST(? AS text) AS holder, CAST(? AS bigint) AS ttl_us),\n"
+                + "granted AS (\n"
+                + "  INSERT INTO " + table + " AS l (lease_name, holder_id, version, acquired_at_utc, expires_at_utc)\n"
+                + "  SELECT p.name, p.holder, 1, now(), now() + p.ttl_us * interval '1 microsecond' FROM p\n"
+                + "  ON CONFLICT (lease_name) DO UPDATE SET\n"
+                + "    version = CASE WHEN " + ours + " THEN l.version ELSE l.version + 1 END,\n"
+                + "    acquired_at_utc = CASE WHEN " + ours + " THEN l.acquired_at_utc ELSE now() END,\n"
+                + "    holder_id = excluded.holder_id,\n"
+                + "    expires_at_utc = excluded.expires_at_utc\n"
+                + "  WHERE l.expires_at_utc <= now() OR l.holder_id = excluded.holder_id\n"
+                + "  RETURNING holder_id, version, expires_at_utc)\n"
+                + "SELECT holder_id, version, " + REMAINING_US + " FROM granted\n"
+                + "UNION ALL\n"
+                + "SELECT l.holder_id, l.version, " + REMAINING_US.replace("expires_at_utc", "l.expires_at_utc")
+                + " FROM " + table + " l, p\n"
+                + "  WHERE l.lease_name = p.name AND l.expires_at_utc > now() AND NOT EXISTS (SELECT 1 FROM granted)";
+    }
+
+    @Override
+    public String renew(String table) {
+        return "UPDATE " + table + " SET expires_at_utc = now() + ? * interval '1 microsecond'"
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > now()";
+    }
+
+    @Override
+    public String release(String table, String channel) {
+        // '-infinity' rather than now(): a concurrent acquire whose transaction started a moment earlier must also
+        // see the row as expired. pg_notify is sent at commit, only for a row actually released.
+        return "UPDATE " + table + " SET expires_at_utc = '-infinity'"
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > now()"
+                + " RETURNING pg_notify('" + channel + "', lease_name)";
+    }
+
+    @Override
+    public String read(String table) {
+        return "SELECT holder_id, version, " + REMAINING_US + " FROM " + table
+                + " WHERE lease_name = ? AND expires_at_utc > now()";
+    }
+
+    @Override
+    public boolean notifies() {
+        return true;
+    }
+
+    @Override
+    public boolean isMissingTable(SQLException e) {
+        return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
+    }
+
+    @Override
+    public boolean isConcurrentCreate(SQLException e) {
+        // CREATE TABLE IF NOT EXISTS is not atomic: a concurrent twin fails on the catalog's unique index.
+        return "23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
+    }
+
+    @Override
+    public boolean isLostRace(SQLException e) {
+        return "40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState());
+    }
+
+    @Override
+    public Properties connectProperties(Duration timeout) {
+        String seconds = Integer.toString(Dialect.ceilSeconds(timeout));
+        Properties p = new Properties();
+        p.setProperty("connectTimeout", seconds);
+        p.setProperty("loginTimeout", seconds);
+        // Bounds the startup exchange; each operation then sets a millisecond network timeout of its own.
+        p.setProperty("socketTimeout", seconds);
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", "baton");
+        return p;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.baton.backend.jdbc;
+
+import dev.baton.spi.LeaseStore;
+import dev.baton.tck.ElectionContract;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The TCK's election suite on a real PostgreSQL, with the default timeout derived from the suite's ttl. */
+@ExtendWith(SharedServers.class)
+class PostgresElectionContractIT extends ElectionContract {
+    private static PostgresServer pg;
+
+    @BeforeAll
+    static void server(PostgresServer server) {
+        pg = server;
+    }
+
+    @Override
+    protected LeaseStore newStore() {
+        return TestContext.postgres(pg).shortestTtl(settings().ttl()).store();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.baton.backend.zookeeper;
+
+import dev.baton.spi.LeaseStoreException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+
+/**
+ * The one watch of a store: a persistent recursive watch (ZooKeeper 3.6+) on the leases node, multiplexed to the
+ * callbacks of each lease. It reports created and deleted holder nodes (a new holder, a release, an expired
+ * session, an expired ttl); data changes are renewals or grant counts and are ignored. After a reconnection every callback
+ * runs once, since events may have been missed, and the watch is added again (a new session has none).
+ */
+final class ZkWatcher implements Watcher {
+    private static final System.Logger LOG = System.getLogger(ZkWatcher.class.getName());
+
+    private final CuratorFramework client;
+    private final String leasesPath;
+    private final Duration callTimeout;
+    private final Map<String, List<Runnable>> callbacks = new ConcurrentHashMap<>();
+    private volatile boolean added;
+    private volatile boolean closed;
+
+    ZkWatcher(CuratorFramework client, String leasesPath, Duration callTimeout) {
+        this.client = client;
+        this.leasesPath = leasesPath;
+        this.callTimeout = callTimeout;
+    }
+
+    /** Registers a callback; the watch is in place when this returns (so no later change is missed). */
+    AutoCloseable add(String node, Runnable onChange, long deadlineNanos) {
+        List<Runnable> list = callbacks.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>());
+        list.add(onChange);
+        try {
+            ensureAdded(deadlineNanos);
+        } catch (RuntimeException e) {
+            list.remove(onChange);
+            throw e;
+        }
+        return () -> list.remove(onChange);
+    }
+
+    private synchronized void ensureAdded(long deadlineNanos) {
+        if (added || closed) {
+            return;
+        }
+        CuratorEvent e = ZkCall.await("watch of " + leasesPath, deadlineNanos, cb -> client.watchers().add()
+                .withMode(AddWatchMode.PERSISTENT_RECURSIVE).inBackground(cb).usingWatcher((Watcher) this)
+                .forPath(leasesPath));
+        if (ZkCall.code(e) != Code.OK) {
+            throw new LeaseStoreException("cannot watch " + leasesPath + ": ZooKeeper answered " + ZkCall.code(e)
+                    + " (persistent watches need ZooKeeper 3.6 or later)");
+        }
+        added = true;
+    }
+
+    @Override
+    public void process(WatchedEvent event) {
+        if (closed || event.getPath() == null) {
+            return;
+        }
+        switch (event.getType()) {
+            case NodeCreated, NodeDeleted -> {
+                // Holder nodes are <leases>/<lease>/holder; the lease's own node only counts grants.
+                String path = event.getPath();
+                if (!path.startsWith(leasesPath + "/") || !path.endsWith("/holder")) {
+                    return;
+                }
+                String lease = path.substring(leasesPath.length() + 1, path.length() - "/holder".length());
+                List<Runnable> list = callbacks.get(lease);
+                if (list != null) {
+                    list.forEach(ZkWatcher::runQuietly);
+                }
+            }
+            default -> {
+                // Data changes are renewals; followers do not care.
+            }
+        }
+    }
+
+    /** After a reconnection: re-add the watch (in the background) and wake everyone once. */
+    void reconnected() {
+        if (closed) {
+            return;
+        }
+        synchronized (this) {
+            added = false;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                ensureAdded(System.nanoTime() + callTimeout.toNanos());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Re-adding the lease watch on " + leasesPath + " failed: " + e.getMessage());
+            }
+            callbacks.values().forEach(list -> list.forEach(ZkWatcher::runQuietly));
+        }, "baton-zookeeper-rewatch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "A lease watch callback failed", e);
+        }
+    }
+
+    void close() {
+        closed = true;
+        if (added) {
+            try {
+                client.watchers().remove((Watcher) this).locally().inBackground().forPath(leasesPath);
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "Removing the lease watch failed: {0}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,482 @@
+package dev.baton.backend.zookeeper;
+
+import dev.baton.spi.LeaseNames;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException.Code;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Leases as ZooKeeper nodes, through Curator.
+ *
+ * <p>Layout under the root (default {@code /baton}):
+ * <ul>
+ *   <li>{@code leases/<name>} — persistent, one per lease name ever used (name encoded by {@link ZkNames}); its
+ *       data version counts grants. Every write the store makes is a transaction that checks (or bumps) it, so a
+ *       write that lands late — a timed-out call the client still delivered, a retransmitted packet — can only
+ *       touch the incarnation it was meant for, never a later holder's node (node versions restart at 0 with each
+ *       new node, so a plain conditional write could not tell incarnations apart).</li>
+ *   <li>{@code leases/<name>/holder} — <em>ephemeral</em>, the current holder's node; data {@link ZkLeaseData} (ttl
+ *       and holder).</li>
+ *   <li>{@code clock} — persistent, written to read the ZooKeeper leader's clock.</li>
+ * </ul>
+ *
+ * <p>How the lease maps onto ZooKeeper:
+ * <ul>
+ *   <li><b>Token</b>: the holder node's creation zxid ({@code czxid}). Every grant creates a new node (one
+ *       transaction: bump the counter, delete the previous holder node, create ours), zxids only grow, so tokens
+ *       strictly increase across holders; renewals rewrite the data and keep the node, hence the token.</li>
+ *   <li><b>Session</b>: the node is ephemeral, so when the holder's session ends (its process died, or it was cut
+ *       off for longer than the session timeout) ZooKeeper deletes it and every follower's watch fires at once.</li>
+ *   <li><b>ttl</b>: a live session would keep the node forever, so the ttl is enforced too, with ZooKeeper's own
+ *       clock: a renewal is a conditional {@code setData}, which stamps the node's {@code mtime}; the lease expires
+ *       at {@code mtime + ttl}. Whoever finds it expired (comparing with a fresh {@code mtime} of the {@code clock}
+ *       node, i.e. the leader's clock now) deletes it conditionally on its version and creates its own. So a holder
+ *       that stops renewing but keeps its session (a stuck renewal thread) still loses the lease after its ttl.</li>
+ *   <li><b>Remaining time</b> of the caller's own grant is {@code min(ttl, negotiated session timeout)}: the grant was
+ *       committed after the request left, so neither the ttl (by {@code mtime}) nor the session (the server heard
+ *       from this client at that moment) can end earlier, counted from the request. Baton's engine trusts the grant
+ *       until that bound minus its safety margin, i.e. a leader that is {@code SUSPENDED} keeps failing renewals and
+ *       steps down at its local deadline, before ZooKeeper can have expired its session or its ttl. A {@code LOST}
+ *       session has already deleted the node: the next renewal finds it gone and the leader steps down at once.
+ *       For another holder's lease the remaining time is {@code mtime + ttl - now}; its session may end it sooner,
+ *       and then the watch says so.</li>
+ * </ul>
+ *
+ * <p>Every operation waits for ZooKeeper at most the call timeout ({@link ZkCall}); every write is conditional, so
+ * an answer that arrives after the caller gave up cannot corrupt anything.
+ */
+public final class ZooKeeperLeaseStore implements LeaseStore {
+    private static final System.Logger LOG = System.getLogger(ZooKeeperLeaseStore.class.getName());
+    private static final byte[] EMPTY = new byte[0];
+    private static final String HOLDER = "holder";
+
+    private final CuratorFramework client;
+    private final boolean ownsClient;
+    private final String root;
+    private final String leasesPath;
+    private final String clockPath;
+    private final Duration callTimeout;
+    private final Duration configuredSessionTimeout;
+    private final String description;
+    /** What this store last wrote per lease it holds: lets a renewal be one conditional write. */
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+    private final ZkWatcher watcher;
+    private final ConnectionStateListener stateListener = this::stateChanged;
+    private volatile boolean closed;
+
+    /** The holder node as this store last wrote it, and the counter version of its incarnation. */
+    private record Written(long token, int counterVersion, long mtime, long ttlMillis) {}
+
+    /** A lease as read: the counter's version (-1 when absent) and the holder node (null when free). */
+    private record State(int counterVersion, ZkLeaseData holder, Stat holderStat) {}
+
+    ZooKeeperLeaseStore(CuratorFramework client, boolean ownsClient, String root, Duration callTimeout,
+            Duration sessionTimeout, String description) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.ownsClient = ownsClient;
+        this.root = root;
+        this.leasesPath = ZKPaths.makePath(root, "leases");
+        this.clockPath = ZKPaths.makePath(root, "clock");
+        this.callTimeout = callTimeout;
+        this.configuredSessionTimeout = sessionTimeout;
+        this.description = description;
+        this.watcher = new ZkWatcher(client, leasesPath, callTimeout);
+        client.getConnectionStateListenable().addListener(stateListener);
+    }
+
+    /** @return the Curator client (for tests that expire its session) */
+    CuratorFramework client() {
+        return client;
+    }
+
+    /** @return the root path of this store's nodes */
+    public String root() {
+        return root;
+    }
+
+    // ---- operations ----------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        long ttlMillis = checkTtl(ttl);
+        checkOpen();
+        String what = "acquire of lease '" + name + "'";
+        long deadline = deadline();
+        byte[] data = new ZkLeaseData(ttlMillis, holder).encode();
+        State s = readState(what, deadline, name);
+        if (s.counterVersion() < 0) {
+            // A name never used: a fresh counter has version 0 and no holder; if another participant raced us,
+            // the grant's check fails and the caller retries.
+            createCounter(what, deadline, name);
+            return grant(what, deadline, name, holder, ttlMillis, data, 0, -1);
+        }
+        if (s.holder() != null) {
+            if (s.holder().holder().equals(holder)) {
+                // Confirm: rewrite the holder node unless a grant happened since; the new mtime says whether it
+                // had expired meanwhile (then it is granted anew below, with a new token).
+                CuratorEvent e = multi(what, deadline, List.of(
+                        checkOp(counterPath(name), s.counterVersion()),
+                        setOp(holderPath(name), data, s.holderStat().getVersion())));
+                if (ZkCall.code(e) != Code.OK) {
+                    return Optional.empty();
+                }
+                Stat now = e.getOpResults().get(1).getResultStat();
+                if (now.getMtime() - s.holderStat().getMtime() < s.holder().ttlMillis()) {
+                    remember(name, s.counterVersion(), now, ttlMillis);
+                    return Optional.of(own(name, holder, now.getCzxid(), ttlMillis));
+                }
+                return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(), now.getVersion());
+            }
+            long serverNow = serverNow(what, deadline);
+            long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
+            if (serverNow < expiresAt) {
+                return Optional.of(new LeaseRecord(name, s.holder().holder(), s.holderStat().getCzxid(),
+                        Duration.ofMillis(expiresAt - serverNow)));
+            }
+            LOG.log(Level.DEBUG, "Lease ''{0}'' of {1} expired by ZooKeeper''s clock; taking it over", name,
+                    s.holder().holder());
+            return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(),
+                    s.holderStat().getVersion());
+        }
+        return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(), -1);
+    }
+
+    /**
+     * One atomic transaction: bump the counter (so every write of the previous incarnation that is still in
+     * flight fails its check), delete the previous holder node if any, create ours.
+     */
+    private Optional<LeaseRecord> grant(String what, long deadline, String name, String holder, long ttlMillis,
+            byte[] data, int counterVersion, int previousHolderVersion) {
+        List<CuratorOp> ops = new ArrayList<>(3);
+        ops.add(setOp(counterPath(name), EMPTY, counterVersion));
+        if (previousHolderVersion >= 0) {
+            ops.add(deleteOp(holderPath(name), previousHolderVersion));
+        }
+        ops.add(createOp(holderPath(name), data));
+        CuratorEvent e = multi(what, deadline, ops);
+        if (ZkCall.code(e) != Code.OK) {
+            return Optional.empty(); // another participant moved first: a lost race, the caller retries
+        }
+        Stat created = e.getOpResults().get(ops.size() - 1).getResultStat();
+        if (created == null || created.getCzxid() == 0) {
+            CuratorEvent read = getData(what, deadline, holderPath(name));
+            ZkLeaseData d = ZkCall.code(read) == Code.OK ? ZkLeaseData.decode(read.getData()) : null;
+            if (d == null || !d.holder().equals(holder)) {
+                return Optional.empty();
+            }
+            created = read.getStat();
+        }
+        remember(name, counterVersion + 1, created, ttlMillis);
+        return Optional.of(own(name, holder, created.getCzxid(), ttlMillis));
+    }
+
+    @Override
+    public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        long ttlMillis = checkTtl(ttl);
+        checkOpen();
+        String what = "renewal of lease '" + name + "'";
+        long deadline = deadline();
+        byte[] data = new ZkLeaseData(ttlMillis, holder).encode();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Written last = written.get(name);
+            if (last == null || last.token() != token) {
+                State s = readState(what, deadline, name);
+                if (s.holder() == null || !s.holder().holder().equals(holder)
+                        || s.holderStat().getCzxid() != token) {
+                    return Optional.empty();
+                }
+                last = new Written(token, s.counterVersion(), s.holderStat().getMtime(), s.holder().ttlMillis());
+                attempt = 1;
+            }
+            // The check on the counter makes the write apply to our incarnation only, however late it lands.
+            CuratorEvent e = multi(what, deadline, List.of(
+                    checkOp(counterPath(name), last.counterVersion()),
+                    setOp(holderPath(name), data, -1)));
+            if (ZkCall.code(e) != Code.OK) {
+                written.remove(name, last);
+                continue;
+            }
+            Stat now = e.getOpResults().get(1).getResultStat();
+            if (now.getMtime() - last.mtime() >= last.ttlMillis()) {
+                // It had expired before this write landed: refuse, and leave it free rather than extended.
+                written.remove(name);
+                deleteOwn(what, deadline, name, last.counterVersion());
+                return Optional.empty();
+            }
+            remember(name, last.counterVersion(), now, ttlMillis);
+            return Optional.of(own(name, holder, token, ttlMillis));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean release(String name, String holder, long token) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        checkOpen();
+        String what = "release of lease '" + name + "'";
+        long deadline = deadline();
+        written.remove(name);
+        State s = readState(what, deadline, name);
+        if (s.holder() == null || !s.holder().holder().equals(holder) || s.holderStat().getCzxid() != token) {
+            return false;
+        }
+        boolean expired = serverNow(what, deadline) >= s.holderStat().getMtime() + s.holder().ttlMillis();
+        // An expired lease is refused, but deleted all the same: nobody holds it, followers may take it at once.
+        boolean deleted = deleteOwn(what, deadline, name, s.counterVersion());
+        return deleted && !expired;
+    }
+
+    @Override
+    public Optional<LeaseRecord> read(String name) {
+        LeaseNames.requireValid(name);
+        checkOpen();
+        String what = "read of lease '" + name + "'";
+        long deadline = deadline();
+        CuratorEvent read = getData(what, deadline, holderPath(name));
+        if (ZkCall.code(read) == Code.NONODE) {
+            return Optional.empty();
+        }
+        ZkLeaseData current = decode(what, holderPath(name), read.getData());
+        Stat stat = read.getStat();
+        long expiresAt = stat.getMtime() + current.ttlMillis();
+        long serverNow = serverNow(what, deadline);
+        if (serverNow >= expiresAt) {
+            return Optional.empty();
+        }
+        return Optional.of(new LeaseRecord(name, current.holder(), stat.getCzxid(),
+                Duration.ofMillis(expiresAt - serverNow)));
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(String name, Runnable onChange) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(onChange, "onChange");
+        checkOpen();
+        return Optional.of(watcher.add(ZkNames.node(name), onChange, deadline()));
+    }
+
+    @Override
+    public Duration maxCallTime() {
+        return callTimeout;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client.getConnectionStateListenable().removeListener(stateListener);
+        watcher.close();
+        if (ownsClient) {
+            // Closing the session deletes this store's ephemeral nodes now: followers take over at once.
+            client.close();
+        }
+    }
+
+    // ---- internals -----------------------------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the ZooKeeper lease store (" + description + ") is closed");
+        }
+    }
+
+    private static long checkTtl(Duration ttl) {
+        if (ttl == null || ttl.toMillis() <= 0) {
+            throw new IllegalArgumentException("ttl must be at least 1ms, got " + ttl);
+        }
+        return ttl.toMillis();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + callTimeout.toNanos();
+    }
+
+    /** The persistent per-lease node whose version counts grants: it tells incarnations apart. */
+    private String counterPath(String name) {
+        return ZKPaths.makePath(leasesPath, ZkNames.node(name));
+    }
+
+    /** The ephemeral node of the current holder; its creation zxid is the token. */
+    private String holderPath(String name) {
+        return ZKPaths.makePath(counterPath(name), HOLDER);
+    }
+
+    private void remember(String name, int counterVersion, Stat holderStat, long ttlMillis) {
+        written.put(name, new Written(holderStat.getCzxid(), counterVersion, holderStat.getMtime(), ttlMillis));
+    }
+
+    private State readState(String what, long deadline, String name) {
+        CuratorEvent counter = getData(what, deadline, counterPath(name));
+        int counterVersion = ZkCall.code(counter) == Code.NONODE ? -1 : counter.getStat().getVersion();
+        CuratorEvent holder = getData(what, deadline, holderPath(name));
+        if (ZkCall.code(holder) == Code.NONODE) {
+            return new State(counterVersion, null, null);
+        }
+        return new State(counterVersion, decode(what, holderPath(name), holder.getData()), holder.getStat());
+    }
+
+    private void createCounter(String what, long deadline, String name) {
+        CuratorEvent c = ZkCall.await(what, deadline, cb -> client.create().creatingParentsIfNeeded()
+                .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(counterPath(name), EMPTY));
+        if (ZkCall.code(c) != Code.OK && ZkCall.code(c) != Code.NODEEXISTS) {
+            throw ZkCall.unexpected(what, c);
+        }
+    }
+
+    /** Deletes the holder node if no grant happened since {@code counterVersion}; true when this call did. */
+    private boolean deleteOwn(String what, long deadline, String name, int counterVersion) {
+        CuratorEvent e = multi(what, deadline, List.of(
+                checkOp(counterPath(name), counterVersion),
+                deleteOp(holderPath(name), -1)));
+        return ZkCall.code(e) == Code.OK;
+    }
+
+    /** Runs a transaction; any result code other than OK means a check failed or a node moved (a race). */
+    private CuratorEvent multi(String what, long deadline, List<CuratorOp> ops) {
+        CuratorEvent e = ZkCall.await(what, deadline,
+                cb -> client.transaction().inBackground(cb).forOperations(ops));
+        Code code = ZkCall.code(e);
+        if (code == Code.NOAUTH || code == Code.AUTHFAILED || code == Code.CONNECTIONLOSS
+                || code == Code.SESSIONEXPIRED || code == Code.OPERATIONTIMEOUT) {
+            throw ZkCall.unexpected(what, e);
+        }
+        return e;
+    }
+
+    /** The caller's own grant: trusted for the ttl, but never beyond what the session guarantees. */
+    private LeaseRecord own(String name, String holder, long token, long ttlMillis) {
+        return new LeaseRecord(name, holder, token, Duration.ofMillis(Math.min(ttlMillis, sessionTimeoutMillis())));
+    }
+
+    /** The negotiated session timeout once connected (the server may clamp the requested one), else the request. */
+    long sessionTimeoutMillis() {
+        try {
+            int negotiated = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+            if (negotiated > 0) {
+                return negotiated;
+            }
+        } catch (Exception e) {
+            // Not connected yet: fall back to what was asked for.
+        }
+        return configuredSessionTimeout.toMillis();
+    }
+
+    private static ZkLeaseData decode(String what, String path, byte[] bytes) {
+        ZkLeaseData data = ZkLeaseData.decode(bytes);
+        if (data == null) {
+            throw new LeaseStoreException(what + ": node " + path + " does not hold a Baton lease record; another"
+                    + " program writes under Baton's root (baton.zookeeper.root)");
+        }
+        return data;
+    }
+
+    private CuratorEvent getData(String what, long deadline, String path) {
+        CuratorEvent e = ZkCall.await(what, deadline, cb -> client.getData().inBackground(cb).forPath(path));
+        Code code = ZkCall.code(e);
+        if (code != Code.OK && code != Code.NONODE) {
+            throw ZkCall.unexpected(what, e);
+        }
+        return e;
+    }
+
+    // Transaction operations; building one never talks to the server, so a failure is a programming error.
+
+    private CuratorOp checkOp(String path, int version) {
+        try {
+            return client.transactionOp().check().withVersion(version).forPath(path);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a check of " + path, e);
+        }
+    }
+
+    private CuratorOp setOp(String path, byte[] data, int version) {
+        try {
+            return client.transactionOp().setData().withVersion(version).forPath(path, data);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a setData of " + path, e);
+        }
+    }
+
+    private CuratorOp deleteOp(String path, int version) {
+        try {
+            return client.transactionOp().delete().withVersion(version).forPath(path);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a delete of " + path, e);
+        }
+    }
+
+    private CuratorOp createOp(String path, byte[] data) {
+        try {
+            return client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build a create of " + path, e);
+        }
+    }
+
+    /** ZooKeeper's clock now: the mtime a write to the clock node receives. */
+    private long serverNow(String what, long deadline) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            CuratorEvent e = ZkCall.await(what, deadline,
+                    cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY));
+            Code code = ZkCall.code(e);
+            if (code == Code.OK) {
+                return e.getStat().getMtime();
+            }
+            if (code != Code.NONODE) {
+                throw ZkCall.unexpected(what, e);
+            }
+            CuratorEvent c = ZkCall.await(what, deadline, cb -> client.create().creatingParentsIfNeeded()
+                    .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(clockPath, EMPTY));
+            if (ZkCall.code(c) != Code.OK && ZkCall.code(c) != Code.NODEEXISTS) {
+                throw ZkCall.unexpected(what, c);
+            }
+        }
+        throw new LeaseStoreException(what + ": cannot create the clock node " + clockPath);
+    }
+
+    private void stateChanged(CuratorFramework c, ConnectionState state) {
+        switch (state) {
+            case SUSPENDED -> LOG.log(Level.WARNING, "ZooKeeper connection suspended ({0}); leaders keep their"
+                    + " leases only until their local deadlines unless it comes back", description);
+            case LOST -> {
+                LOG.log(Level.WARNING, "ZooKeeper session lost ({0}); its ephemeral lease nodes are gone",
+                        description);
+                written.clear();
+            }
+            case RECONNECTED -> {
+                LOG.log(Level.INFO, "ZooKeeper connection re-established ({0})", description);
+                watcher.reconnected();
+            }
+            default -> LOG.log(Level.DEBUG, "ZooKeeper connection {0} ({1})", state, description);
+        }
+    }
+}
