@@ -97,7 +97,7 @@ public final class JdbcLeaseStoreFactory implements LeaseStoreFactory {
                 throw new InvalidConfigurationException(DATASOURCE, jndi.get(),
                         "the JNDI name of a javax.sql.DataSource (found a " + found.getClass().getName() + ")");
             }
-            b.dataSource(ds, "DataSource " + jndi.get());
+            b.dataSource(ds, "JNDI " + jndi.get());
         } else {
             DataSource ds = context.client(DataSource.class)
                     .orElseThrow(() -> new InvalidConfigurationException(URL, null, SOURCE_NEEDED));

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Baton in one command: builds the Helidon example, starts three instances of it that elect a leader through the
+# file backend (a shared temporary directory, no server), shows which one leads and runs the report job, then
+# crashes the leader (kill -9) and stops the next one gracefully (SIGTERM), and shows how long each takeover took.
+#
+# Needs a JDK 21+ (found through JAVA_HOME or under /usr/lib/jvm) and network access for Maven the first time.
+# Environment: BATON_DEMO_PORT (first HTTP port tried, default 8081), BATON_DEMO_REBUILD=1 (force the build).
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JAR="$ROOT/examples-helidon/target/baton-example-helidon.jar"
+NODES=(node-1 node-2 node-3)
+declare -A PID PORT
+
+if [[ -t 1 ]]; then BOLD=$'\033[1m' RED=$'\033[31m' OFF=$'\033[0m'; else BOLD='' RED='' OFF=''; fi
+say() { printf '%s»%s %s\n' "$BOLD" "$OFF" "$*"; }
+fail() { printf '%sdemo failed:%s %s\n' "$RED" "$OFF" "$*" >&2; exit 1; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+secs_since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d s' $((ms / 1000)) $(((ms % 1000) / 100)); }
+
+# ---------------------------------------------------------------------------------------------------------------
+# A JDK 21+ (Helidon 4 needs it): JAVA_HOME when it is one, else the newest under the usual places.
+java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+find_jdk() {
+    local best="" best_v=0 candidate v
+    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+        [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
+        v=$(java_major "$candidate")
+        [[ -n "$v" && "$v" -ge 21 ]] || continue
+        if [[ "$candidate" == "${JAVA_HOME:-}" ]]; then best=$candidate; break; fi
+        if (( v > best_v )); then best=$candidate; best_v=$v; fi
+    done
+    [[ -n "$best" ]] || fail "Helidon 4 needs a JDK 21 or newer; none found in JAVA_HOME or /usr/lib/jvm. Install one (e.g. Temurin 21 or 25) and set JAVA_HOME."
+    echo "$best"
+}
+JDK=$(find_jdk)
+JAVA="$JDK/bin/java"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Build when the jar is missing or older than any source it is made of.
+needs_build() {
+    [[ -n "${BATON_DEMO_REBUILD:-}" || ! -f "$JAR" ]] && return 0
+    [[ -n $(find pom.xml api cdi-extension backends/file backends/memory examples-helidon/pom.xml examples-helidon/src \
+        -newer "$JAR" -type f \( -name '*.java' -o -name '*.xml' -o -name '*.properties' -o -name '*Factory' \) \
+        -not -path '*/target/*' 2>/dev/null | head -n 1) ]]
+}
+if needs_build; then
+    say "Building the Helidon example with JDK $(java_major "$JDK") ($JDK); the first build downloads dependencies..."
+    started=$(now_ms)
+    if grep -q '<module>examples-helidon</module>' pom.xml; then
+        build=(-pl examples-helidon -am)
+    else
+        build=(-f examples-helidon/pom.xml) # before the module is listed in the root pom: siblings come from ~/.m2
+    fi
+    JAVA_HOME="$JDK" ./mvnw -q -B -DskipTests "${build[@]}" install > /tmp/baton-demo-build.log 2>&1 \
+        || { tail -n 30 /tmp/baton-demo-build.log >&2; fail "the build failed (full log: /tmp/baton-demo-build.log)"; }
+    say "Built in $(secs_since "$started")."
+fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# HTTP without assuming curl: bash's /dev/tcp is enough for a local GET.
+http_get() { # port path -> body on stdout; non-zero when nothing answers 200
+    if command -v curl > /dev/null; then
+        curl -sf --max-time 3 "http://127.0.0.1:$1$2"
+    else
+        ( # the server may keep the connection open: read exactly Content-Length bytes
+            exec 2> /dev/null 3<> "/dev/tcp/127.0.0.1/$1" || exit 1
+            printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$2" >&3
+            local line length=0 body
+            IFS= read -r -t 3 line <&3 && [[ "$line" == "HTTP/1.1 200"* ]] || exit 1
+            while IFS= read -r -t 3 line <&3; do
+                line=${line%$'\r'}
+                [[ -z "$line" ]] && break
+                if [[ "${line,,}" == content-length:* ]]; then length=${line#*:}; length=${length// /}; fi
+            done
+            IFS= read -r -N "$length" -t 3 body <&3 || exit 1
+            printf '%s' "$body"
+        )
+    fi
+}
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+# One top-level field of GET /baton (the fields before "transitions", whose entries repeat some names).
+field() { # json name
+    local top=${1%%\"transitions\"*}
+    sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<< "$top" | head -n 1
+}
+status() { http_get "${PORT[$1]}" /baton; }
+
+# ---------------------------------------------------------------------------------------------------------------
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/baton-demo.XXXXXX")
+mkdir "$DIR/leases"
+cleanup() {
+    local node
+    for node in "${NODES[@]}"; do
+        [[ -n "${PID[$node]:-}" ]] && kill -9 "${PID[$node]}" 2> /dev/null || true
+    done
+    wait 2> /dev/null || true
+    rm -rf "$DIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=${BATON_DEMO_PORT:-8081}
+for node in "${NODES[@]}"; do
+    while port_in_use "$port"; do port=$((port + 1)); done
+    PORT[$node]=$port
+    port=$((port + 1))
+done
+
+say "Starting ${NODES[*]} (JDK $(java_major "$JDK")); lease directory $DIR, ttl 3s, renewal every 1s."
+started=$(now_ms)
+for node in "${NODES[@]}"; do
+    SERVER_PORT=${PORT[$node]} SERVER_HOST=127.0.0.1 BATON_BACKEND=file BATON_FILE_DIR="$DIR/leases" \
+        BATON_PARTICIPANT=$node "$JAVA" -jar "$JAR" > "$DIR/$node.log" 2>&1 &
+    PID[$node]=$!
+    echo "    $node: http://localhost:${PORT[$node]}/baton  (pid ${PID[$node]})"
+done
+
+# Polls until one of the given nodes says it leads; prints "node token".
+await_leader() { # timeout-seconds nodes...
+    local timeout=$1 node json
+    local deadline=$(( $(now_ms) + timeout * 1000 ))
+    shift
+    while (( $(now_ms) < deadline )); do
+        for node in "$@"; do
+            kill -0 "${PID[$node]}" 2> /dev/null \
+                || fail "$node exited; its log: $(tail -n 20 "$DIR/$node.log")"
+            json=$(status "$node") || continue
+            if [[ $(field "$json" role) == LEADER ]]; then
+                echo "$node $(field "$json" fencingToken)"
+                return 0
+            fi
+        done
+        sleep 0.1
+    done
+    fail "no leader among $* within $timeout s; see the logs: $(tail -n 5 "$DIR"/*.log)"
+}
+# Polls until the node has run the report job (it fires every 2 s).
+await_job() { # node
+    local deadline=$(( $(now_ms) + 10000 ))
+    while (( $(now_ms) < deadline )); do
+        [[ $(field "$(status "$1")" jobRuns) -ge 1 ]] 2> /dev/null && return 0
+        sleep 0.1
+    done
+    fail "$1 leads but did not run the report job within 10 s"
+}
+runs_line() { # nodes... -> "node-1: 3, node-2: 0"
+    local node out=()
+    for node in "$@"; do out+=("$node: $(field "$(status "$node")" jobRuns) runs"); done
+    local IFS=,
+    echo "${out[*]}" | sed 's/,/, /g'
+}
+
+result=$(await_leader 90 "${NODES[@]}")
+read -r leader token <<< "$result"
+say "Up in $(secs_since "$started"). $leader leads the \"reports\" group (fencing token $token)."
+sleep 4 # let the report job (every 2 s) run a few times, to show that only the leader runs it
+say "Report job so far: $(runs_line "${NODES[@]}")"
+
+survivors() { local n; for n in "${NODES[@]}"; do [[ "$n" != "$1" ]] && kill -0 "${PID[$n]}" 2> /dev/null && echo "$n"; done; }
+
+say "kill -9 $leader  (a crash: nothing is released; the file backend notices the dead process, others wait out the 3s ttl)"
+killed=$(now_ms)
+kill -9 "${PID[$leader]}"
+wait "${PID[$leader]}" 2> /dev/null || true
+mapfile -t rest < <(survivors "$leader")
+result=$(await_leader 30 "${rest[@]}")
+read -r next token <<< "$result"
+say "$next took over $(secs_since "$killed") after the crash (fencing token $token)."
+took=$(now_ms); await_job "$next"
+say "$next ran the report job $(secs_since "$took") later (it fires every 2 s on every node)."
+
+leader=$next
+say "kill -TERM $leader  (graceful: it releases its lease on shutdown, so the hand-over is immediate)"
+killed=$(now_ms)
+kill -TERM "${PID[$leader]}"
+mapfile -t rest < <(survivors "$leader")
+result=$(await_leader 30 "${rest[@]}")
+read -r next token <<< "$result"
+say "$next took over $(secs_since "$killed") after the SIGTERM (fencing token $token)."
+took=$(now_ms); await_job "$next"
+say "$next ran the report job $(secs_since "$took") later."
+wait "${PID[$leader]}" 2> /dev/null || true
+
+say "Transitions of the \"reports\" group seen by $next (newest first):"
+status "$next" | grep -o '{"at":[^}]*"group":"reports"[^}]*}' | head -n 4 | while read -r t; do
+    printf '    %s  %s -> %s (%s)\n' "$(field "$t" at)" "$(field "$t" previousRole)" "$(field "$t" role)" \
+        "$(field "$t" cause)"
+done
+say "Done; stopping everything."
