@@ -160,7 +160,7 @@ say "Report job so far: $(runs_line "${NODES[@]}")"
 
 survivors() { local n; for n in "${NODES[@]}"; do [[ "$n" != "$1" ]] && kill -0 "${PID[$n]}" 2> /dev/null && echo "$n"; done; }
 
-say "kill -9 $leader  (a crash: nothing is released; the file backend notices the dead process, others wait out the 3s ttl)"
+say "kill -9 $leader  (a crash: nothing is released; the file backend sees the OS drop the dead process's liveness lock, so nobody waits out the 3s ttl)"
 killed=$(now_ms)
 kill -9 "${PID[$leader]}"
 wait "${PID[$leader]}" 2> /dev/null || true
