@@ -104,6 +104,8 @@ final class GroupElection implements LeaderElection {
         this.dispatcher = dispatcher;
         this.taskExecutor = taskExecutor;
         this.globalListeners = globalListeners;
+        // nanoTime may be negative: "not before" starts at now, never at zero.
+        this.notBeforeNanos = scheduler.nanoTime();
     }
 
     ElectionSettings settings() {

@@ -14,7 +14,7 @@ import java.util.PriorityQueue;
 public final class ManualScheduler implements Scheduler {
 
     private final PriorityQueue<Entry> queue = new PriorityQueue<>();
-    private long now = 1_000_000_000L;
+    private long now;
     private long sequence;
     private final Instant epoch = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -35,6 +35,18 @@ public final class ManualScheduler implements Scheduler {
             int c = Long.compare(due, o.due);
             return c != 0 ? c : Long.compare(seq, o.seq);
         }
+    }
+
+    /** A scheduler whose clock starts at one second. */
+    public ManualScheduler() {
+        this(1_000_000_000L);
+    }
+
+    /**
+     * @param startNanos the initial reading of {@link #nanoTime()}; may be negative, as {@link System#nanoTime()} may
+     */
+    public ManualScheduler(long startNanos) {
+        this.now = startNanos;
     }
 
     @Override

@@ -84,4 +84,18 @@ class ThreadingTest {
             assertEquals("a", eb.leader().orElse("?"));
         }
     }
+
+    @Test
+    @DisplayName("a clock whose readings are negative (System.nanoTime may be) still elects and expires correctly")
+    void negativeNanoTime() {
+        ManualScheduler clock = new ManualScheduler(Long.MIN_VALUE / 2);
+        FakeStore store = new FakeStore(clock);
+        try (Baton baton = Baton.builder().store(store).participant("p").scheduler(clock).build()) {
+            LeaderElection election = baton.election("negative", ElectionSettings.of(Duration.ofSeconds(10)));
+            clock.runDueTasks();
+            assertTrue(election.isLeader());
+            clock.jumpWithoutRunning(Duration.ofSeconds(10));
+            assertFalse(election.isLeader());
+        }
+    }
 }
