@@ -2,7 +2,9 @@ package dev.baton.cdi;
 
 import dev.baton.GroupName;
 import dev.baton.Leader;
+import dev.baton.LeaderElection;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.Annotated;
@@ -38,7 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code ProcessManagedBean}: reads every {@code @Leader} class and method of the final annotated type and
  *       checks that it can work; {@code ProcessInjectionPoint}: checks every {@link ElectionGroup} name. Problems
  *       are collected, then reported together as definition errors in {@code AfterBeanDiscovery}, each with a
- *       stable id ({@code BATON-CDI-0001} to {@code 0099}).</li>
+ *       stable id ({@code BATON-CDI-0001} to {@code 0099}). Both also note which groups the application uses:
+ *       only those start with it, and the default group ({@code baton.group}) only when a {@code @Leader} without
+ *       a value (also through a stereotype) or an unqualified {@code LeaderElection} injection point uses it.</li>
  *   <li>{@code AfterDeploymentValidation}: binds MicroProfile Config, chooses the backend and creates the store;
  *       every configuration problem becomes a deployment problem ({@code BATON-CDI-0100} and up), all reported
  *       together.</li>
@@ -54,6 +58,8 @@ public class BatonExtension implements Extension {
     private final ConcurrentLinkedQueue<String> definitionProblems = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<LeaderSite> sites = new ConcurrentLinkedQueue<>();
     private final Set<String> injectedGroups = Collections.synchronizedSet(new TreeSet<>());
+    // The default group's name is only known once configuration is bound, so its use is noted apart.
+    private final AtomicBoolean defaultGroupUsed = new AtomicBoolean();
     private volatile Deployment deployment;
     private final AtomicBoolean handedOver = new AtomicBoolean();
 
@@ -78,6 +84,26 @@ public class BatonExtension implements Extension {
             return; // @Leader on an interceptor declares its binding (ours does); it guards nothing
         }
         sites.addAll(LeaderSite.scan(type, definitionProblems::add));
+        noteStereotypeGroups(event.getBean().getStereotypes());
+    }
+
+    /**
+     * A {@code @Leader} inherited from a stereotype is invisible to {@link LeaderSite#scan} (the interceptor examines
+     * such methods on their first call); its group must still start with the application, or the first calls would
+     * always meet a follower.
+     */
+    private void noteStereotypeGroups(Set<Class<? extends Annotation>> stereotypes) {
+        for (Class<? extends Annotation> stereotype : stereotypes) {
+            Leader leader = stereotype.getAnnotation(Leader.class);
+            if (leader == null) {
+                continue;
+            }
+            if (leader.value().isEmpty()) {
+                defaultGroupUsed.set(true);
+            } else if (GroupName.isValid(leader.value())) {
+                injectedGroups.add(leader.value());
+            }
+        }
     }
 
     void processInjectionPoint(@Observes ProcessInjectionPoint<?, ?> event) {
@@ -91,6 +117,19 @@ public class BatonExtension implements Extension {
                 }
             }
         }
+        if (usesDefaultElection(ip)) {
+            defaultGroupUsed.set(true);
+        }
+    }
+
+    /**
+     * An unqualified {@code @Inject LeaderElection} is served by the default group's producer. {@code Instance} and
+     * {@code Provider} injection points are not counted: their lookups start the group when they happen.
+     */
+    private static boolean usesDefaultElection(InjectionPoint ip) {
+        return ip.getType() == LeaderElection.class
+                && ip.getQualifiers().stream().anyMatch(Default.class::isInstance)
+                && ip.getQualifiers().stream().noneMatch(ElectionGroup.class::isInstance);
     }
 
     void afterBeanDiscovery(@Observes AfterBeanDiscovery event) {
@@ -104,7 +143,8 @@ public class BatonExtension implements Extension {
         if (!isLoadable(MP_CONFIG)) {
             problems.add(Messages.noMpConfig());
         } else {
-            DeploymentBinder.bind(beanManager, sites, Set.copyOf(injectedGroups), problems)
+            DeploymentBinder.bind(
+                            beanManager, sites, Set.copyOf(injectedGroups), defaultGroupUsed.get(), problems)
                     .ifPresent(d -> deployment = d);
         }
         problems.stream().distinct().sorted()

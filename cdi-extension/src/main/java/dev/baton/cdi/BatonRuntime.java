@@ -109,8 +109,9 @@ public class BatonRuntime {
         return Messages.STARTED + ": Baton started: backend " + baton.backend()
                 + (d.factory().singleHost() ? " [single host only: participants on other hosts are not coordinated]"
                         : "")
-                + "; participant " + baton.participant() + "; default group '" + c.defaultGroup() + "'; groups "
-                + groups;
+                + "; participant " + baton.participant() + "; default group '" + c.defaultGroup() + "'"
+                + (d.groups().contains(c.defaultGroup()) ? "" : " (not started: nothing uses it yet)")
+                + "; groups " + (groups.isEmpty() ? "none" : groups);
     }
 
     /** Graceful, bounded shutdown: waits for guarded calls, releases every lease, delivers the last events. */
@@ -187,7 +188,10 @@ public class BatonRuntime {
         return running().baton().backend();
     }
 
-    /** @return the election of the default group ({@code baton.group}) */
+    /**
+     * @return the election of the default group ({@code baton.group}), started now when nothing started it with the
+     *     application (a dynamic {@code Instance<LeaderElection>} lookup)
+     */
     @Produces
     @Default
     @Dependent

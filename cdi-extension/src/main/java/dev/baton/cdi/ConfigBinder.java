@@ -54,14 +54,13 @@ final class ConfigBinder {
     }
 
     /**
-     * @param usedGroups the groups named by {@code @Leader} and {@code @ElectionGroup} (the default group is added)
+     * @param usedGroups the groups that start with the application (the default group only when something uses it)
      * @param defaultGroup the already bound default group
      * @return the configuration; meaningful only when no problem was added
      */
     BatonConfig bind(Set<String> usedGroups, String defaultGroup) {
         String participant = participant();
         Set<String> used = new TreeSet<>(usedGroups);
-        used.add(defaultGroup);
 
         Timing global = globalTiming();
         ElectionSettings defaults = validate(global, problems).orElse(ElectionSettings.DEFAULTS);
@@ -72,7 +71,10 @@ final class ConfigBinder {
         Set<String> groups = new TreeSet<>(used);
         groups.addAll(configured.keySet());
         for (String group : groups) {
-            boolean inUse = used.contains(group);
+            // The default group's keys are checked strictly even when it does not start: an unqualified
+            // Instance<LeaderElection> lookup or a late-bound @Leader may start it at any time. Nor is configuring it
+            // a typo worth a warning.
+            boolean inUse = used.contains(group) || group.equals(defaultGroup);
             if (!inUse) {
                 if (!GroupName.isValid(group)) {
                     LOG.log(Level.WARNING, Messages.UNUSED_GROUP_CONFIG + ": keys " + Keys.GROUPS_PREFIX + group

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -28,12 +29,18 @@ final class DeploymentBinder {
     /**
      * @param beanManager for container-owned clients
      * @param sites the guarded methods found
-     * @param injectedGroups groups named by {@code @ElectionGroup} injection points
+     * @param injectedGroups groups named by {@code @ElectionGroup} injection points (and {@code @Leader} stereotypes)
+     * @param defaultGroupUsed whether an unqualified {@code LeaderElection} injection point (or a stereotype's
+     *     {@code @Leader} without a value) uses the default group; a {@code @Leader} site without a value also does
      * @param problems receives every configuration problem
      * @return the deployment, or empty when a problem was recorded (nothing is left open then)
      */
     static Optional<Deployment> bind(
-            BeanManager beanManager, Collection<LeaderSite> sites, Set<String> injectedGroups, List<String> problems) {
+            BeanManager beanManager,
+            Collection<LeaderSite> sites,
+            Set<String> injectedGroups,
+            boolean defaultGroupUsed,
+            List<String> problems) {
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
         ClassLoader loader = tccl != null ? tccl : DeploymentBinder.class.getClassLoader();
         // The application's config (its microprofile-config.properties), read once, here, eagerly.
@@ -43,14 +50,19 @@ final class DeploymentBinder {
 
         Set<String> groups = new TreeSet<>(injectedGroups);
         sites.stream().map(LeaderSite::declaredGroup).filter(g -> !g.isEmpty()).forEach(groups::add);
-        groups.add(defaultGroup);
+        // The default group competes only when something uses it: an unused one would hold a phantom lease, show in
+        // readiness and fire events. A run-time lookup (Instance<LeaderElection>) still starts it on demand.
+        if (defaultGroupUsed || sites.stream().anyMatch(s -> s.declaredGroup().isEmpty())) {
+            groups.add(defaultGroup);
+        }
         BatonConfig bound = binder.bind(groups, defaultGroup);
 
         Optional<LeaseStoreFactory> factory =
                 BackendSelector.select(config.getOptionalValue(Keys.BACKEND, String.class), loader, problems);
         LeaseStore store = null;
         if (factory.isPresent()) {
-            Duration shortestTtl = groups.stream()
+            // The default group counts even when not started: a run-time lookup may start it.
+            Duration shortestTtl = Stream.concat(groups.stream(), Stream.of(defaultGroup))
                     .map(bound::settingsFor)
                     .map(ElectionSettings::ttl)
                     .min(Duration::compareTo)

@@ -1,15 +1,20 @@
 package dev.baton.cdi.events;
 
+import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.inject.Inject;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** Records every event with the thread it arrived on. */
+/** Records every event with the thread it arrived on; injects the default group's election, so that it starts. */
 @ApplicationScoped
 public class EventsService {
+
+    @Inject
+    LeaderElection election;
 
     /** An observed event and the observer's thread. */
     public record Seen(LeadershipChanged event, String thread) {}

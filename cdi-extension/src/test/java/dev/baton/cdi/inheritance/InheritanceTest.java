@@ -25,7 +25,7 @@ class InheritanceTest {
                 .beans(InheritingJobs.class, RegroupedJobs.class).start()) {
             Set<String> groups = node.select(Baton.class).elections().stream()
                     .map(LeaderElection::group).collect(Collectors.toSet());
-            assertEquals(Set.of("default", "inherited", "own", "regrouped"), groups);
+            assertEquals(Set.of("inherited", "own", "regrouped"), groups);
             for (String g : new String[] {"inherited", "own"}) {
                 assertTrue(node.select(LeaderElection.class, ElectionGroup.Literal.of(g))
                         .awaitLeadership(Waits.soon()), g);
