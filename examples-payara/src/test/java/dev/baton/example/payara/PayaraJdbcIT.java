@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.example.testkit.Cluster;
+import dev.baton.example.testkit.Instance;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -68,7 +70,6 @@ class PayaraJdbcIT {
             assertTrue(Files.isRegularFile(p), "run 'package' first; missing " + p);
         }
         for (String name : List.of("db-node-1", "db-node-2")) {
-            int port = Instance.freePort();
             Map<String, String> env = new HashMap<>();
             env.put("BATON_BACKEND", "jdbc");
             env.put("BATON_JDBC_DATASOURCE", "jdbc/baton");
@@ -78,16 +79,10 @@ class PayaraJdbcIT {
             env.put("PGDATABASE", "baton");
             env.put("PGUSER", "baton");
             env.put("PGPASSWORD", "baton-secret");
-            cluster.add(Instance.start(name, port, "/baton",
-                    List.of(Instance.java(), "-jar", PAYARA.toString(),
-                            "--addlibs", DRIVER.toString(),
-                            "--postbootcommandfile", POSTBOOT.toString(),
-                            "--deploy", WAR.toString(),
-                            "--port", Integer.toString(port),
-                            "--nocluster",
-                            "--rootdir", runtimeDir.resolve(name).toString()),
-                    env,
-                    WAR.getParent().resolve("it-logs/payara-jdbc")));
+            cluster.add(Instance.launch(
+                    new PayaraMicro(PAYARA, WAR, runtimeDir,
+                            List.of("--addlibs", DRIVER.toString(), "--postbootcommandfile", POSTBOOT.toString())),
+                    name, "/baton", env, WAR.getParent().resolve("it-logs/payara-jdbc")));
         }
         cluster.awaitAllAnswering(BOOT);
 

@@ -3,6 +3,7 @@ package dev.baton.backend.file;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.tck.fixtures.ParticipantProcess;
 import dev.baton.tck.fixtures.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class FileMultiProcessIT {
     }
 
     private ParticipantProcess start(String id) throws Exception {
-        ParticipantProcess p = ParticipantProcess.start(dir, "jobs", id, TTL, RENEW, logs);
+        ParticipantProcess p = FileParticipant.start(dir, "jobs", id, TTL, RENEW, logs);
         processes.add(p);
         return p;
     }

@@ -1,54 +1,30 @@
 package dev.baton.backend.zookeeper;
 
-import dev.baton.ElectionSettings;
-import dev.baton.LeaderElection;
-import dev.baton.engine.Baton;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import dev.baton.tck.fixtures.ChildParticipant;
+import dev.baton.tck.fixtures.ParticipantProcess;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
- * A participant process for the multi-process tests and benchmarks: competes for one group through a ZooKeeper store (session timeout = ttl)
- * and prints its role changes on stdout. Commands on stdin: {@code status}, {@code quit} (graceful shutdown).
- *
- * <p>Arguments: connect string, group, participant id, ttl in ms, renew interval in ms.
+ * A participant process for the multi-process tests and benchmarks: competes for one group through a ZooKeeper store
+ * (session timeout = ttl; the protocol is {@link ChildParticipant}'s). Arguments: connect string, group, participant
+ * id, ttl in ms, renew interval in ms.
  */
 public final class ZkParticipant {
     private ZkParticipant() {}
 
     public static void main(String[] args) throws Exception {
-        String connect = args[0];
-        String group = args[1];
-        String id = args[2];
-        Duration ttl = Duration.ofMillis(Long.parseLong(args[3]));
-        Duration renew = Duration.ofMillis(Long.parseLong(args[4]));
-        ZooKeeperLeaseStore store =
-                ZooKeeperLeaseStoreFactory.open(connect, "/baton-bench", java.util.Optional.empty(), ttl, renew);
-        Baton baton = Baton.builder().store(store).participant(id)
-                .defaults(ElectionSettings.of(ttl, renew)).shutdownTimeout(Duration.ofSeconds(2)).build();
-        LeaderElection election = baton.election(group);
-        election.onChange(e -> say("EVENT " + e.role() + " " + e.cause() + " " + e.fencingToken().orElse(-1)
-                + " " + System.nanoTime()));
-        say("READY " + ProcessHandle.current().pid());
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            switch (line.trim()) {
-                case "status" -> say("STATUS " + election.isLeader() + " " + election.fencingToken().orElse(-1));
-                case "quit" -> {
-                    baton.close();
-                    say("CLOSED " + System.nanoTime());
-                    return;
-                }
-                default -> say("UNKNOWN " + line);
-            }
-        }
-        baton.close();
+        ChildParticipant.Arguments a = ChildParticipant.Arguments.parse(args);
+        ChildParticipant.run(
+                ZooKeeperLeaseStoreFactory.open(a.store(), "/baton-bench", Optional.empty(), a.ttl(), a.renew()), a);
     }
 
-    private static synchronized void say(String line) {
-        System.out.println(line);
-        System.out.flush();
+    /** Starts a participant on the ensemble {@code connect} in a child JVM and waits until it is competing. */
+    public static ParticipantProcess start(String connect, String group, String id, Duration ttl, Duration renew,
+            Path logDir) throws IOException {
+        return ParticipantProcess.start(ZkParticipant.class,
+                new ChildParticipant.Arguments(connect, group, id, ttl, renew), logDir);
     }
 }

@@ -3,9 +3,10 @@ package dev.baton.backend.file.bench;
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
 import dev.baton.backend.file.FileLeaseStore;
-import dev.baton.backend.file.ParticipantProcess;
+import dev.baton.backend.file.FileParticipant;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
+import dev.baton.tck.fixtures.ParticipantProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,10 +108,10 @@ class FileBenchmark {
             String group = "crash-" + i;
             List<ParticipantProcess> ps = new ArrayList<>();
             try {
-                ParticipantProcess leader = ParticipantProcess.start(dir, group, "p1-" + i, ttl, renew, logs);
+                ParticipantProcess leader = FileParticipant.start(dir, group, "p1-" + i, ttl, renew, logs);
                 ps.add(leader);
                 leader.await("leads", l -> l.startsWith("EVENT LEADER"), Duration.ofSeconds(10));
-                ParticipantProcess follower = ParticipantProcess.start(dir, group, "p2-" + i, ttl, renew, logs);
+                ParticipantProcess follower = FileParticipant.start(dir, group, "p2-" + i, ttl, renew, logs);
                 ps.add(follower);
                 Thread.sleep(300);
                 int mark = follower.mark();

@@ -2,12 +2,13 @@ package dev.baton.backend.zookeeper.bench;
 
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
-import dev.baton.backend.zookeeper.ZkParticipantProcess;
+import dev.baton.backend.zookeeper.ZkParticipant;
 import dev.baton.backend.zookeeper.ZkTestServer;
 import dev.baton.backend.zookeeper.ZooKeeperLeaseStore;
 import dev.baton.backend.zookeeper.ZooKeeperLeaseStoreFactory;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
+import dev.baton.tck.fixtures.ParticipantProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,14 +132,14 @@ class ZooKeeperBenchmark {
         Duration renew = Duration.ofMillis(500);
         for (int i = 0; i < rounds; i++) {
             String group = "crash-" + i;
-            List<ZkParticipantProcess> ps = new ArrayList<>();
+            List<ParticipantProcess> ps = new ArrayList<>();
             try {
-                ZkParticipantProcess leader =
-                        ZkParticipantProcess.start(server.connectString(), group, "p1-" + i, ttl, renew, logs);
+                ParticipantProcess leader =
+                        ZkParticipant.start(server.connectString(), group, "p1-" + i, ttl, renew, logs);
                 ps.add(leader);
                 leader.await("leads", l -> l.startsWith("EVENT LEADER"), Duration.ofSeconds(15));
-                ZkParticipantProcess follower =
-                        ZkParticipantProcess.start(server.connectString(), group, "p2-" + i, ttl, renew, logs);
+                ParticipantProcess follower =
+                        ZkParticipant.start(server.connectString(), group, "p2-" + i, ttl, renew, logs);
                 ps.add(follower);
                 Thread.sleep(500);
                 int mark = follower.mark();
@@ -147,7 +148,7 @@ class ZooKeeperBenchmark {
                 var line = follower.awaitFrom(mark, "leads", l -> l.startsWith("EVENT LEADER"), Duration.ofSeconds(15));
                 took[i] = Long.parseLong(line.text().split(" ")[4]) - t0;
             } finally {
-                for (ZkParticipantProcess p : ps) {
+                for (ParticipantProcess p : ps) {
                     p.close();
                 }
             }

@@ -1,4 +1,4 @@
-package dev.baton.example.payara;
+package dev.baton.example.testkit;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * One instance of an example application running as a separate operating-system process, reached over HTTP.
  * Output goes to a log file that failing assertions quote.
  */
-final class Instance implements AutoCloseable {
+public final class Instance implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -44,33 +45,35 @@ final class Instance implements AutoCloseable {
     }
 
     /**
-     * Starts a process.
+     * Starts an instance on a free port.
      *
+     * @param launcher how this runtime starts it
      * @param name the instance's name (also its Baton participant id in the tests)
-     * @param port the HTTP port it will listen on
      * @param statusPath the path of the example's JSON status endpoint
-     * @param command the command line
-     * @param env extra environment variables
+     * @param env environment variables for the example (Baton's settings), added to the launcher's
      * @param logDir where to write its output
      */
-    static Instance start(String name, int port, String statusPath, List<String> command, Map<String, String> env,
-                          Path logDir) throws IOException {
+    public static Instance launch(Launcher launcher, String name, String statusPath, Map<String, String> env,
+                                  Path logDir) throws IOException {
+        int port = freePort();
+        Map<String, String> all = new HashMap<>(launcher.environment(port));
+        all.putAll(env);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(launcher.command(name, port))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
+        builder.environment().putAll(all);
         return new Instance(name, port, statusPath, log, builder.start());
     }
 
     /** The path of the JVM running this test, so the apps run on the same JDK as the build. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A port that was free a moment ago. */
-    static int freePort() {
+    /** A port that was free a moment ago: the instance binds it a few seconds later. */
+    private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -79,21 +82,23 @@ final class Instance implements AutoCloseable {
         }
     }
 
-    String name() {
+    /** @return the instance's name, also its participant id */
+    public String name() {
         return name;
     }
 
-    boolean alive() {
+    /** @return whether its process still runs (a paused one does) */
+    public boolean alive() {
         return process.isAlive();
     }
 
     /** True while the process is stopped with SIGSTOP. */
-    boolean paused() {
+    public boolean paused() {
         return paused;
     }
 
     /** GET a path; empty when the instance does not answer (not started yet, or gone). */
-    Optional<HttpResponse<String>> get(String path) {
+    public Optional<HttpResponse<String>> get(String path) {
         if (!process.isAlive() || paused) {
             return Optional.empty();
         }
@@ -112,18 +117,19 @@ final class Instance implements AutoCloseable {
     }
 
     /** The status endpoint's JSON; empty when the instance does not answer 200. */
-    Optional<JsonObject> status() {
+    public Optional<JsonObject> status() {
         return get(statusPath).filter(r -> r.statusCode() == 200).map(r -> json(r.body()));
     }
 
-    static JsonObject json(String body) {
+    /** Parses a JSON object answered by an instance. */
+    public static JsonObject json(String body) {
         try (JsonReader reader = Json.createReader(new StringReader(body))) {
             return reader.readObject();
         }
     }
 
     /** Graceful stop: SIGTERM, then wait for the JVM's shutdown (Baton releases its leases there). */
-    void terminate() throws InterruptedException {
+    public void terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(Waits.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -132,13 +138,13 @@ final class Instance implements AutoCloseable {
     }
 
     /** Freezes the whole JVM with SIGSTOP, as a very long GC pause would: no thread runs, nothing is released. */
-    void pause() throws IOException, InterruptedException {
+    public void pause() throws IOException, InterruptedException {
         signal("STOP");
         paused = true;
     }
 
     /** Wakes the JVM up after {@link #pause()} (SIGCONT). */
-    void resume() throws IOException, InterruptedException {
+    public void resume() throws IOException, InterruptedException {
         signal("CONT");
         paused = false;
     }
@@ -151,13 +157,13 @@ final class Instance implements AutoCloseable {
     }
 
     /** Crash: SIGKILL, no shutdown hook runs, the lease is left to expire. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** The end of the instance's output, for failure messages. */
-    String logTail() {
+    public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return "---- " + name + " (" + log + ") ----\n"

@@ -1,18 +1,19 @@
-package dev.baton.example.payara;
+package dev.baton.example.testkit;
 
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Polling with a deadline; every wait is scaled by {@code baton.test.timing-multiple} for slow machines. */
-final class Waits {
+public final class Waits {
 
     private static final double MULTIPLE =
             Double.parseDouble(System.getProperty("baton.test.timing-multiple", "1"));
 
     private Waits() {}
 
-    static Duration scaled(Duration d) {
+    /** @return {@code d} multiplied by {@code baton.test.timing-multiple} */
+    public static Duration scaled(Duration d) {
         return Duration.ofMillis((long) (d.toMillis() * MULTIPLE));
     }
 
@@ -22,7 +23,7 @@ final class Waits {
      * @param what what is awaited, for the failure message
      * @param diagnostics evaluated on timeout and appended to the failure message
      */
-    static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<String> diagnostics) {
+    public static <T> T until(String what, Duration timeout, Supplier<Optional<T>> probe, Supplier<String> diagnostics) {
         long deadline = System.nanoTime() + scaled(timeout).toNanos();
         while (true) {
             Optional<T> value = probe.get();

@@ -1,4 +1,4 @@
-package dev.baton.example.payara;
+package dev.baton.example.testkit;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -12,16 +12,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The instances of one test, and questions asked of all of them at once through their status endpoints. */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
     /** A leader together with the status it reported. */
-    record Leadership(Instance leader, JsonObject status) {
-        long token() {
+    public record Leadership(Instance leader, JsonObject status) {
+        /** @return the fencing token the leader reported */
+        public long token() {
             return status.getJsonNumber("fencingToken").longValue();
         }
 
         /** When the leader's observer saw it acquire the {@code reports} group with its current token. */
-        Optional<Instant> acquiredAt() {
+        public Optional<Instant> acquiredAt() {
             return status.getJsonArray("transitions").stream()
                     .map(JsonValue::asJsonObject)
                     .filter(t -> "reports".equals(t.getString("group"))
@@ -34,12 +35,12 @@ final class Cluster implements AutoCloseable {
         }
 
         /** When the leader last ran the job. */
-        Optional<Instant> lastRun() {
+        public Optional<Instant> lastRun() {
             return Optional.ofNullable(status.getString("lastJobRun", null)).map(Instant::parse);
         }
 
         /** Whether the leader ran the job in its current term (a former leader may show older runs). */
-        boolean ranSinceAcquired() {
+        public boolean ranSinceAcquired() {
             Optional<Instant> acquired = acquiredAt();
             Optional<Instant> last = lastRun();
             return acquired.isPresent() && last.isPresent() && !last.get().isBefore(acquired.get());
@@ -48,17 +49,18 @@ final class Cluster implements AutoCloseable {
 
     private final List<Instance> instances = new ArrayList<>();
 
-    void add(Instance instance) {
+    /** Adds a started instance; {@link #close()} stops it. */
+    public void add(Instance instance) {
         instances.add(instance);
     }
 
     /** The instances that run and can answer (not killed, stopped or paused). */
-    List<Instance> alive() {
+    public List<Instance> alive() {
         return instances.stream().filter(i -> i.alive() && !i.paused()).toList();
     }
 
     /** Waits until every live instance answers on its status endpoint. */
-    void awaitAllAnswering(Duration timeout) {
+    public void awaitAllAnswering(Duration timeout) {
         Waits.until("every instance answers on its status endpoint", timeout,
                 () -> alive().stream().allMatch(i -> i.status().isPresent()) ? Optional.of(true) : Optional.empty(),
                 this::describe);
@@ -68,7 +70,7 @@ final class Cluster implements AutoCloseable {
      * Waits until exactly one live instance says it leads, every live instance names it as the leader, and it has
      * run the job at least {@code minRuns} times in all and at least once since it acquired its current term.
      */
-    Leadership awaitOneLeaderRunning(Duration timeout, long minRuns) {
+    public Leadership awaitOneLeaderRunning(Duration timeout, long minRuns) {
         return Waits.until("one leader, named by all, that ran the job " + minRuns + "+ times", timeout, () -> {
             Map<Instance, JsonObject> statuses = statuses();
             if (statuses.size() != alive().size()) {
@@ -94,7 +96,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** The current status of every live instance that answers. */
-    Map<Instance, JsonObject> statuses() {
+    public Map<Instance, JsonObject> statuses() {
         Map<Instance, JsonObject> result = new LinkedHashMap<>();
         for (Instance i : alive()) {
             i.status().ifPresent(s -> result.put(i, s));
@@ -103,7 +105,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Statuses and log tails of every instance, for failure messages. */
-    String describe() {
+    public String describe() {
         StringBuilder out = new StringBuilder();
         for (Instance i : instances) {
             out.append(i).append(i.paused() ? " paused: " : i.alive() ? " alive: " : " stopped: ")

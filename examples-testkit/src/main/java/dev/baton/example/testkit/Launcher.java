@@ -1,0 +1,28 @@
+package dev.baton.example.testkit;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one runtime starts one instance of an example as a process: the only runtime-specific part of a cluster test
+ * (for instance {@code java -jar app.jar} with the port in the environment, or {@code java -jar payara-micro.jar
+ * --deploy app.war --port ...}).
+ */
+@FunctionalInterface
+public interface Launcher {
+
+    /**
+     * @param name the instance's name (also its Baton participant id)
+     * @param port the HTTP port it must listen on
+     * @return its command line
+     */
+    List<String> command(String name, int port);
+
+    /**
+     * @param port the HTTP port it must listen on
+     * @return environment variables the runtime needs besides Baton's (none by default)
+     */
+    default Map<String, String> environment(int port) {
+        return Map.of();
+    }
+}
