@@ -1,0 +1,367 @@
+package dev.baton.bench;
+
+import dev.baton.chaos.Stores;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every benchmark side by side in one JVM run on one machine and writes {@code RESULTS.md}: JMH guarded-call
+ * overhead, store latency against each backend's raw round trip, graceful and crash failover, ShedLock and Curator
+ * comparisons, and 1,000 groups on one participant. Servers are started by the suite (the chaos harness's
+ * fixtures) and stopped after each backend. A section that fails is reported as failed, not hidden.
+ */
+public final class BenchmarkSuite {
+    private static final List<String> BACKENDS = List.of("file", "redis", "jdbc", "etcd", "zookeeper");
+
+    private final boolean quick;
+    private final Path workDir;
+    private final StringBuilder md = new StringBuilder();
+
+    private BenchmarkSuite(boolean quick, Path workDir) {
+        this.quick = quick;
+        this.workDir = workDir;
+    }
+
+    /**
+     * @param args optional: the results file (default {@code RESULTS.md}); {@code -Dbench.quick=true} for a smoke
+     *     run with few iterations
+     * @throws Exception when the results cannot be written
+     */
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : System.getProperty("bench.results", "RESULTS.md"));
+        run(out, Boolean.getBoolean("bench.quick"), Path.of(System.getProperty("bench.work-dir", "target/bench")));
+    }
+
+    /**
+     * @param out the Markdown file to write
+     * @param quick few iterations (smoke test) instead of the real run
+     * @param workDir where servers keep their data
+     * @return the Markdown written
+     * @throws Exception when the results cannot be written
+     */
+    public static String run(Path out, boolean quick, Path workDir) throws Exception {
+        BenchmarkSuite s = new BenchmarkSuite(quick, workDir);
+        s.all();
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, s.md.toString(), StandardCharsets.UTF_8);
+        return s.md.toString();
+    }
+
+    private void all() throws Exception {
+        long start = System.nanoTime();
+        List<String> available = new ArrayList<>();
+        for (String b : BACKENDS) {
+            try {
+                Stores.factory(b);
+                available.add(b);
+            } catch (IllegalStateException e) {
+                // not on the class path
+            }
+        }
+        header(available);
+        jmh();
+        Map<String, LatencyBench.Result> latency = new LinkedHashMap<>();
+        Map<String, FailoverBench.Result> failover = new LinkedHashMap<>();
+        Map<String, ScaleBench.Result> scale = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        List<ShedLockBench.Result> shedlock = new ArrayList<>();
+        CuratorBench.Result curator = null;
+        for (String name : available) {
+            System.out.println("[bench] backend " + name);
+            try (BackendUnderTest b = BackendUnderTest.start(name, workDir)) {
+                attempt(failures, name + " latency", () -> latency.put(name, LatencyBench.run(b, quick ? 100 : 1000)));
+                attempt(failures, name + " failover", () -> failover.put(name,
+                        FailoverBench.run(b, quick ? 3 : 15, quick ? 2 : 6)));
+                if (name.equals("jdbc")) {
+                    attempt(failures, "ShedLock JDBC", () -> shedlock.add(ShedLockBench.jdbc(b, quick ? 200 : 2000)));
+                }
+                if (name.equals("redis")) {
+                    attempt(failures, "ShedLock Redis", () -> shedlock.add(ShedLockBench.redis(b, quick ? 200 : 2000)));
+                }
+                if (name.equals("zookeeper")) {
+                    CuratorBench.Result[] holder = new CuratorBench.Result[1];
+                    attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6));
+                    curator = holder[0];
+                }
+                attempt(failures, name + " scale", () -> scale.put(name,
+                        ScaleBench.run(b, 1000, Duration.ofSeconds(quick ? 5 : 20))));
+            } catch (RuntimeException e) {
+                failures.put(name + " server", e.toString());
+            }
+        }
+        latencySection(latency);
+        failoverSection(failover);
+        shedlockSection(shedlock);
+        curatorSection(curator, failover.get("zookeeper"));
+        scaleSection(scale);
+        if (!failures.isEmpty()) {
+            md.append("\n## Failed measurements\n\n");
+            failures.forEach((k, v) -> md.append("- ").append(k).append(": `").append(v.replace('`', '\'')).append("`\n"));
+        }
+        md.append(String.format(Locale.ROOT, "%nWhole run: %.0f s.%n", (System.nanoTime() - start) / 1e9));
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void attempt(Map<String, String> failures, String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception | AssertionError e) {
+            System.out.println("[bench] " + what + " failed: " + e);
+            e.printStackTrace(System.out);
+            failures.put(what, e.toString());
+        }
+    }
+
+    private void header(List<String> backends) {
+        md.append("# Baton benchmark results\n\n");
+        md.append("Generated by `./mvnw -B -f benchmarks/pom.xml -Pbench verify` (the `BenchmarksIT` test runs ")
+                .append("`dev.baton.bench.BenchmarkSuite`) on ")
+                .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
+                .append(quick ? " — **QUICK smoke run, few iterations: not for quoting**" : "").append(".\n")
+                .append("Every figure below comes from that one run on one machine; servers were started by the ")
+                .append("suite on loopback, one at a time.\n\n");
+        md.append("## Machine and versions\n\n");
+        md.append("| item | value |\n|---|---|\n");
+        md.append("| CPU | ").append(cpu()).append(" |\n");
+        md.append("| memory | ").append(memTotal()).append(" |\n");
+        md.append("| OS | ").append(os()).append(" |\n");
+        md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
+                .append(System.getProperty("java.runtime.version")).append(" |\n");
+        md.append("| Baton | 0.1.0-SNAPSHOT, backends: ").append(String.join(", ", backends)).append(" |\n");
+        md.append("| Redis server | ").append(command("redis-server", "--version")).append(" |\n");
+        md.append("| PostgreSQL | ").append(postgresVersion()).append(" |\n");
+        md.append("| etcd | ").append(command("etcd", "--version").replace(" Git SHA", "; Git SHA")).append(" |\n");
+        md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms) |\n");
+        md.append("| compared with | ShedLock 6.9.2 (shedlock-provider-jdbc, shedlock-provider-redis-spring), ")
+                .append("Apache Curator 5.9.0 LeaderLatch; JMH 1.37 |\n\n");
+    }
+
+    private void jmh() {
+        md.append("## 1. Guarded-call overhead (JMH)\n\n");
+        md.append("Average time per call, 1 fork, ").append(quick ? "1×1 s warm-up, 2×1 s" : "3×1 s warm-up, 5×1 s")
+                .append(" measurement; the body is a counter increment, so the numbers are pure overhead. ")
+                .append("Engine = `LeaderElection.tryEnter()` + `Term.close()` (what the interceptor does); ")
+                .append("CDI = a `@Leader` method called through Weld's client proxy vs the same method without ")
+                .append("`@Leader` on the same bean. Memory backend; renewals never run on the calling thread.\n\n");
+        ChainedOptionsBuilder opt = new OptionsBuilder().include(GuardedCallBenchmark.class.getName());
+        boolean cdi = classExists("dev.baton.cdi.BatonExtension");
+        if (cdi) {
+            opt.include("dev.baton.bench.CdiGuardedCallBenchmark");
+        }
+        if (quick) {
+            opt.warmupIterations(1).measurementIterations(2);
+        }
+        try {
+            Collection<RunResult> results = new Runner(opt.shouldFailOnError(true).build()).run();
+            md.append("| benchmark | ns/op | ± (99.9%) |\n|---|---:|---:|\n");
+            Map<String, Double> score = new LinkedHashMap<>();
+            for (RunResult r : results) {
+                String name = r.getParams().getBenchmark();
+                String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
+                        .replace("GuardedCallBenchmark", "engine").replace("CdiGuardedCallBenchmark", "CDI")
+                        .replace("Cdiengine", "CDI");
+                double s = r.getPrimaryResult().getScore();
+                score.put(shortName, s);
+                md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", shortName, s,
+                        r.getPrimaryResult().getScoreError()));
+            }
+            md.append('\n');
+            ratio(score, "engine.guardedOnLeader", "engine.unguarded", "engine, leader");
+            ratio(score, "engine.guardedOnFollower", "engine.unguarded", "engine, follower");
+            ratio(score, "CDI.guardedOnLeader", "CDI.unguarded", "CDI interceptor, leader");
+            ratio(score, "CDI.guardedOnFollower", "CDI.unguarded", "CDI interceptor, follower");
+            if (!cdi) {
+                md.append("\nThe CDI extension was not on the class path: CDI rows are missing.\n");
+            }
+            md.append('\n');
+        } catch (Exception e) {
+            md.append("JMH failed: `").append(e).append("`\n\n");
+        }
+    }
+
+    private void ratio(Map<String, Double> score, String guarded, String bare, String label) {
+        Double g = score.get(guarded);
+        Double b = score.get(bare);
+        if (g != null && b != null) {
+            md.append(String.format(Locale.ROOT, "- %s: +%.1f ns per call over the unguarded call%n", label, g - b));
+        }
+    }
+
+    private void latencySection(Map<String, LatencyBench.Result> results) {
+        md.append("## 2. Store operation latency vs the backend's raw round trip\n\n");
+        md.append("One client, sequential, ").append(quick ? 100 : 1000).append(" operations each after a warm-up; ")
+                .append("median / p99 / max in ms. *acquire* = `tryAcquire` of a free lease (a first grant), ")
+                .append("*renew* = `renew` of a held one, *release* = `release`; *raw* = the cheapest request ")
+                .append("with the official client on its own connection. Ratio = median acquire ÷ median raw.\n\n");
+        md.append("| backend | acquire | renew | release | raw round trip | raw is | acquire/raw | renew/raw |\n")
+                .append("|---|---|---|---|---|---|---:|---:|\n");
+        results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.1f× | %.1f× |%n",
+                r.backend(), r.acquire().cell(), r.renew().cell(), r.release().cell(), r.raw().cell(), r.rawWhat(),
+                r.acquire().medianMillis() / r.raw().medianMillis(), r.renew().medianMillis() / r.raw().medianMillis())));
+        md.append('\n');
+    }
+
+    private void failoverSection(Map<String, FailoverBench.Result> results) {
+        md.append("## 3. Graceful handover and crash failover\n\n");
+        md.append("ttl 2 s, renew every 500 ms (safety margin 200 ms). *Graceful*: two participants in one JVM, the ")
+                .append("leader's `Baton.close()` starts the clock, the follower's `isLeader()` turning true stops ")
+                .append("it (polled every 0.5 ms). *Crash*: the leader is a separate JVM killed with SIGKILL; clock ")
+                .append("from the kill to the survivor leading. Median / p99 / max in ms; the design's bound for a ")
+                .append("crash is the ttl plus a small constant.\n\n");
+        md.append("| backend | graceful handover | runs | crash failover (kill -9) | runs |\n|---|---|---:|---|---:|\n");
+        results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d |%n",
+                r.backend(), r.graceful().cell(), r.graceful().size(), r.crash().cell(), r.crash().size())));
+        md.append('\n');
+    }
+
+    private void shedlockSection(List<ShedLockBench.Result> results) {
+        md.append("## 4. ShedLock (locking each execution) vs Baton\n\n");
+        md.append("Cost per execution of a scheduled job on one node, same server, sequential, ")
+                .append(quick ? 200 : 2000).append(" executions; median / p99 / max in ms. ShedLock: ")
+                .append("`lock()` + `unlock()` (lockAtMostFor 30 s) = 2 backend round trips per execution on the ")
+                .append("winning node and 1 on every other node. Baton leader/follower: `tryEnter()` + `close()` = ")
+                .append("0 round trips (the lease is renewed in the background: ")
+                .append("1 request per renew interval per group, whatever the execution rate). Baton one-off lease: ")
+                .append("`Leases.tryAcquire()` + `close()`, the closest equivalent of a ShedLock lock.\n\n");
+        md.append("| backend | ShedLock provider | ShedLock lock+unlock | Baton leader | Baton follower | ")
+                .append("Baton one-off lease | ShedLock ÷ Baton leader | ShedLock ÷ one-off lease |\n")
+                .append("|---|---|---|---|---|---|---:|---:|\n");
+        for (ShedLockBench.Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.0f× | %.1f× |%n", r.backend(),
+                    r.provider(), r.shedlock().cell(), r.batonLeader().cell(), r.batonFollower().cell(),
+                    r.batonLease().cell(), r.shedlock().medianMillis() / r.batonLeader().medianMillis(),
+                    r.shedlock().medianMillis() / r.batonLease().medianMillis()));
+        }
+        md.append('\n');
+    }
+
+    private void curatorSection(CuratorBench.Result curator, FailoverBench.Result baton) {
+        md.append("## 5. Curator LeaderLatch vs Baton on ZooKeeper\n\n");
+        if (curator == null || baton == null) {
+            md.append("Not measured (see failures).\n\n");
+            return;
+        }
+        md.append("Same server, same method as section 3; Curator session timeout ").append(curator.sessionTimeoutMs())
+                .append(" ms = Baton's ttl. Median / p99 / max in ms; ratio = Baton median ÷ Curator median ")
+                .append("(below 1 = Baton faster).\n\n");
+        md.append("| | graceful handover | crash failover (kill -9) |\n|---|---|---|\n");
+        md.append("| Curator LeaderLatch | ").append(curator.graceful().cell()).append(" | ")
+                .append(curator.crash().cell()).append(" |\n");
+        md.append("| Baton (zookeeper backend) | ").append(baton.graceful().cell()).append(" | ")
+                .append(baton.crash().cell()).append(" |\n");
+        md.append(String.format(Locale.ROOT, "| ratio Baton ÷ Curator | %.2f | %.2f |%n%n",
+                baton.graceful().medianMillis() / curator.graceful().medianMillis(),
+                baton.crash().medianMillis() / curator.crash().medianMillis()));
+    }
+
+    private void scaleSection(Map<String, ScaleBench.Result> results) {
+        md.append("## 6. Scale: 1,000 groups held by one participant\n\n");
+        md.append("One `Baton` with the default timing (ttl 15 s, renew every 5 s) elects 1,000 groups alone. ")
+                .append("*Requests/s* = store calls per second in the steady state, counted by a decorator over a ")
+                .append(quick ? 5 : 20).append(" s window (a batched `renewAll` counts once); threads and heap ")
+                .append("(after GC) are what Baton and the backend client added to the JVM.\n\n");
+        md.append("| backend | time to lead all | requests/s | of which renew | renewAll batches/s | threads added | ")
+                .append("heap added |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        results.values().forEach(r -> md.append(String.format(Locale.ROOT,
+                "| %s | %.1f s | %.0f | %.0f | %.1f | %d | %.1f MB |%n", r.backend(), r.acquireAllSeconds(),
+                r.callsPerSecond(), r.renewsPerSecond(), r.batchesPerSecond(), r.threads(), r.heapMb())));
+        md.append('\n');
+    }
+
+    // ---- machine facts ---------------------------------------------------------------------------------
+
+    private static String cpu() {
+        try {
+            String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("?");
+            return Runtime.getRuntime().availableProcessors() + " cores, " + model;
+        } catch (IOException e) {
+            return Runtime.getRuntime().availableProcessors() + " cores";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> String.format(Locale.ROOT, "%.1f GB",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1e6)).orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String os() {
+        String debian = "";
+        try {
+            debian = "Debian " + Files.readString(Path.of("/etc/debian_version")).trim() + ", ";
+        } catch (IOException e) {
+            // not Debian
+        }
+        return debian + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    }
+
+    private static String postgresVersion() {
+        return command(postgresBin(), "--version");
+    }
+
+    private static String postgresBin() {
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin/postgres")).filter(Files::isExecutable).findFirst()
+                    .map(Path::toString).orElse("postgres");
+        } catch (IOException e) {
+            return "postgres";
+        }
+    }
+
+    private static String zookeeperVersion() {
+        try {
+            return "ZooKeeper " + Class.forName("org.apache.zookeeper.Version").getMethod("getFullVersion")
+                    .invoke(null).toString().replaceAll(",.*", "");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return "?";
+        }
+    }
+
+    private static String command(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().findFirst().orElse("?").replace("|", "/");
+        } catch (IOException e) {
+            return "not installed";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

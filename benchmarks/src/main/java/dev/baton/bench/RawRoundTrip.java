@@ -1,0 +1,203 @@
+package dev.baton.bench;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+
+/**
+ * The cheapest meaningful single request to each backend with its official client, as the yardstick for Baton's
+ * store operations: Redis {@code PING}, PostgreSQL {@code SELECT 1}, etcd range read of one key, ZooKeeper
+ * {@code exists("/")}, and for the file backend a locked read and write of a 64-byte file.
+ */
+interface RawRoundTrip extends AutoCloseable {
+
+    /** Does one request and waits for its answer. */
+    void once() throws Exception;
+
+    @Override
+    void close();
+
+    /** @return the one-line description of what {@link #once()} does */
+    String what();
+
+    static RawRoundTrip open(BackendUnderTest b) {
+        return switch (b.name) {
+            case "redis" -> new Redis("redis://127.0.0.1:" + b.port());
+            case "jdbc" -> new Jdbc("jdbc:postgresql://127.0.0.1:" + b.port() + "/postgres");
+            case "etcd" -> new Etcd("http://127.0.0.1:" + b.port());
+            case "zookeeper" -> new Zk("127.0.0.1:" + b.port());
+            case "file" -> new FileRw(b.dir.resolve("raw.bin"));
+            default -> throw new IllegalArgumentException("no raw client for " + b.name);
+        };
+    }
+
+    /** Lettuce, one connection. */
+    final class Redis implements RawRoundTrip {
+        private final RedisClient client;
+        private final StatefulRedisConnection<String, String> connection;
+
+        Redis(String uri) {
+            client = RedisClient.create(uri);
+            connection = client.connect();
+        }
+
+        @Override
+        public void once() {
+            connection.sync().ping();
+        }
+
+        @Override
+        public String what() {
+            return "Lettuce PING";
+        }
+
+        @Override
+        public void close() {
+            connection.close();
+            client.shutdown();
+        }
+    }
+
+    /** pgJDBC, one connection, autocommit. */
+    final class Jdbc implements RawRoundTrip {
+        private final Connection connection;
+
+        Jdbc(String url) {
+            try {
+                connection = DriverManager.getConnection(url, "baton", "");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot connect to " + url, e);
+            }
+        }
+
+        @Override
+        public void once() throws SQLException {
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("select 1")) {
+                rs.next();
+            }
+        }
+
+        @Override
+        public String what() {
+            return "pgJDBC SELECT 1";
+        }
+
+        @Override
+        public void close() {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** jetcd, one client. */
+    final class Etcd implements RawRoundTrip {
+        private final Client client;
+        private final ByteSequence key = ByteSequence.from("raw-round-trip", StandardCharsets.UTF_8);
+
+        Etcd(String endpoint) {
+            client = Client.builder().endpoints(endpoint).build();
+        }
+
+        @Override
+        public void once() throws Exception {
+            client.getKVClient().get(key).get();
+        }
+
+        @Override
+        public String what() {
+            return "jetcd KV get";
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** Curator, one session. */
+    final class Zk implements RawRoundTrip {
+        private final CuratorFramework client;
+
+        Zk(String connect) {
+            client = CuratorFrameworkFactory.newClient(connect, 10_000, 5_000, new RetryOneTime(100));
+            client.start();
+            try {
+                if (!client.blockUntilConnected(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("ZooKeeper not reachable at " + connect);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void once() throws Exception {
+            client.checkExists().forPath("/");
+        }
+
+        @Override
+        public String what() {
+            return "Curator exists(\"/\")";
+        }
+
+        @Override
+        public void close() {
+            client.close();
+        }
+    }
+
+    /** A locked read-modify-write of a small file, without fsync. */
+    final class FileRw implements RawRoundTrip {
+        private final Path file;
+        private final ByteBuffer buffer = ByteBuffer.allocate(64);
+
+        FileRw(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void once() {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE); FileLock lock = ch.lock()) {
+                buffer.clear();
+                ch.read(buffer, 0);
+                buffer.flip();
+                buffer.limit(buffer.capacity());
+                ch.write(buffer, 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public String what() {
+            return "open + lock + read + write 64 B";
+        }
+
+        @Override
+        public void close() {
+            // nothing held
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.baton.bench;
+
+import dev.baton.ElectionSettings;
+import dev.baton.LeaderElection;
+import dev.baton.engine.Baton;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One participant holding 1,000 groups with the default timing (ttl 15 s, renew 5 s): time to lead them all, store
+ * calls per second in steady state (counted by a decorator: one call = one backend request, a batch counting once),
+ * threads added by Baton, and heap retained (after GC) by Baton and the store client.
+ */
+final class ScaleBench {
+    /** One backend's figures. */
+    record Result(String backend, int groups, double acquireAllSeconds, double callsPerSecond, double renewsPerSecond,
+            double batchesPerSecond, int threads, double heapMb) {}
+
+    private ScaleBench() {}
+
+    static Result run(BackendUnderTest b, int groups, Duration window) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long heapBefore = usedHeapAfterGc(memory);
+        int threadsBefore = threads.getThreadCount();
+        ElectionSettings settings = ElectionSettings.DEFAULTS;
+        CountingStore store = new CountingStore(b.newStore(settings.ttl()));
+        try (Baton baton = Baton.builder().store(store).participant("scale").defaults(settings).build()) {
+            long t0 = System.nanoTime();
+            List<LeaderElection> all = new ArrayList<>(groups);
+            for (int i = 0; i < groups; i++) {
+                all.add(baton.election("g" + i));
+            }
+            Poll.until("all " + groups + " groups lead", () -> all.stream().allMatch(LeaderElection::isLeader),
+                    Duration.ofMinutes(5));
+            double acquireAll = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(settings.renewInterval().toMillis()); // into the steady state
+            store.reset();
+            long w0 = System.nanoTime();
+            Thread.sleep(window.toMillis());
+            double seconds = (System.nanoTime() - w0) / 1e9;
+            long calls = store.total();
+            long renews = store.renews.sum();
+            long batches = store.batches.sum();
+            int threadCount = threads.getThreadCount() - threadsBefore;
+            long heap = usedHeapAfterGc(memory) - heapBefore;
+            if (!all.stream().allMatch(LeaderElection::isLeader)) {
+                throw new IllegalStateException(b.name + ": some groups lost leadership during the scale run");
+            }
+            return new Result(b.name, groups, acquireAll, calls / seconds, renews / seconds, batches / seconds,
+                    threadCount, heap / 1e6);
+        }
+    }
+
+    private static long usedHeapAfterGc(MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}

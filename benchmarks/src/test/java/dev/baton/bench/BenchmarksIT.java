@@ -1,0 +1,23 @@
+package dev.baton.bench;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the whole benchmark suite and writes {@code benchmarks/RESULTS.md}. Runs only with {@code -Pbench}
+ * ({@code skipITs} is true otherwise), never in the default build.
+ */
+class BenchmarksIT {
+
+    @Test
+    void runAllBenchmarks() throws Exception {
+        String md = BenchmarkSuite.run(Path.of(System.getProperty("bench.results", "RESULTS.md")),
+                Boolean.getBoolean("bench.quick"), Path.of(System.getProperty("bench.work-dir", "target/bench")));
+        System.out.println(md);
+        assertTrue(md.contains("## 1. Guarded-call overhead"), md);
+        assertFalse(md.contains("JMH failed"), md);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.baton.chaos;
+
+import java.util.List;
+
+/** The chaos fixtures of every backend in the repository, by {@code baton.backend} name. */
+public final class Backends {
+
+    /** Every backend a chaos run can target (memory is one JVM only, so it has none). */
+    public static final List<String> NAMES = List.of("file", "redis", "jdbc", "etcd", "zookeeper");
+
+    private Backends() {}
+
+    /**
+     * @param name a backend name from {@link #NAMES}
+     * @return a new, unstarted fixture
+     */
+    public static ChaosBackend named(String name) {
+        return switch (name) {
+            case "file" -> new FileBackend();
+            case "redis" -> new RedisBackend();
+            case "jdbc" -> new PostgresBackend();
+            case "etcd" -> new EtcdBackend();
+            case "zookeeper" -> new ZookeeperBackend();
+            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: " + NAMES);
+        };
+    }
+}

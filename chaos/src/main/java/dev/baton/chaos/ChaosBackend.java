@@ -1,0 +1,42 @@
+package dev.baton.chaos;
+
+import dev.baton.tck.fixtures.ServerProcess;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A backend under chaos: starts its server (if it has one) in the run's folder and tells participants how to reach
+ * it. Implementations exist for every backend in the repository.
+ */
+public interface ChaosBackend extends AutoCloseable {
+
+    /** @return the {@code baton.backend} name, also the report folder's name */
+    String name();
+
+    /**
+     * Starts the backend's server, if any, on a free port.
+     *
+     * @param dir a fresh folder for data and logs
+     */
+    void start(Path dir);
+
+    /** @return the running server process, for server faults and as the target of the TCP proxies */
+    Optional<ServerProcess> server();
+
+    /** @return the server's port when the backend is reached over TCP (proxies are put in front of it) */
+    default Optional<Integer> port() {
+        return Optional.empty();
+    }
+
+    /**
+     * @param port the port a participant should connect to (a proxy's), or the server's own; ignored by backends
+     *     without a server
+     * @return the {@code baton.*} configuration of one participant, {@code baton.backend} included
+     */
+    Map<String, String> config(int port);
+
+    /** Stops the server and frees what {@link #start} took. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,101 @@
+package dev.baton.chaos;
+
+import dev.baton.ElectionSettings;
+import dev.baton.LeaderElection;
+import dev.baton.engine.Baton;
+import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One chaos participant, run as its own JVM by {@link ChaosRun}: creates the backend's {@link LeaseStore} through
+ * its {@link LeaseStoreFactory} (found with {@link java.util.ServiceLoader} by {@code baton.backend}; every {@code baton.*}
+ * system property is its configuration), competes for one group with Baton's engine, runs the
+ * {@link GuardedTicker} and records every unit of guarded work and every role change.
+ *
+ * <p>System properties: {@code chaos.id} (participant id), {@code chaos.record} (record file),
+ * {@code chaos.epoch-nanos}, {@code chaos.group} (default {@code chaos}), {@code chaos.ttl} (2s),
+ * {@code chaos.renew} (500ms), {@code chaos.tick} (100ms), {@code chaos.probe} (25ms), {@code chaos.unsafe-work}
+ * (unset; only for the negative control). SIGTERM shuts Baton down gracefully (release) and writes {@code X}.
+ *
+ * <p>Record lines besides the ticker's: {@code S id pid nanos wallMillis} at start, {@code E cause role token
+ * nanos} per role change (token -1 when none), {@code X nanos} after a clean shutdown, {@code F what detail} on
+ * an error.
+ */
+public final class ChaosParticipant {
+
+    private ChaosParticipant() {}
+
+    /**
+     * @param args unused; configuration comes from system properties
+     * @throws InterruptedException never in practice (the main thread waits for shutdown)
+     */
+    public static void main(String[] args) throws InterruptedException {
+        String id = require("chaos.id");
+        RecordFile record = new RecordFile(Path.of(require("chaos.record")));
+        record.line("S", id, ProcessHandle.current().pid(), System.nanoTime(), System.currentTimeMillis());
+        Duration ttl = duration("chaos.ttl", "2s");
+        Duration renew = duration("chaos.renew", "500ms");
+        long epoch = Long.parseLong(require("chaos.epoch-nanos"));
+        long tick = duration("chaos.tick", "100ms").toNanos();
+        long probe = duration("chaos.probe", "25ms").toNanos();
+        long unsafeWork = System.getProperty("chaos.unsafe-work") == null
+                ? 0 : duration("chaos.unsafe-work", "400ms").toNanos();
+
+        LeaseStore store;
+        try {
+            store = Stores.factory(require("baton.backend")).create(MapStoreContext.fromSystemProperties("baton.", ttl));
+        } catch (RuntimeException e) {
+            record.line("F", "store", e.toString().replace(' ', '_'));
+            throw e;
+        }
+        Baton baton = Baton.builder()
+                .store(store)
+                .participant(id)
+                .defaults(ElectionSettings.of(ttl, renew))
+                .shutdownTimeout(Duration.ofSeconds(3))
+                .build();
+        LeaderElection election = baton.election(System.getProperty("chaos.group", "chaos"));
+        election.onChange(e -> record.line("E", e.cause(), e.role(),
+                e.fencingToken().isPresent() ? e.fencingToken().getAsLong() : -1, System.nanoTime()));
+
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chaos-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(new GuardedTicker(election, record, epoch, tick, unsafeWork),
+                0, probe, TimeUnit.NANOSECONDS);
+
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ticker.shutdownNow();
+            try {
+                ticker.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            baton.close();
+            record.line("X", System.nanoTime());
+            done.countDown();
+        }, "chaos-shutdown"));
+        done.await();
+    }
+
+    private static String require(String key) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("system property " + key + " is required");
+        }
+        return v;
+    }
+
+    private static Duration duration(String key, String defaultValue) {
+        return dev.baton.spi.Durations.parsePositive(System.getProperty(key, defaultValue));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.baton.chaos;
+
+import dev.baton.tck.fixtures.ServerProcess;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A standalone ZooKeeper server in its own JVM ({@code ZooKeeperServerMain} from the ZooKeeper jar the backend
+ * brings), tick time 200 ms so sessions as short as the run's ttl are allowed. Its data survives a kill.
+ */
+final class ZookeeperBackend extends ServerBackend {
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    protected ServerProcess launch() {
+        return ServerProcess.builder("zookeeper")
+                .command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx128m", "-XX:+UseSerialGC", "-Dzookeeper.admin.enableServer=false",
+                        "-Dzookeeper.4lw.commands.whitelist=*",
+                        "-cp", System.getProperty("java.class.path"),
+                        "org.apache.zookeeper.server.ZooKeeperServerMain",
+                        Integer.toString(port), dir.resolve("data").toString(), "200", "100"))
+                .workingDirectory(dir)
+                .readiness(ServerProcess.tcpReady("127.0.0.1", port))
+                .start();
+    }
+
+    @Override
+    public Map<String, String> config(int clientPort) {
+        return Map.of("baton.backend", "zookeeper", "baton.zookeeper.connect", "127.0.0.1:" + clientPort);
+    }
+}
