@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,7 +91,8 @@ public final class ChaosRun {
 
     /**
      * Runs a chaos run from the command line (the long run): {@code ChaosRun <backend>...} with
-     * {@code -Dchaos.duration=10m}, {@code -Dchaos.seed=N}, {@code -Dchaos.report-dir=DIR}. Exits with 1 when any
+     * {@code -Dchaos.duration=10m}, {@code -Dchaos.seed=N}, {@code -Dchaos.faults=KILL_SERVER,PAUSE_LEADER},
+     * {@code -Dchaos.report-dir=DIR}. Exits with 1 when any
      * run has violations.
      *
      * @param args backend names: file, redis, jdbc, etcd, zookeeper
@@ -109,7 +113,8 @@ public final class ChaosRun {
 
     /**
      * @param backend the backend
-     * @return a builder honouring {@code chaos.duration}, {@code chaos.seed} and {@code chaos.report-dir}
+     * @return a builder honouring {@code chaos.duration}, {@code chaos.seed}, {@code chaos.faults} (comma-separated
+     *     {@link FaultKind} names) and {@code chaos.report-dir}
      */
     public static Builder fromSystemProperties(ChaosBackend backend) {
         Builder b = builder(backend);
@@ -120,6 +125,14 @@ public final class ChaosRun {
         String seed = System.getProperty("chaos.seed", "");
         if (!seed.isBlank()) {
             b.seed(Long.parseLong(seed.trim()));
+        }
+        String kinds = System.getProperty("chaos.faults", "");
+        if (!kinds.isBlank()) {
+            Set<FaultKind> set = EnumSet.noneOf(FaultKind.class);
+            for (String k : kinds.split(",")) {
+                set.add(FaultKind.valueOf(k.trim().toUpperCase(java.util.Locale.ROOT)));
+            }
+            b.faults(set);
         }
         String dir = System.getProperty("chaos.report-dir", "");
         if (!dir.isBlank()) {
@@ -136,6 +149,23 @@ public final class ChaosRun {
     public CheckResult run() {
         String folder = backend.name() + (unsafeWork.isZero() ? "" : "-negative-control");
         Path dir = reportRoot.resolve(folder).toAbsolutePath();
+        // Two builds of this module at once (a developer's and CI's) would share the folder and mix their records:
+        // the second waits for the first.
+        try {
+            Files.createDirectories(reportRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + reportRoot, e);
+        }
+        try (FileChannel lockFile = FileChannel.open(reportRoot.resolve(folder + ".lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                FileLock lock = lockFile.lock()) {
+            return runLocked(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + reportRoot.resolve(folder + ".lock"), e);
+        }
+    }
+
+    private CheckResult runLocked(Path dir) {
         deleteRecursively(dir);
         long epoch = System.nanoTime();
         try {

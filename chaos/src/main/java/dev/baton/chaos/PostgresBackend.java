@@ -38,7 +38,7 @@ final class PostgresBackend extends ServerBackend {
         run(asPostgres(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "baton", "--auth=trust",
                 "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"));
         return ServerProcess.builder("postgres")
-                .command(asPostgres(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
+                .command(execAsPostgres(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
                         Integer.toString(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
                         "-c", "fsync=off", "-c", "max_connections=100", "-c", "shared_buffers=32MB"))
                 .workingDirectory(dir)
@@ -58,6 +58,21 @@ final class PostgresBackend extends ServerBackend {
         List<String> c = new ArrayList<>();
         if (ROOT) {
             c.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        c.addAll(List.of(command));
+        return c;
+    }
+
+    /**
+     * Like {@link #asPostgres} but {@code setpriv} execs, so the server process is postgres itself and a child of
+     * this JVM. With {@code runuser} (which forks) a killed postmaster is orphaned; where PID 1 does not reap orphans
+     * (some container and VM init processes) it stays a zombie, its PID looks alive, and the restarted server
+     * refuses the data directory ("Is another postmaster running?").
+     */
+    private static List<String> execAsPostgres(String... command) {
+        List<String> c = new ArrayList<>();
+        if (ROOT) {
+            c.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
         }
         c.addAll(List.of(command));
         return c;
