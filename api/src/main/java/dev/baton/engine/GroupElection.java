@@ -448,7 +448,7 @@ final class GroupElection implements LeaderElection {
         knownLeader = participant;
         emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(participant));
         scheduleDeadlineCheck(g);
-        scheduleStep(t0 + settings.renewInterval().toNanos() - now);
+        scheduleStep(t0 + Timing.renewDelay(settings.ttl(), settings.renewInterval(), lease) - now);
         lock.notifyAll();
     }
 
@@ -485,7 +485,7 @@ final class GroupElection implements LeaderElection {
             grant = renewed;
             scheduleDeadlineCheck(renewed);
         }
-        scheduleStep(t0 + settings.renewInterval().toNanos() - now);
+        scheduleStep(t0 + Timing.renewDelay(settings.ttl(), settings.renewInterval(), answer.get()) - now);
     }
 
     private void applyRelease(long token, Boolean released, RuntimeException failure) {

@@ -48,7 +48,8 @@ final class KeptLease implements HeldLease {
         this.onEnd = onEnd;
         this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
         synchronized (lock) {
-            nextRenew = scheduler.schedule(this::renew, t0 + renewInterval.toNanos() - scheduler.nanoTime());
+            nextRenew = scheduler.schedule(this::renew,
+                    t0 + Timing.renewDelay(ttl, renewInterval, granted) - scheduler.nanoTime());
             scheduleDeadlineCheck();
         }
     }
@@ -113,7 +114,8 @@ final class KeptLease implements HeldLease {
                 deadlineNanos = deadline;
                 scheduleDeadlineCheck();
             }
-            nextRenew = scheduler.schedule(this::renew, t0 + renewInterval.toNanos() - scheduler.nanoTime());
+            nextRenew = scheduler.schedule(this::renew,
+                    t0 + Timing.renewDelay(ttl, renewInterval, answer.get()) - scheduler.nanoTime());
         }
     }
 

@@ -25,6 +25,20 @@ final class Timing {
         return t0 + lease - margin.toNanos();
     }
 
+    /**
+     * How long after {@code t0} to renew a grant: the renew interval, or proportionally sooner when the store granted
+     * less than the ttl asked for (a ZooKeeper server clamps the session timeout to at most 20 ticks). Without this a
+     * short grant would expire before its first renewal and leadership would flap every cycle.
+     */
+    static long renewDelay(Duration ttl, Duration renewInterval, LeaseRecord granted) {
+        long asked = ttl.toNanos();
+        long lease = Math.min(asked, granted.remaining().toNanos());
+        if (lease >= asked) {
+            return renewInterval.toNanos();
+        }
+        return (long) (renewInterval.toNanos() * ((double) Math.max(lease, 0) / asked));
+    }
+
     /** Exponential backoff from 100 ms up to {@code cap}, with ±20% jitter so participants do not march in step. */
     static long retryDelay(int consecutiveFailures, Duration cap) {
         int shift = Math.min(Math.max(consecutiveFailures - 1, 0), 20);

@@ -29,6 +29,8 @@ final class FakeStore implements LeaseStore {
     volatile boolean failRenewals;
     volatile boolean throwErrors;
     volatile boolean watchable = true;
+    /** When set, grants last at most this long whatever ttl is asked (a ZooKeeper server clamping the session). */
+    volatile Duration grantCap;
 
     FakeStore(ManualScheduler clock) {
         this.clock = clock;
@@ -63,7 +65,7 @@ final class FakeStore implements LeaseStore {
         Entry e = live(name);
         if (e == null || e.holder.equals(holder)) {
             long token = e != null ? e.token : lastToken.merge(name, 1L, Long::sum);
-            e = new Entry(holder, token, clock.nanoTime() + ttl.toNanos());
+            e = new Entry(holder, token, clock.nanoTime() + granted(ttl));
             leases.put(name, e);
         }
         return Optional.of(record(name, e));
@@ -77,9 +79,14 @@ final class FakeStore implements LeaseStore {
         if (e == null || !e.holder.equals(holder) || e.token != token) {
             return Optional.empty();
         }
-        e = new Entry(holder, token, clock.nanoTime() + ttl.toNanos());
+        e = new Entry(holder, token, clock.nanoTime() + granted(ttl));
         leases.put(name, e);
         return Optional.of(record(name, e));
+    }
+
+    private long granted(Duration ttl) {
+        Duration cap = grantCap;
+        return cap == null ? ttl.toNanos() : Math.min(ttl.toNanos(), cap.toNanos());
     }
 
     @Override

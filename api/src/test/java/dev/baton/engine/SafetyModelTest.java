@@ -87,6 +87,25 @@ class SafetyModelTest {
     }
 
     @Test
+    @DisplayName("a store that grants less than the ttl is renewed proportionally sooner, so the term survives")
+    void shortGrantsAreRenewedSooner() throws Exception {
+        // 4 s of a 10 s ttl: trusted for 4 - 1 (margin) = 3 s, the renew interval; renewing after 3 s would be late.
+        fx.store.grantCap = Duration.ofSeconds(4);
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+        long token = a.election.fencingToken().orElseThrow();
+        for (int i = 0; i < 60; i++) {
+            fx.advance(Duration.ofMillis(500));
+            assertTrue(a.election.isLeader(), "still leading after " + (i + 1) * 500 + " ms");
+        }
+        assertEquals(token, a.election.fencingToken().orElseThrow());
+        // 30 s at one renewal per 3 s x 4/10 = 1.2 s
+        assertTrue(fx.store.renewals.get() >= 24, "renewals: " + fx.store.renewals.get());
+        assertTrue(a.events.isEmpty(), "no step-down: " + a.events);
+    }
+
+    @Test
     @DisplayName("renewals keep the term and the token; the deadline moves with each confirmed renewal")
     void renewalsExtend() {
         var a = fx.participant("a");

@@ -150,7 +150,7 @@ public final class BenchmarkSuite {
         md.append("| Redis server | ").append(command("redis-server", "--version")).append(" |\n");
         md.append("| PostgreSQL | ").append(postgresVersion()).append(" |\n");
         md.append("| etcd | ").append(command("etcd", "--version").replace(" Git SHA", "; Git SHA")).append(" |\n");
-        md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms) |\n");
+        md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms, sessions 0.4–30 s) |\n");
         md.append("| compared with | ShedLock 6.9.2 (shedlock-provider-jdbc, shedlock-provider-redis-spring), ")
                 .append("Apache Curator 5.9.0 LeaderLatch; JMH 1.37 |\n\n");
     }

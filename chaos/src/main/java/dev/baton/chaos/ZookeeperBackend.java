@@ -1,13 +1,17 @@
 package dev.baton.chaos;
 
 import dev.baton.tck.fixtures.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A standalone ZooKeeper server in its own JVM ({@code ZooKeeperServerMain} from the ZooKeeper jar the backend
- * brings), tick time 200 ms so sessions as short as the run's ttl are allowed. Its data survives a kill.
+ * brings), tick time 200 ms so sessions as short as the run's ttl are allowed, and sessions up to 30 s so the
+ * default ttl (15 s) is not clamped either (the server's default cap is 20 ticks). Its data survives a kill.
  */
 final class ZookeeperBackend extends ServerBackend {
 
@@ -18,13 +22,21 @@ final class ZookeeperBackend extends ServerBackend {
 
     @Override
     protected ServerProcess launch() {
+        Path config = dir.resolve("zoo.cfg");
+        try {
+            Files.writeString(config, String.join("\n", "tickTime=200", "minSessionTimeout=400",
+                    "maxSessionTimeout=30000", "maxClientCnxns=100", "clientPortAddress=127.0.0.1",
+                    "clientPort=" + port, "dataDir=" + dir.resolve("data")) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
         return ServerProcess.builder("zookeeper")
                 .command(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx128m", "-XX:+UseSerialGC", "-Dzookeeper.admin.enableServer=false",
                         "-Dzookeeper.4lw.commands.whitelist=*",
                         "-cp", System.getProperty("java.class.path"),
                         "org.apache.zookeeper.server.ZooKeeperServerMain",
-                        Integer.toString(port), dir.resolve("data").toString(), "200", "100"))
+                        config.toString()))
                 .workingDirectory(dir)
                 .readiness(ServerProcess.tcpReady("127.0.0.1", port))
                 .start();

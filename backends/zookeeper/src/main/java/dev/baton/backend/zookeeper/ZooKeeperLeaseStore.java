@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -74,6 +75,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private final String clockPath;
     private final Duration callTimeout;
     private final Duration configuredSessionTimeout;
+    private final AtomicBoolean warnedClampedSession = new AtomicBoolean();
     private final String description;
     /** What this store last wrote per lease it holds: lets a renewal be one conditional write. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
@@ -382,6 +384,12 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         try {
             int negotiated = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
             if (negotiated > 0) {
+                if (negotiated < configuredSessionTimeout.toMillis() && !warnedClampedSession.getAndSet(true)) {
+                    LOG.log(Level.WARNING, "ZooKeeper granted a session timeout of {0} ms, shorter than the {1} ms "
+                            + "asked for (raise the server''s maxSessionTimeout, 20 ticks by default): grants are "
+                            + "trusted for {0} ms and renewed proportionally more often",
+                            negotiated, configuredSessionTimeout.toMillis());
+                }
                 return negotiated;
             }
         } catch (Exception e) {
