@@ -388,7 +388,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                     LOG.log(Level.WARNING, "ZooKeeper granted a session timeout of {0} ms, shorter than the {1} ms "
                             + "asked for (raise the server''s maxSessionTimeout, 20 ticks by default): grants are "
                             + "trusted for {0} ms and renewed proportionally more often",
-                            negotiated, configuredSessionTimeout.toMillis());
+                            Integer.toString(negotiated), Long.toString(configuredSessionTimeout.toMillis()));
                 }
                 return negotiated;
             }

@@ -132,6 +132,35 @@ class ZooKeeperFailureIT {
     }
 
     @Test
+    @DisplayName("a server that clamps the session below the ttl: the leader renews sooner and keeps leading")
+    void clampedSession() throws Exception {
+        ZkTestServer clamping = new ZkTestServer(1_500).start("clamping");
+        toClose.add(clamping::close);
+        Duration ttl = Timing.scaled(Duration.ofSeconds(6));
+        ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(clamping.connectString(), "/baton-clamped",
+                Optional.empty(), ttl, Timing.scaled(Duration.ofMillis(600)));
+        toClose.add(s);
+        Baton baton = Baton.builder().store(s).participant("a")
+                .defaults(ElectionSettings.of(ttl, ttl.dividedBy(3))).build();
+        toClose.add(0, baton);
+        LeaderElection e = baton.election(group());
+        List<LeadershipChanged> events = new CopyOnWriteArrayList<>();
+        e.onChange(events::add);
+        assertTrue(e.awaitLeadership(Timing.scaled(Duration.ofSeconds(10))));
+        assertEquals(1_500, s.sessionTimeoutMillis(), "the server clamped the session");
+        long token = e.fencingToken().orElseThrow();
+        // Watch the leader across four clamped grants (each trusted for 1.5 s - margin, while the configured renew
+        // interval is 2 s): before the engine scaled renewals down it lost the lease in every cycle.
+        long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() - end < 0) {
+            assertTrue(e.isLeader(), "leads throughout; events: " + events);
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        assertEquals(token, e.fencingToken().orElseThrow(), "one term, no re-acquisition");
+        assertTrue(events.stream().noneMatch(LeadershipChanged::lost), "no step-down: " + events);
+    }
+
+    @Test
     @DisplayName("server restart under a leader: never two leaders, one leader afterwards, tokens only grow")
     void serverRestart() throws Exception {
         String g = group();
