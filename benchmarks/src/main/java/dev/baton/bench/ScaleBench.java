@@ -2,7 +2,10 @@ package dev.baton.bench;
 
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
+import dev.baton.backend.etcd.EtcdLeaseStore;
 import dev.baton.engine.Baton;
+import dev.baton.spi.LeaseStore;
+import io.etcd.jetcd.Client;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
@@ -12,13 +15,14 @@ import java.util.List;
 
 /**
  * One participant holding 1,000 groups with the default timing (ttl 15 s, renew 5 s): time to lead them all, store
- * calls per second in steady state (counted by a decorator: one call = one backend request, a batch counting once),
- * threads added by Baton, and heap retained (after GC) by Baton and the store client.
+ * calls per second in steady state (counted by a decorator, a batch counting once), the backend requests behind them
+ * (one per call, except on etcd, where a gRPC interceptor counts what the client really sends), threads added by
+ * Baton, and heap retained (after GC) by Baton and the store client.
  */
 final class ScaleBench {
     /** One backend's figures. */
     record Result(String backend, int groups, double acquireAllSeconds, double callsPerSecond, double renewsPerSecond,
-            double batchesPerSecond, int threads, double heapMb) {}
+            double batchesPerSecond, double requestsPerSecond, int threads, double heapMb) {}
 
     private ScaleBench() {}
 
@@ -28,8 +32,15 @@ final class ScaleBench {
         long heapBefore = usedHeapAfterGc(memory);
         int threadsBefore = threads.getThreadCount();
         ElectionSettings settings = ElectionSettings.DEFAULTS;
-        CountingStore store = new CountingStore(b.newStore(settings.ttl()));
-        try (Baton baton = Baton.builder().store(store).participant("scale").defaults(settings).build()) {
+        GrpcRequestCounter grpc = new GrpcRequestCounter();
+        Client etcdClient = b.name.equals("etcd")
+                ? Client.builder().endpoints(b.config().get("baton.etcd.endpoints")).interceptor(grpc).build()
+                : null;
+        LeaseStore backend = etcdClient != null
+                ? EtcdLeaseStore.create(etcdClient, "/baton-scale/", settings.ttl().dividedBy(5))
+                : b.newStore(settings.ttl());
+        CountingStore store = new CountingStore(backend);
+        try (etcdClient; Baton baton = Baton.builder().store(store).participant("scale").defaults(settings).build()) {
             long t0 = System.nanoTime();
             List<LeaderElection> all = new ArrayList<>(groups);
             for (int i = 0; i < groups; i++) {
@@ -40,10 +51,12 @@ final class ScaleBench {
             double acquireAll = (System.nanoTime() - t0) / 1e9;
             Thread.sleep(settings.renewInterval().toMillis()); // into the steady state
             store.reset();
+            grpc.reset();
             long w0 = System.nanoTime();
             Thread.sleep(window.toMillis());
             double seconds = (System.nanoTime() - w0) / 1e9;
             long calls = store.total();
+            long requests = etcdClient != null ? grpc.sum() : calls;
             long renews = store.renews.sum();
             long batches = store.batches.sum();
             int threadCount = threads.getThreadCount() - threadsBefore;
@@ -52,7 +65,7 @@ final class ScaleBench {
                 throw new IllegalStateException(b.name + ": some groups lost leadership during the scale run");
             }
             return new Result(b.name, groups, acquireAll, calls / seconds, renews / seconds, batches / seconds,
-                    threadCount, heap / 1e6);
+                    requests / seconds, threadCount, heap / 1e6);
         }
     }
 
