@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.chaos.Backends;
 import dev.baton.chaos.Stores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * fixtures) and stopped after each backend. A section that fails is reported as failed, not hidden.
  */
 public final class BenchmarkSuite {
-    private static final List<String> BACKENDS = List.of("file", "redis", "jdbc", "etcd", "zookeeper");
+    private static final List<String> BACKENDS = Backends.NAMES;
 
     private final boolean quick;
     private final Path workDir;
@@ -68,7 +69,7 @@ public final class BenchmarkSuite {
         List<String> available = new ArrayList<>();
         for (String b : BACKENDS) {
             try {
-                Stores.factory(b);
+                Stores.factory(Backends.named(b).factoryName());
                 available.add(b);
             } catch (IllegalStateException e) {
                 // not on the class path

@@ -40,7 +40,8 @@ interface RawRoundTrip extends AutoCloseable {
     static RawRoundTrip open(BackendUnderTest b) {
         return switch (b.name) {
             case "redis" -> new Redis("redis://127.0.0.1:" + b.port());
-            case "jdbc" -> new Jdbc("jdbc:postgresql://127.0.0.1:" + b.port() + "/postgres");
+            case "jdbc" -> new Jdbc(b.config(), "pgJDBC SELECT 1");
+            case "mariadb" -> new Jdbc(b.config(), "MariaDB Connector/J SELECT 1");
             case "etcd" -> new Etcd("http://127.0.0.1:" + b.port());
             case "zookeeper" -> new Zk("127.0.0.1:" + b.port());
             case "file" -> new FileRw(b.dir.resolve("raw.bin"));
@@ -75,13 +76,17 @@ interface RawRoundTrip extends AutoCloseable {
         }
     }
 
-    /** pgJDBC, one connection, autocommit. */
+    /** The JDBC driver of the backend's URL, one connection, autocommit. */
     final class Jdbc implements RawRoundTrip {
         private final Connection connection;
+        private final String what;
 
-        Jdbc(String url) {
+        Jdbc(java.util.Map<String, String> config, String what) {
+            String url = config.get("baton.jdbc.url");
+            this.what = what;
             try {
-                connection = DriverManager.getConnection(url, "baton", "");
+                connection = DriverManager.getConnection(url, config.get("baton.jdbc.user"),
+                        config.getOrDefault("baton.jdbc.password", ""));
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot connect to " + url, e);
             }
@@ -96,7 +101,7 @@ interface RawRoundTrip extends AutoCloseable {
 
         @Override
         public String what() {
-            return "pgJDBC SELECT 1";
+            return what;
         }
 
         @Override

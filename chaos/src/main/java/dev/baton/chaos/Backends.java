@@ -5,8 +5,11 @@ import java.util.List;
 /** The chaos fixtures of every backend in the repository, by {@code baton.backend} name. */
 public final class Backends {
 
-    /** Every backend a chaos run can target (memory is one JVM only, so it has none). */
-    public static final List<String> NAMES = List.of("file", "redis", "jdbc", "etcd", "zookeeper");
+    /**
+     * Every backend a chaos run can target (memory is one JVM only, so it has none); {@code jdbc} is PostgreSQL and
+     * {@code mariadb} the jdbc backend on MariaDB.
+     */
+    public static final List<String> NAMES = List.of("file", "redis", "jdbc", "mariadb", "etcd", "zookeeper");
 
     private Backends() {}
 
@@ -19,6 +22,7 @@ public final class Backends {
             case "file" -> new FileBackend();
             case "redis" -> new RedisBackend();
             case "jdbc" -> new PostgresBackend();
+            case "mariadb" -> new MariaDbBackend();
             case "etcd" -> new EtcdBackend();
             case "zookeeper" -> new ZookeeperBackend();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: " + NAMES);

@@ -14,10 +14,11 @@ final class Binaries {
     /**
      * @param name the executable, e.g. {@code redis-server}
      * @param debianPackage the package that ships it
-     * @return its path, from {@code /usr/bin}, {@code /usr/local/bin} or {@code PATH}
+     * @return its path, from {@code /usr/bin}, {@code /usr/sbin}, {@code /usr/local/bin} or {@code PATH}
      */
     static String find(String name, String debianPackage) {
-        for (String dir : ("/usr/bin:/usr/local/bin:" + System.getenv().getOrDefault("PATH", "")).split(":")) {
+        String path = "/usr/bin:/usr/sbin:/usr/local/bin:" + System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isExecutable(p)) {
                 return p.toString();

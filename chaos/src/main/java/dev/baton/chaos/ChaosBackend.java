@@ -11,8 +11,13 @@ import java.util.Optional;
  */
 public interface ChaosBackend extends AutoCloseable {
 
-    /** @return the {@code baton.backend} name, also the report folder's name */
+    /** @return the fixture's name ({@link Backends#NAMES}), also the report folder's name */
     String name();
+
+    /** @return the {@code baton.backend} this fixture's participants select; the fixture's name unless it differs */
+    default String factoryName() {
+        return name();
+    }
 
     /**
      * Starts the backend's server, if any, on a free port.
