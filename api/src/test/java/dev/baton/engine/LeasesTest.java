@@ -42,6 +42,22 @@ class LeasesTest {
     }
 
     @Test
+    @DisplayName("a lease the store grants for less than its ttl is renewed proportionally sooner and stays valid")
+    void shortGrant() {
+        // 3 s of a 9 s ttl: trusted for 3 - 0.9 (margin) = 2.1 s; the usual renewal after 3 s would come too late.
+        fx.store.grantCap = Duration.ofSeconds(3);
+        var a = fx.participant("a");
+        HeldLease lease = a.baton.leases().tryAcquire("report", Duration.ofSeconds(9)).orElseThrow();
+        long token = lease.fencingToken();
+        for (int i = 0; i < 60; i++) {
+            fx.advance(Duration.ofMillis(250));
+            assertTrue(lease.isValid(), "valid after " + (i + 1) * 250 + " ms");
+        }
+        assertEquals(token, lease.fencingToken());
+        assertTrue(lease.ended().toCompletableFuture().getNow(null) == null, "not ended");
+    }
+
+    @Test
     @DisplayName("a lease whose renewals fail ends at its local deadline with BACKEND_UNAVAILABLE")
     void renewalFailure() throws Exception {
         var a = fx.participant("a");
