@@ -1,5 +1,6 @@
 package dev.baton.backend.jdbc;
 
+import dev.baton.tck.fixtures.Commands;
 import dev.baton.tck.fixtures.FreePorts;
 import dev.baton.tck.fixtures.ServerProcess;
 import java.io.IOException;
@@ -7,22 +8,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL (Debian's {@code postgresql} package, any version under {@code /usr/lib/postgresql}) in a fresh
  * data directory under {@code target/servers}, on a free loopback port, with password (SCRAM) authentication for
- * TCP clients. As root, {@code initdb} and {@code postgres} run as the {@code postgres} user through
- * {@code runuser}/{@code setpriv} from util-linux (PostgreSQL refuses to run as root).
+ * TCP clients. As root, {@code initdb} and {@code postgres} run as the {@code postgres} user
+ * ({@link Commands#asUser}; PostgreSQL refuses to run as root).
  */
 public final class PostgresServer implements AutoCloseable {
     public static final String USER = "baton";
     public static final String PASSWORD = "pg-test-secret-7f3";
-    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
 
     private final Path dir;
     private final Path data;
@@ -64,39 +62,16 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static List<String> asPostgres(String... command) {
-        List<String> c = new ArrayList<>();
-        if (ROOT) {
-            c.addAll(List.of("runuser", "-u", "postgres", "--"));
-        }
-        c.addAll(List.of(command));
-        return c;
-    }
-
-    /**
-     * Like {@link #asPostgres} but the command replaces the wrapper ({@code setpriv} execs, {@code runuser} forks
-     * and waits): the server process is then postgres itself, so freezing it (SIGSTOP/SIGCONT) leaves no stopped
-     * wrapper behind.
-     */
-    private static List<String> execAsPostgres(String... command) {
-        List<String> c = new ArrayList<>();
-        if (ROOT) {
-            c.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"));
-        }
-        c.addAll(List.of(command));
-        return c;
-    }
-
     private void init() {
         try {
             Files.createDirectories(data);
             Path pw = dir.resolve("pwfile");
             Files.writeString(pw, PASSWORD + "\n");
-            if (ROOT) {
+            if (Commands.isRoot()) {
                 run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
             }
-            run(asPostgres(bin().resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                    "--pwfile=" + pw, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
+            run(Commands.asUser("postgres", bin().resolve("initdb").toString(), "-D", data.toString(), "-U",
+                    USER, "--pwfile=" + pw, "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
                     "--locale=C.UTF-8", "--no-sync"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,8 +80,8 @@ public final class PostgresServer implements AutoCloseable {
 
     private void launch() {
         process = ServerProcess.builder("postgres-" + port)
-                .command(execAsPostgres(bin().resolve("postgres").toString(), "-D", data.toString(), "-p",
-                        String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
+                .command(Commands.asUser("postgres", bin().resolve("postgres").toString(), "-D", data.toString(),
+                        "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
                         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
                         "-c", "max_connections=200", "-c", "shared_buffers=32MB"))
                 .workingDirectory(dir)
@@ -129,7 +104,8 @@ public final class PostgresServer implements AutoCloseable {
             if (process.isPaused()) {
                 process.resume();
             }
-            run(asPostgres(bin().resolve("pg_ctl").toString(), "stop", "-D", data.toString(), "-m", "fast", "-w"));
+            run(Commands.asUser("postgres", bin().resolve("pg_ctl").toString(), "stop", "-D", data.toString(), "-m",
+                    "fast", "-w"));
             process.stop();
         }
     }
@@ -168,17 +144,6 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     static void run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(command + " failed: " + new String(out));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted: " + command, e);
-        }
+        Commands.run(command, Duration.ofSeconds(60));
     }
 }
