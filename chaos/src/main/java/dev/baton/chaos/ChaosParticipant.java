@@ -5,6 +5,7 @@ import dev.baton.LeaderElection;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreFactory;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,7 @@ class EtcdAuthIT {
     }
 
     private static LeaseStore store(String user, String password) {
-        MapContext context = EtcdStores.context(etcd.endpoints(), "/auth/", TTL);
+        MapStoreContext context = EtcdStores.context(etcd.endpoints(), "/auth/", TTL);
         if (user != null) {
             context.with(EtcdLeaseStoreFactory.USER, user).with(EtcdLeaseStoreFactory.PASSWORD, password);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreFactory;
+import dev.baton.tck.fixtures.MapStoreContext;
 import io.etcd.jetcd.Client;
 import java.net.URI;
 import java.time.Duration;
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.Test;
 class EtcdLeaseStoreFactoryTest {
     private final EtcdLeaseStoreFactory factory = new EtcdLeaseStoreFactory();
 
-    private static MapContext context() {
-        return new MapContext().with(EtcdLeaseStoreFactory.ENDPOINTS, "http://127.0.0.1:1");
+    private static MapStoreContext context() {
+        return new MapStoreContext().with(EtcdLeaseStoreFactory.ENDPOINTS, "http://127.0.0.1:1");
     }
 
-    private InvalidConfigurationException invalid(MapContext context) {
+    private InvalidConfigurationException invalid(MapStoreContext context) {
         return assertThrows(InvalidConfigurationException.class, () -> factory.create(context).close());
     }
 
@@ -48,7 +49,7 @@ class EtcdLeaseStoreFactoryTest {
     void endpointsAreValidated() {
         assertEquals(List.of(URI.create("https://a:1"), URI.create("https://b:2")),
                 EtcdLeaseStoreFactory.endpoints("https://a:1,https://b:2"));
-        assertEquals(EtcdLeaseStoreFactory.ENDPOINTS, invalid(new MapContext()).key());
+        assertEquals(EtcdLeaseStoreFactory.ENDPOINTS, invalid(new MapStoreContext()).key());
         for (String bad : List.of(" , ", "ftp://a:1", "http://a", "http://a:1/path", "http://a:1,https://b:2")) {
             InvalidConfigurationException e = invalid(context().with(EtcdLeaseStoreFactory.ENDPOINTS, bad));
             assertEquals(EtcdLeaseStoreFactory.ENDPOINTS, e.key(), bad);
@@ -74,7 +75,7 @@ class EtcdLeaseStoreFactoryTest {
 
     @Test
     void callTimeoutMustLeaveRoomForARetryWithinTheShortestTtl() {
-        MapContext c = context().shortestTtl(Duration.ofSeconds(2));
+        MapStoreContext c = context().shortestTtl(Duration.ofSeconds(2));
         try (LeaseStore store = factory.create(c)) {
             assertEquals(Duration.ofSeconds(2).dividedBy(3), store.maxCallTime());
         }
@@ -105,7 +106,7 @@ class EtcdLeaseStoreFactoryTest {
     void anApplicationClientIsUsedAndLeftOpen() {
         Client client = Client.builder().endpoints("http://127.0.0.1:1").build();
         try {
-            LeaseStore store = factory.create(new MapContext().client(Client.class, client));
+            LeaseStore store = factory.create(new MapStoreContext().client(Client.class, client));
             assertTrue(store.describe().startsWith("etcd (application client"), store.describe());
             store.close();
             assertSame(client.getKVClient(), client.getKVClient(), "the application's client still works");
@@ -116,8 +117,8 @@ class EtcdLeaseStoreFactoryTest {
 
     @Test
     void keyPrefixGetsItsSlash() {
-        assertEquals("/baton/", EtcdLeaseStoreFactory.prefix(new MapContext()));
-        assertEquals("/a/b/", EtcdLeaseStoreFactory.prefix(new MapContext().with(EtcdLeaseStoreFactory.KEY_PREFIX, "/a/b")));
+        assertEquals("/baton/", EtcdLeaseStoreFactory.prefix(new MapStoreContext()));
+        assertEquals("/a/b/", EtcdLeaseStoreFactory.prefix(new MapStoreContext().with(EtcdLeaseStoreFactory.KEY_PREFIX, "/a/b")));
         assertEquals(EtcdLeaseStoreFactory.KEY_PREFIX,
                 invalid(context().with(EtcdLeaseStoreFactory.KEY_PREFIX, "  ")).key());
     }

@@ -11,6 +11,7 @@ import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
 import dev.baton.tck.fixtures.Await;
+import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class EtcdLeaseStoreIT {
     }
 
     private static EtcdLeaseStore store(String prefix) {
-        return (EtcdLeaseStore) new EtcdLeaseStoreFactory().create(new MapContext()
+        return (EtcdLeaseStore) new EtcdLeaseStoreFactory().create(new MapStoreContext()
                 .with(EtcdLeaseStoreFactory.ENDPOINTS, etcd.endpoints())
                 .with(EtcdLeaseStoreFactory.KEY_PREFIX, prefix)
                 .shortestTtl(TTL));

@@ -1,6 +1,7 @@
 package dev.baton.backend.etcd;
 
 import dev.baton.spi.LeaseStore;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 
 /** Opens stores the way an application would: through the factory and its configuration keys. */
@@ -11,8 +12,8 @@ public final class EtcdStores {
         return new EtcdLeaseStoreFactory().create(context(endpoints, prefix, shortestTtl));
     }
 
-    public static MapContext context(String endpoints, String prefix, Duration shortestTtl) {
-        return new MapContext()
+    public static MapStoreContext context(String endpoints, String prefix, Duration shortestTtl) {
+        return new MapStoreContext()
                 .with(EtcdLeaseStoreFactory.ENDPOINTS, endpoints)
                 .with(EtcdLeaseStoreFactory.KEY_PREFIX, prefix)
                 .shortestTtl(shortestTtl);

@@ -8,11 +8,10 @@ import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreFactory;
 import dev.baton.spi.StoreContext;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,28 +20,11 @@ class FileLeaseStoreFactoryTest {
     Path dir;
 
     private static StoreContext context(Map<String, String> config) {
-        return new StoreContext() {
-            @Override
-            public Optional<String> config(String key) {
-                return Optional.ofNullable(config.get(key));
-            }
-
-            @Override
-            public <T> Optional<T> client(Class<T> type) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration shortestTtl() {
-                return Duration.ofSeconds(15);
-            }
-        };
+        return new MapStoreContext(config, Duration.ofSeconds(15));
     }
 
     private static LeaseStoreFactory factory() {
-        return ServiceLoader.load(LeaseStoreFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.name().equals("file")).findFirst()
-                .orElseThrow(() -> new AssertionError("no 'file' LeaseStoreFactory in META-INF/services"));
+        return MapStoreContext.factory("file");
     }
 
     @Test

@@ -10,7 +10,7 @@ import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreFactory;
-import dev.baton.spi.StoreContext;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,24 +21,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class MemoryLeaseStoreFactoryTest {
-
-    /** A plain-Java configuration source. */
-    private record MapContext(Map<String, String> config) implements StoreContext {
-        @Override
-        public Optional<String> config(String key) {
-            return Optional.ofNullable(config.get(key));
-        }
-
-        @Override
-        public <T> Optional<T> client(Class<T> type) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Duration shortestTtl() {
-            return Duration.ofSeconds(15);
-        }
-    }
 
     private static LeaseStoreFactory memoryFactory() {
         List<LeaseStoreFactory> found = ServiceLoader.load(LeaseStoreFactory.class).stream()
@@ -62,9 +44,9 @@ class MemoryLeaseStoreFactoryTest {
     void namespaces() {
         String ns = "factory-" + UUID.randomUUID();
         LeaseStoreFactory factory = memoryFactory();
-        try (LeaseStore a = factory.create(new MapContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns)));
-                LeaseStore b = factory.create(new MapContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns)));
-                LeaseStore c = factory.create(new MapContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns + "-other")))) {
+        try (LeaseStore a = factory.create(new MapStoreContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns)));
+                LeaseStore b = factory.create(new MapStoreContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns)));
+                LeaseStore c = factory.create(new MapStoreContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, ns + "-other")))) {
             LeaseRecord held = a.tryAcquire("job", "a", Duration.ofSeconds(30)).orElseThrow();
             assertEquals("a", b.read("job").orElseThrow().holder(), "same namespace shares the lease");
             assertEquals(Optional.empty(), c.read("job"), "another namespace does not see it");
@@ -76,7 +58,7 @@ class MemoryLeaseStoreFactoryTest {
     @Test
     @DisplayName("without configuration the namespace is 'default'")
     void defaultNamespace() {
-        try (LeaseStore s = memoryFactory().create(new MapContext(Map.of()))) {
+        try (LeaseStore s = memoryFactory().create(new MapStoreContext(Map.of()))) {
             assertTrue(s.describe().contains("'default'"), () -> s.describe());
         }
     }
@@ -86,7 +68,7 @@ class MemoryLeaseStoreFactoryTest {
     void blankNamespaceRejected() {
         LeaseStoreFactory factory = memoryFactory();
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> factory.create(new MapContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, "  "))));
+                () -> factory.create(new MapStoreContext(Map.of(MemoryLeaseStoreFactory.NAMESPACE_KEY, "  "))));
         assertTrue(e.getMessage().contains(MemoryLeaseStoreFactory.NAMESPACE_KEY), e::getMessage);
         assertNotEquals("", e.getMessage());
     }

@@ -10,6 +10,7 @@ import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
+import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.Timing;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
@@ -170,12 +171,12 @@ class RedisBehaviourIT {
     void applicationClient() {
         RedisClient client = RedisClient.create(SERVER.uri());
         try {
-            LeaseStore viaDefault = new RedisLeaseStoreFactory().create(new MapContext().client(RedisClient.class,
+            LeaseStore viaDefault = new RedisLeaseStoreFactory().create(new MapStoreContext().client(RedisClient.class,
                     client));
             LeaseRecord r = viaDefault.tryAcquire("app-client", "a", TTL).orElseThrow();
             assertEquals("redis the application's RedisClient (key prefix 'baton:')", viaDefault.describe());
             viaDefault.close();
-            LeaseStore viaUri = new RedisLeaseStoreFactory().create(new MapContext().client(RedisClient.class, client)
+            LeaseStore viaUri = new RedisLeaseStoreFactory().create(new MapStoreContext().client(RedisClient.class, client)
                     .with("baton.redis.uri", SERVER.uri()));
             assertEquals("a", viaUri.read("app-client").orElseThrow().holder());
             assertTrue(viaUri.release("app-client", "a", r.token()));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +38,7 @@ class RedisCredentialsIT {
     void wrongPassword() {
         for (String userInfo : List.of(":" + WRONG + "@", WRONG + "@", "default:" + WRONG + "@")) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                    () -> new RedisLeaseStoreFactory().create(new MapContext().with("baton.redis.uri", uri(userInfo))));
+                    () -> new RedisLeaseStoreFactory().create(new MapStoreContext().with("baton.redis.uri", uri(userInfo))));
             assertEquals("baton.redis.uri", e.key());
             assertTrue(e.getMessage().contains("refused the credentials"), e.getMessage());
             assertTrue(e.getMessage().contains("WRONGPASS"), e.getMessage());
@@ -50,7 +51,7 @@ class RedisCredentialsIT {
     @DisplayName("no password where one is required fails creation with the server's NOAUTH")
     void missingPassword() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> new RedisLeaseStoreFactory().create(new MapContext().with("baton.redis.uri", uri(""))));
+                () -> new RedisLeaseStoreFactory().create(new MapStoreContext().with("baton.redis.uri", uri(""))));
         assertTrue(e.getMessage().contains("NOAUTH"), e.getMessage());
     }
 
@@ -72,7 +73,7 @@ class RedisCredentialsIT {
     @DisplayName("the right password works, and describe() does not show it")
     void rightPassword() {
         try (LeaseStore store = new RedisLeaseStoreFactory().create(
-                new MapContext().with("baton.redis.uri", uri("default:" + PASSWORD + "@")))) {
+                new MapStoreContext().with("baton.redis.uri", uri("default:" + PASSWORD + "@")))) {
             assertEquals("a", store.tryAcquire("secret", "a", Duration.ofSeconds(5)).orElseThrow().holder());
             assertEquals("redis redis://default@127.0.0.1:" + SERVER.port() + "/0 (key prefix 'baton:')",
                     store.describe());

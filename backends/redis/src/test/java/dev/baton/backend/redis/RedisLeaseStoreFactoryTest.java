@@ -11,6 +11,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.LeaseStoreFactory;
 import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +34,7 @@ class RedisLeaseStoreFactoryTest {
     @DisplayName("without a URI or a client, names baton.redis.uri and what it accepts")
     void missingUri() {
         InvalidConfigurationException e =
-                assertThrows(InvalidConfigurationException.class, () -> factory.create(new MapContext()));
+                assertThrows(InvalidConfigurationException.class, () -> factory.create(new MapStoreContext()));
         assertEquals("baton.redis.uri", e.key());
         assertTrue(e.getMessage().contains("redis://localhost:6379"), e.getMessage());
     }
@@ -42,7 +43,7 @@ class RedisLeaseStoreFactoryTest {
     @DisplayName("an unparseable URI is reported with its password masked")
     void badUri() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> factory.create(new MapContext().with("baton.redis.uri", "foo://app:hunter2@host:6379")));
+                () -> factory.create(new MapStoreContext().with("baton.redis.uri", "foo://app:hunter2@host:6379")));
         assertEquals("baton.redis.uri", e.key());
         assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         assertTrue(e.getMessage().contains("foo://app:***@host:6379"), e.getMessage());
@@ -85,7 +86,7 @@ class RedisLeaseStoreFactoryTest {
     @Test
     @DisplayName("Redis being down at creation is tolerated: the store fails each call in time, saying where")
     void downAtCreation() {
-        MapContext context = uriOfNothing().with("baton.redis.timeout", "500ms");
+        MapStoreContext context = uriOfNothing().with("baton.redis.timeout", "500ms");
         try (LeaseStore s = factory.create(context)) {
             assertTrue(s.describe().startsWith("redis redis://127.0.0.1:"), s.describe());
             long t0 = System.nanoTime();
@@ -97,7 +98,7 @@ class RedisLeaseStoreFactoryTest {
         }
     }
 
-    private static MapContext uriOfNothing() {
-        return new MapContext().with("baton.redis.uri", "redis://127.0.0.1:" + FreePorts.next());
+    private static MapStoreContext uriOfNothing() {
+        return new MapStoreContext().with("baton.redis.uri", "redis://127.0.0.1:" + FreePorts.next());
     }
 }

@@ -14,6 +14,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,7 +136,7 @@ class RedisRestartIT {
     void startedBeforeRedis() {
         int port = FreePorts.next();
         String uri = "redis://127.0.0.1:" + port;
-        LeaseStore store = new RedisLeaseStoreFactory().create(new MapContext().with("baton.redis.uri", uri)
+        LeaseStore store = new RedisLeaseStoreFactory().create(new MapStoreContext().with("baton.redis.uri", uri)
                 .shortestTtl(settings.ttl()));
         toClose.add(store);
         Baton baton = Baton.builder().participant("early").store(store).defaults(settings).build();

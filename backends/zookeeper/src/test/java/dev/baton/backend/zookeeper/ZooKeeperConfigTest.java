@@ -9,38 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStoreFactory;
 import dev.baton.spi.StoreContext;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** Configuration, names and node data: no server needed. */
 class ZooKeeperConfigTest {
 
     private static StoreContext context(Map<String, String> config) {
-        return new StoreContext() {
-            @Override
-            public Optional<String> config(String key) {
-                return Optional.ofNullable(config.get(key));
-            }
-
-            @Override
-            public <T> Optional<T> client(Class<T> type) {
-                return Optional.empty();
-            }
-
-            @Override
-            public Duration shortestTtl() {
-                return Duration.ofSeconds(15);
-            }
-        };
+        return new MapStoreContext(config, Duration.ofSeconds(15));
     }
 
     private static LeaseStoreFactory factory() {
-        return ServiceLoader.load(LeaseStoreFactory.class).stream().map(ServiceLoader.Provider::get)
-                .filter(f -> f.name().equals("zookeeper")).findFirst()
-                .orElseThrow(() -> new AssertionError("no 'zookeeper' LeaseStoreFactory in META-INF/services"));
+        return MapStoreContext.factory("zookeeper");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.StoreContext;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
@@ -264,22 +265,8 @@ class ZooKeeperFailureIT {
     void applicationClient() throws Exception {
         CuratorFramework app = CuratorFrameworkFactory.newClient(server.connectString(), new RetryOneTime(100));
         toClose.add(app);
-        StoreContext context = new StoreContext() {
-            @Override
-            public Optional<String> config(String key) {
-                return Optional.empty();
-            }
-
-            @Override
-            public <T> Optional<T> client(Class<T> type) {
-                return type == CuratorFramework.class ? Optional.of(type.cast(app)) : Optional.empty();
-            }
-
-            @Override
-            public Duration shortestTtl() {
-                return Duration.ofSeconds(3);
-            }
-        };
+        StoreContext context = new MapStoreContext().client(CuratorFramework.class, app)
+                .shortestTtl(Duration.ofSeconds(3));
         try (var store = new ZooKeeperLeaseStoreFactory().create(context)) {
             assertTrue(store.describe().contains("application CuratorFramework"), store.describe());
             assertTrue(store.tryAcquire("app-" + System.nanoTime(), "a", TTL).orElseThrow().heldBy("a"));

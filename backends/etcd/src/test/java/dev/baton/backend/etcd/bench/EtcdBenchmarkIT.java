@@ -8,12 +8,12 @@ import dev.baton.LeaderElection;
 import dev.baton.backend.etcd.EtcdCluster;
 import dev.baton.backend.etcd.EtcdLeaseStoreFactory;
 import dev.baton.backend.etcd.EtcdStores;
-import dev.baton.backend.etcd.MapContext;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
 import dev.baton.tck.fixtures.Await;
+import dev.baton.tck.fixtures.MapStoreContext;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -148,7 +148,7 @@ class EtcdBenchmarkIT {
         ElectionSettings settings = ElectionSettings.DEFAULTS;
         int groups = 1000;
         try (Client client = Client.builder().endpoints(etcd.endpoints().split(",")).interceptor(counter).build()) {
-            LeaseStore store = new EtcdLeaseStoreFactory().create(new MapContext()
+            LeaseStore store = new EtcdLeaseStoreFactory().create(new MapStoreContext()
                     .with(EtcdLeaseStoreFactory.KEY_PREFIX, "/bench-scale/").client(Client.class, client)
                     .shortestTtl(settings.ttl()));
             try (Baton baton = Baton.builder().store(store).participant("holder").defaults(settings)
