@@ -1,17 +1,13 @@
 package dev.baton.backend.jdbc;
 
 import dev.baton.spi.StoreContext;
+import dev.baton.tck.fixtures.MapStoreContext;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
-/** A plain-Java {@link StoreContext}: a map of keys, optional clients and JNDI entries. */
+/** A plain-Java {@link StoreContext} ({@link MapStoreContext}) with shortcuts to the test servers and the store. */
 final class TestContext implements StoreContext {
-    private final Map<String, String> config = new HashMap<>();
-    private final Map<Class<?>, Object> clients = new HashMap<>();
-    private final Map<String, Object> jndi = new HashMap<>();
-    private Duration shortestTtl = Duration.ofSeconds(30);
+    private final MapStoreContext map = new MapStoreContext().shortestTtl(Duration.ofSeconds(30));
 
     static TestContext create() {
         return new TestContext();
@@ -32,22 +28,22 @@ final class TestContext implements StoreContext {
     }
 
     TestContext with(String key, String value) {
-        config.put(key, value);
+        map.with(key, value);
         return this;
     }
 
     <T> TestContext client(Class<T> type, T client) {
-        clients.put(type, client);
+        map.client(type, client);
         return this;
     }
 
     TestContext bind(String name, Object value) {
-        jndi.put(name, value);
+        map.bind(name, value);
         return this;
     }
 
     TestContext shortestTtl(Duration ttl) {
-        this.shortestTtl = ttl;
+        map.shortestTtl(ttl);
         return this;
     }
 
@@ -57,21 +53,21 @@ final class TestContext implements StoreContext {
 
     @Override
     public Optional<String> config(String key) {
-        return Optional.ofNullable(config.get(key));
+        return map.config(key);
     }
 
     @Override
     public <T> Optional<T> client(Class<T> type) {
-        return Optional.ofNullable(clients.get(type)).map(type::cast);
+        return map.client(type);
     }
 
     @Override
     public Optional<Object> lookup(String jndiName) {
-        return Optional.ofNullable(jndi.get(jndiName));
+        return map.lookup(jndiName);
     }
 
     @Override
     public Duration shortestTtl() {
-        return shortestTtl;
+        return map.shortestTtl();
     }
 }
