@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -33,8 +32,8 @@ import org.apache.zookeeper.data.Stat;
  *       write that lands late — a timed-out call the client still delivered, a retransmitted packet — can only
  *       touch the incarnation it was meant for, never a later holder's node (node versions restart at 0 with each
  *       new node, so a plain conditional write could not tell incarnations apart).</li>
- *   <li>{@code leases/<name>/holder} — <em>ephemeral</em>, the current holder's node; data {@link ZkLeaseData} (ttl
- *       and holder).</li>
+ *   <li>{@code leases/<name>/holder} — persistent, the current holder's node; data {@link ZkLeaseData} (ttl and
+ *       holder).</li>
  *   <li>{@code clock} — persistent, written to read the ZooKeeper leader's clock.</li>
  * </ul>
  *
@@ -43,21 +42,20 @@ import org.apache.zookeeper.data.Stat;
  *   <li><b>Token</b>: the holder node's creation zxid ({@code czxid}). Every grant creates a new node (one
  *       transaction: bump the counter, delete the previous holder node, create ours), zxids only grow, so tokens
  *       strictly increase across holders; renewals rewrite the data and keep the node, hence the token.</li>
- *   <li><b>Session</b>: the node is ephemeral, so when the holder's session ends (its process died, or it was cut
- *       off for longer than the session timeout) ZooKeeper deletes it and every follower's watch fires at once.</li>
- *   <li><b>ttl</b>: a live session would keep the node forever, so the ttl is enforced too, with ZooKeeper's own
- *       clock: a renewal is a conditional {@code setData}, which stamps the node's {@code mtime}; the lease expires
- *       at {@code mtime + ttl}. Whoever finds it expired (comparing with a fresh {@code mtime} of the {@code clock}
- *       node, i.e. the leader's clock now) deletes it conditionally on its version and creates its own. So a holder
- *       that stops renewing but keeps its session (a stuck renewal thread) still loses the lease after its ttl.</li>
- *   <li><b>Remaining time</b> of the caller's own grant is {@code min(ttl, negotiated session timeout)}: the grant was
- *       committed after the request left, so neither the ttl (by {@code mtime}) nor the session (the server heard
- *       from this client at that moment) can end earlier, counted from the request. Baton's engine trusts the grant
- *       until that bound minus its safety margin, i.e. a leader that is {@code SUSPENDED} keeps failing renewals and
- *       steps down at its local deadline, before ZooKeeper can have expired its session or its ttl. A {@code LOST}
- *       session has already deleted the node: the next renewal finds it gone and the leader steps down at once.
- *       For another holder's lease the remaining time is {@code mtime + ttl - now}; its session may end it sooner,
- *       and then the watch says so.</li>
+ *   <li><b>ttl</b>, enforced with ZooKeeper's own clock: a renewal is a conditional {@code setData}, which stamps
+ *       the node's {@code mtime}; the lease expires at {@code mtime + ttl}. Whoever finds it expired (comparing with
+ *       a fresh {@code mtime} of the {@code clock} node, i.e. the leader's clock now) deletes it conditionally on its
+ *       version and creates its own. The holder is told {@code remaining = ttl} counted from when its request was
+ *       sent; the server stamped {@code mtime} later, so the holder's local deadline (minus the safety margin)
+ *       comes first. A leader that is {@code SUSPENDED} or {@code LOST} keeps failing renewals and steps down at that
+ *       deadline.</li>
+ *   <li><b>Not ephemeral, on purpose</b>: the session is not part of the lease. An ephemeral node is deleted when
+ *       the server expires its session, and a server that was frozen (SIGSTOP, a long GC) expires sessions at once
+ *       when it wakes, even one whose request it has just committed: the chaos run caught a holder node created and
+ *       then deleted that way while its holder, cut off, still trusted its grant for the ttl, and a follower took
+ *       over within 84 ms (1.6 s of two leaders). With a persistent node only the ttl ends a lease, so a dead
+ *       holder's lease passes to a follower when its ttl runs out (when it can expire, followers wake, as with every
+ *       backend) and a holder whose session expired keeps its lease through Curator's new session.</li>
  * </ul>
  *
  * <p>Every operation waits for ZooKeeper at most the call timeout ({@link ZkCall}); every write is conditional, so
@@ -74,8 +72,6 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private final String leasesPath;
     private final String clockPath;
     private final Duration callTimeout;
-    private final Duration configuredSessionTimeout;
-    private final AtomicBoolean warnedClampedSession = new AtomicBoolean();
     private final String description;
     /** What this store last wrote per lease it holds: lets a renewal be one conditional write. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
@@ -90,14 +86,13 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private record State(int counterVersion, ZkLeaseData holder, Stat holderStat) {}
 
     ZooKeeperLeaseStore(CuratorFramework client, boolean ownsClient, String root, Duration callTimeout,
-            Duration sessionTimeout, String description) {
+            String description) {
         this.client = Objects.requireNonNull(client, "client");
         this.ownsClient = ownsClient;
         this.root = root;
         this.leasesPath = ZKPaths.makePath(root, "leases");
         this.clockPath = ZKPaths.makePath(root, "clock");
         this.callTimeout = callTimeout;
-        this.configuredSessionTimeout = sessionTimeout;
         this.description = description;
         this.watcher = new ZkWatcher(client, leasesPath, callTimeout);
         client.getConnectionStateListenable().addListener(stateListener);
@@ -309,7 +304,6 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         client.getConnectionStateListenable().removeListener(stateListener);
         watcher.close();
         if (ownsClient) {
-            // Closing the session deletes this store's ephemeral nodes now: followers take over at once.
             client.close();
         }
     }
@@ -338,7 +332,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return ZKPaths.makePath(leasesPath, ZkNames.node(name));
     }
 
-    /** The ephemeral node of the current holder; its creation zxid is the token. */
+    /** The node of the current holder; its creation zxid is the token. */
     private String holderPath(String name) {
         return ZKPaths.makePath(counterPath(name), HOLDER);
     }
@@ -385,28 +379,9 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return e;
     }
 
-    /** The caller's own grant: trusted for the ttl, but never beyond what the session guarantees. */
+    /** The caller's own grant: trusted for the ttl, counted from the request (the server stamped it later). */
     private LeaseRecord own(String name, String holder, long token, long ttlMillis) {
-        return new LeaseRecord(name, holder, token, Duration.ofMillis(Math.min(ttlMillis, sessionTimeoutMillis())));
-    }
-
-    /** The negotiated session timeout once connected (the server may clamp the requested one), else the request. */
-    long sessionTimeoutMillis() {
-        try {
-            int negotiated = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
-            if (negotiated > 0) {
-                if (negotiated < configuredSessionTimeout.toMillis() && !warnedClampedSession.getAndSet(true)) {
-                    LOG.log(Level.WARNING, "ZooKeeper granted a session timeout of {0} ms, shorter than the {1} ms "
-                            + "asked for (raise the server''s maxSessionTimeout, 20 ticks by default): grants are "
-                            + "trusted for {0} ms and renewed proportionally more often",
-                            Integer.toString(negotiated), Long.toString(configuredSessionTimeout.toMillis()));
-                }
-                return negotiated;
-            }
-        } catch (Exception e) {
-            // Not connected yet: fall back to what was asked for.
-        }
-        return configuredSessionTimeout.toMillis();
+        return new LeaseRecord(name, holder, token, Duration.ofMillis(ttlMillis));
     }
 
     private static ZkLeaseData decode(String what, String path, byte[] bytes) {
@@ -455,7 +430,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     private CuratorOp createOp(String path, byte[] data) {
         try {
-            return client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+            return client.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, data);
         } catch (Exception e) {
             throw new IllegalStateException("cannot build a create of " + path, e);
         }
@@ -487,8 +462,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             case SUSPENDED -> LOG.log(Level.WARNING, "ZooKeeper connection suspended ({0}); leaders keep their"
                     + " leases only until their local deadlines unless it comes back", description);
             case LOST -> {
-                LOG.log(Level.WARNING, "ZooKeeper session lost ({0}); its ephemeral lease nodes are gone",
-                        description);
+                LOG.log(Level.WARNING, "ZooKeeper session lost ({0}); leases stay until their ttl, renewals "
+                        + "continue on the next session", description);
                 written.clear();
             }
             case RECONNECTED -> {

@@ -19,7 +19,8 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 
 /**
- * {@code baton.backend=zookeeper}: leases as ephemeral ZooKeeper nodes through Curator.
+ * {@code baton.backend=zookeeper}: leases as ZooKeeper nodes through Curator, ended by their ttl on ZooKeeper's
+ * clock (not by sessions: see {@link ZooKeeperLeaseStore}).
  *
  * <table>
  *   <caption>Configuration</caption>
@@ -30,8 +31,9 @@ import org.apache.zookeeper.data.ACL;
  *       nodes</td></tr>
  *   <tr><td>{@code baton.zookeeper.auth}</td><td>(none)</td><td>{@code user:password} for ZooKeeper's digest
  *       scheme; nodes are then created readable and writable by that identity only. Never logged.</td></tr>
- *   <tr><td>{@code baton.zookeeper.session-timeout}</td><td>the shortest ttl</td><td>requested session timeout;
- *       the server clamps it to [2, 20] ticks. A grant is trusted for {@code min(ttl, negotiated timeout)}</td></tr>
+ *   <tr><td>{@code baton.zookeeper.session-timeout}</td><td>the shortest ttl</td><td>requested session timeout
+ *       (the server clamps it to [2, 20] ticks): how soon Curator notices a lost connection; leases do not depend
+ *       on it</td></tr>
  *   <tr><td>{@code baton.zookeeper.call-timeout}</td><td>a third of the shortest ttl, at most 5s</td><td>the longest
  *       any store operation waits for ZooKeeper</td></tr>
  * </table>
@@ -75,7 +77,7 @@ public final class ZooKeeperLeaseStoreFactory implements LeaseStoreFactory {
             if (c.getState() == CuratorFrameworkState.LATENT) {
                 c.start();
             }
-            return new ZooKeeperLeaseStore(c, false, root, callTimeout, sessionTimeout,
+            return new ZooKeeperLeaseStore(c, false, root, callTimeout,
                     "zookeeper (application CuratorFramework, root " + root + ")");
         }
         String connect = context.required(CONNECT_KEY, "a ZooKeeper connection string such as zk1:2181,zk2:2181");
@@ -90,7 +92,7 @@ public final class ZooKeeperLeaseStoreFactory implements LeaseStoreFactory {
      * @param connect the connection string
      * @param root the root node, e.g. {@code /baton}
      * @param auth optional digest credentials {@code user:password}
-     * @param sessionTimeout the requested session timeout (keep it at most the shortest ttl)
+     * @param sessionTimeout the requested session timeout: how soon Curator notices a lost connection
      * @param callTimeout the bound on every operation
      * @return the store
      * @throws InvalidConfigurationException on a bad root or credentials
@@ -115,7 +117,7 @@ public final class ZooKeeperLeaseStoreFactory implements LeaseStoreFactory {
         CuratorFramework client = b.build();
         client.start();
         LOG.log(Level.DEBUG, "ZooKeeper lease store connecting to {0}", connect);
-        return new ZooKeeperLeaseStore(client, true, checkedRoot, callTimeout, sessionTimeout,
+        return new ZooKeeperLeaseStore(client, true, checkedRoot, callTimeout,
                 "zookeeper (" + stripUserInfo(connect) + ", root " + checkedRoot
                         + (auth.isPresent() ? ", digest auth" : "") + ")");
     }

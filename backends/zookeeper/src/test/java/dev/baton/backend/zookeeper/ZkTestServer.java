@@ -18,17 +18,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ZkTestServer implements BeforeAllCallback, AfterAllCallback {
     private TestingServer server;
     private InstanceSpec spec;
-    private final int maxSessionTimeoutMs;
-
-    /** A server that allows sessions up to 60 s. */
-    public ZkTestServer() {
-        this(60_000);
-    }
-
-    /** @param maxSessionTimeoutMs the longest session the server grants (it clamps longer requests) */
-    public ZkTestServer(int maxSessionTimeoutMs) {
-        this.maxSessionTimeoutMs = maxSessionTimeoutMs;
-    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -45,7 +34,7 @@ public final class ZkTestServer implements BeforeAllCallback, AfterAllCallback {
         Path data = Files.createDirectories(Path.of("target", "zookeeper", name + "-" + System.nanoTime()));
         File dir = data.toFile();
         spec = new InstanceSpec(dir, port, -1, -1, true, -1, 100, -1,
-                Map.of("minSessionTimeout", "200", "maxSessionTimeout", Integer.toString(maxSessionTimeoutMs)));
+                Map.of("minSessionTimeout", "200", "maxSessionTimeout", "60000"));
         server = new TestingServer(spec, true);
         return this;
     }
