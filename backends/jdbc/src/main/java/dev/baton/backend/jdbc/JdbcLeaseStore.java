@@ -349,15 +349,9 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     private void ensureTable(Connection c, Sql s, long deadline) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            bound(c, st, deadline);
-            st.executeQuery(s.probe()).close();
+        if (tableExists(c, s, deadline)) {
             tableReady = true;
             return;
-        } catch (SQLException e) {
-            if (!s.dialect().isMissingTable(e)) {
-                throw e;
-            }
         }
         String oneLineDdl = s.ddl().replaceAll("\\s+", " ");
         if (!createTable) {
@@ -369,13 +363,28 @@ public final class JdbcLeaseStore implements LeaseStore {
             st.execute(s.ddl());
             LOG.log(Level.INFO, "{0}: created table {1}", description, s.display());
         } catch (SQLException e) {
-            if (!s.dialect().isConcurrentCreate(e)) {
+            // Another node may have created it at the same moment; the catalog's error for that differs by
+            // database and version, so the table itself is the judge.
+            if (!s.dialect().isConcurrentCreate(e) && !tableExists(c, s, deadline)) {
                 throw new LeaseStoreException("table " + s.display() + " does not exist and could not be created ("
                         + source.redact(String.valueOf(e.getMessage())) + "); create it with: " + oneLineDdl, e);
             }
-            // Another node created it at the same moment: fine.
         }
         tableReady = true;
+    }
+
+    /** @return true when the table answers the probe, false when the database says it is missing */
+    private static boolean tableExists(Connection c, Sql s, long deadline) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            bound(c, st, deadline);
+            st.executeQuery(s.probe()).close();
+            return true;
+        } catch (SQLException e) {
+            if (!s.dialect().isMissingTable(e)) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     private PreparedStatement prepare(Connection c, String statement, long deadline) throws SQLException {

@@ -98,8 +98,10 @@ record PostgresDialect() implements Dialect {
 
     @Override
     public boolean isConcurrentCreate(SQLException e) {
-        // CREATE TABLE IF NOT EXISTS is not atomic: a concurrent twin fails on the catalog's unique index.
-        return "23505".equals(e.getSQLState()) || "42P07".equals(e.getSQLState());
+        // CREATE TABLE IF NOT EXISTS is not atomic: a concurrent twin fails on the catalog's unique index
+        // (23505), or sees the other's committed row type (42710) or table (42P07).
+        String state = e.getSQLState();
+        return "23505".equals(state) || "42710".equals(state) || "42P07".equals(state);
     }
 
     @Override
