@@ -55,6 +55,7 @@ public final class Baton implements AutoCloseable {
     private final List<Consumer<LeadershipChanged>> globalListeners = new CopyOnWriteArrayList<>();
     private final Map<String, GroupElection> elections = new ConcurrentHashMap<>();
     private final LeaseKeeper leases;
+    private final RenewalBatcher renewals;
     private volatile boolean closed;
 
     private Baton(Builder b) {
@@ -66,6 +67,7 @@ public final class Baton implements AutoCloseable {
         this.scheduler = b.scheduler != null ? b.scheduler : new ThreadPoolScheduler(b.schedulerThreads);
         this.shutdownTimeout = b.shutdownTimeout;
         this.leases = new LeaseKeeper(participant, store, scheduler, elections::containsKey);
+        this.renewals = new RenewalBatcher(store, scheduler, elections::values);
     }
 
     /** @return a builder; only {@link Builder#store(LeaseStore)} is required */
@@ -119,7 +121,7 @@ public final class Baton implements AutoCloseable {
                 return existing;
             }
             GroupElection election = new GroupElection(group, participant, store, settings, scheduler, dispatcher,
-                    taskExecutor, globalListeners);
+                    taskExecutor, globalListeners, renewals);
             elections.put(group, election);
             election.start();
             return election;

@@ -11,6 +11,7 @@ import dev.baton.Role;
 import dev.baton.Term;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
+import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,7 @@ final class GroupElection implements LeaderElection {
     private final EventDispatcher dispatcher;
     private final Executor taskExecutor;
     private final List<Consumer<LeadershipChanged>> globalListeners;
+    private final RenewalBatcher batcher;
     private final List<Consumer<LeadershipChanged>> listeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
@@ -95,7 +97,8 @@ final class GroupElection implements LeaderElection {
             Scheduler scheduler,
             EventDispatcher dispatcher,
             Executor taskExecutor,
-            List<Consumer<LeadershipChanged>> globalListeners) {
+            List<Consumer<LeadershipChanged>> globalListeners,
+            RenewalBatcher batcher) {
         this.group = group;
         this.participant = participant;
         this.store = store;
@@ -104,6 +107,7 @@ final class GroupElection implements LeaderElection {
         this.dispatcher = dispatcher;
         this.taskExecutor = taskExecutor;
         this.globalListeners = globalListeners;
+        this.batcher = batcher;
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -369,6 +373,13 @@ final class GroupElection implements LeaderElection {
         if (op == Op.ACQUIRE) {
             ensureWatch();
         }
+        if (op == Op.RENEW) {
+            int limit = batcher.limit();
+            if (limit > 1) {
+                batcher.renew(new Renewal(opEpoch, opGrant), limit);
+                return;
+            }
+        }
         long t0 = scheduler.nanoTime();
         Object answer = null;
         RuntimeException failure = null;
@@ -383,6 +394,12 @@ final class GroupElection implements LeaderElection {
         } catch (Error e) {
             failure = new IllegalStateException("the store failed with " + e, e);
         }
+        finishStep(op, t0, opEpoch, opGrant, releaseToken, answer, failure);
+    }
+
+    /** Applies a step's answer and chains the next step. */
+    private void finishStep(
+            Op op, long t0, long opEpoch, Grant opGrant, long releaseToken, Object answer, RuntimeException failure) {
         synchronized (lock) {
             stepInFlight = false;
             boolean applied = false;
@@ -398,6 +415,51 @@ final class GroupElection implements LeaderElection {
                 }
                 lock.notifyAll();
             }
+        }
+    }
+
+    /**
+     * Claims this group's next renewal for a batch another group is about to send ({@link RenewalBatcher}): only when
+     * this group leads, has no step in flight and its renewal is due within half a renew interval anyway.
+     *
+     * @param now the scheduler's time
+     * @return the claimed renewal, which the claimer must {@linkplain Renewal#complete complete}; empty when not due
+     */
+    Optional<Renewal> claimEarlyRenewal(long now) {
+        synchronized (lock) {
+            if (stepInFlight || grant == null || pendingRelease.isPresent() || nextStep == null
+                    || nextStepAt - now > settings.renewInterval().toNanos() / 2) {
+                return Optional.empty();
+            }
+            nextStep.cancel();
+            nextStep = null;
+            stepInFlight = true;
+            wakeRequested = false;
+            return Optional.of(new Renewal(epoch, grant));
+        }
+    }
+
+    /** One renewal step of this group, sent by a {@link RenewalBatcher} possibly together with other groups'. */
+    final class Renewal {
+        private final long opEpoch;
+        private final Grant opGrant;
+
+        private Renewal(long opEpoch, Grant opGrant) {
+            this.opEpoch = opEpoch;
+            this.opGrant = opGrant;
+        }
+
+        GroupElection election() {
+            return GroupElection.this;
+        }
+
+        RenewRequest request() {
+            return new RenewRequest(group, participant, opGrant.token, settings.ttl());
+        }
+
+        /** Applies the store's answer (or failure) to the group, exactly as a single renewal step would. */
+        void complete(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
+            finishStep(Op.RENEW, t0, opEpoch, opGrant, 0, answer, failure);
         }
     }
 

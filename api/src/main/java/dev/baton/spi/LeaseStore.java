@@ -54,6 +54,22 @@ public interface LeaseStore extends AutoCloseable {
     Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl);
 
     /**
+     * How many renewals {@link #renewAll} sends to the backend in one request. When this is more than 1, the engine
+     * renews the groups a participant leads on this store together: a group whose renewal is due renews every other
+     * group due within half a renew interval in the same {@code renewAll} call, and from then on they stay in step,
+     * so 1,000 groups cost about one request per renew interval instead of 1,000.
+     *
+     * <p>A store that answers this with more than 1 must make {@code renewAll} one request (or a few) whose results
+     * are per lease, exactly as {@link #renew} would give them. The value may change over the store's life (for
+     * example once the store knows which database it talks to); the engine asks before each renewal.
+     *
+     * @return the largest useful batch; 1 (the default) when renewals are cheapest one by one
+     */
+    default int renewBatchLimit() {
+        return 1;
+    }
+
+    /**
      * Renews many leases, in one request where the backend can. The default renews them one by one.
      *
      * @param requests the renewals

@@ -3,7 +3,9 @@ package dev.baton.engine;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,13 @@ final class FakeStore implements LeaseStore {
     volatile boolean watchable = true;
     /** When set, grants last at most this long whatever ttl is asked (a ZooKeeper server clamping the session). */
     volatile Duration grantCap;
+    /** What {@link #renewBatchLimit()} answers: 1 keeps the engine on single renewals. */
+    volatile int batchLimit = 1;
+    /** When set, renewAll drops its last answer, as a broken backend might. */
+    volatile boolean truncateBatches;
+    /** Renewal requests: each renew call and each renewAll call counts one ({@link #renewals} counts leases). */
+    final AtomicInteger renewRequests = new AtomicInteger();
+    final AtomicInteger largestBatch = new AtomicInteger();
 
     FakeStore(ManualScheduler clock) {
         this.clock = clock;
@@ -73,8 +82,34 @@ final class FakeStore implements LeaseStore {
 
     @Override
     public synchronized Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
+        renewRequests.incrementAndGet();
         renewals.incrementAndGet();
         maybeFail(true);
+        return renewOne(name, holder, token, ttl);
+    }
+
+    @Override
+    public int renewBatchLimit() {
+        return batchLimit;
+    }
+
+    @Override
+    public synchronized List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        renewRequests.incrementAndGet();
+        largestBatch.accumulateAndGet(requests.size(), Math::max);
+        renewals.addAndGet(requests.size());
+        maybeFail(true);
+        List<Optional<LeaseRecord>> results = new ArrayList<>();
+        for (RenewRequest r : requests) {
+            results.add(renewOne(r.name(), r.holder(), r.token(), r.ttl()));
+        }
+        if (truncateBatches) {
+            results.remove(results.size() - 1);
+        }
+        return results;
+    }
+
+    private Optional<LeaseRecord> renewOne(String name, String holder, long token, Duration ttl) {
         Entry e = live(name);
         if (e == null || !e.holder.equals(holder) || e.token != token) {
             return Optional.empty();

@@ -282,12 +282,15 @@ public final class BenchmarkSuite {
                 .append("= what reaches the server: one per call, except on etcd, where a gRPC interceptor counts ")
                 .append("the messages the client sends (renewals are answered from the shared lease and the watch). ")
                 .append("Threads and heap (after GC) are what Baton and the backend client added to the JVM.\n\n");
-        md.append("| backend | time to lead all | store calls/s | of which renew | renewAll batches/s | ")
-                .append("backend requests/s | threads added | heap added |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("*Batch limit* is the store's `renewBatchLimit()`: above 1, the engine renews the groups together ")
+                .append("in `renewAll` calls; at 1, one `renew` call per group per renew interval.\n\n");
+        md.append("| backend | batch limit | time to lead all | store calls/s | leases renewed/s | renewAll batches/s | ")
+                .append("backend requests/s | threads added | heap added |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         results.values().forEach(r -> md.append(String.format(Locale.ROOT,
-                "| %s | %.1f s | %.0f | %.0f | %.1f | %.1f | %d | %.1f MB |%n", r.backend(), r.acquireAllSeconds(),
-                r.callsPerSecond(), r.renewsPerSecond(), r.batchesPerSecond(), r.requestsPerSecond(), r.threads(),
-                r.heapMb())));
+                "| %s | %d | %.1f s | %.1f | %.0f | %.1f | %.1f | %d | %.1f MB |%n", r.backend(), r.batchLimit(),
+                r.acquireAllSeconds(), r.callsPerSecond(), r.leasesRenewedPerSecond(), r.batchesPerSecond(),
+                r.requestsPerSecond(), r.threads(), r.heapMb())));
         md.append('\n');
     }
 

@@ -14,6 +14,8 @@ final class CountingStore implements LeaseStore {
     final LongAdder acquires = new LongAdder();
     final LongAdder renews = new LongAdder();
     final LongAdder batches = new LongAdder();
+    /** Leases renewed through renewAll (a batch of n adds n). */
+    final LongAdder batchedLeases = new LongAdder();
     final LongAdder releases = new LongAdder();
     final LongAdder reads = new LongAdder();
 
@@ -29,6 +31,7 @@ final class CountingStore implements LeaseStore {
         acquires.reset();
         renews.reset();
         batches.reset();
+        batchedLeases.reset();
         releases.reset();
         reads.reset();
     }
@@ -46,8 +49,14 @@ final class CountingStore implements LeaseStore {
     }
 
     @Override
+    public int renewBatchLimit() {
+        return delegate.renewBatchLimit();
+    }
+
+    @Override
     public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
         batches.increment(); // one request where the backend batches (the delegate decides)
+        batchedLeases.add(requests.size());
         return delegate.renewAll(requests);
     }
 

@@ -21,8 +21,9 @@ import java.util.List;
  */
 final class ScaleBench {
     /** One backend's figures. */
-    record Result(String backend, int groups, double acquireAllSeconds, double callsPerSecond, double renewsPerSecond,
-            double batchesPerSecond, double requestsPerSecond, int threads, double heapMb) {}
+    record Result(String backend, int groups, int batchLimit, double acquireAllSeconds, double callsPerSecond,
+            double leasesRenewedPerSecond, double batchesPerSecond, double requestsPerSecond, int threads,
+            double heapMb) {}
 
     private ScaleBench() {}
 
@@ -57,15 +58,15 @@ final class ScaleBench {
             double seconds = (System.nanoTime() - w0) / 1e9;
             long calls = store.total();
             long requests = etcdClient != null ? grpc.sum() : calls;
-            long renews = store.renews.sum();
+            long renewedLeases = store.renews.sum() + store.batchedLeases.sum();
             long batches = store.batches.sum();
             int threadCount = threads.getThreadCount() - threadsBefore;
             long heap = usedHeapAfterGc(memory) - heapBefore;
             if (!all.stream().allMatch(LeaderElection::isLeader)) {
                 throw new IllegalStateException(b.name + ": some groups lost leadership during the scale run");
             }
-            return new Result(b.name, groups, acquireAll, calls / seconds, renews / seconds, batches / seconds,
-                    requests / seconds, threadCount, heap / 1e6);
+            return new Result(b.name, groups, store.renewBatchLimit(), acquireAll, calls / seconds,
+                    renewedLeases / seconds, batches / seconds, requests / seconds, threadCount, heap / 1e6);
         }
     }
 

@@ -261,6 +261,38 @@ public abstract class ElectionContract {
         }
     }
 
+    // ---- many groups ---------------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("one participant leading many groups")
+    class ManyGroups {
+
+        @Test
+        @DisplayName("keeps all 40 terms over several renew intervals (renewed in batches where the store batches)")
+        void keepsEveryTerm() {
+            Participant p = participant();
+            List<LeaderElection> groups = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                groups.add(p.baton.election(uniqueGroup()));
+            }
+            Await.until("all 40 groups lead", () -> groups.stream().allMatch(LeaderElection::isLeader),
+                    electionTimeout());
+            List<Long> tokens = groups.stream().map(g -> g.fencingToken().orElseThrow()).toList();
+            during(settings().renewInterval().multipliedBy(4), () -> {
+                for (int i = 0; i < groups.size(); i++) {
+                    assertEquals(OptionalLong.of(tokens.get(i)), groups.get(i).fencingToken(),
+                            groups.get(i).group() + " kept its term");
+                }
+            });
+            assertEquals(40, p.events.events().size(), () -> "only the 40 ACQUIRED events: " + p.events);
+            if (p.store.renewBatchLimit() > 1) {
+                assertTrue(p.store.calls("renewAll") > 0, "the store batches, yet the engine never called renewAll");
+            } else {
+                assertEquals(0, p.store.calls("renewAll"), "renewAll called on a store that does not batch");
+            }
+        }
+    }
+
     // ---- failover ------------------------------------------------------------------------------------------
 
     @Nested

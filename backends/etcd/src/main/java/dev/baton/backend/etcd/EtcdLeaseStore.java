@@ -67,6 +67,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Every operation is bounded by the call timeout ({@link #maxCallTime()}), across all the requests it makes.
  */
 public final class EtcdLeaseStore implements LeaseStore {
+    /** Renewals the engine may hand {@link #renewAll} at once. */
+    static final int RENEW_BATCH_LIMIT = 500;
     private static final System.Logger LOG = System.getLogger(EtcdLeaseStore.class.getName());
     /** Reads per renewAll transaction; etcd's {@code --max-txn-ops} defaults to 128. */
     static final int READS_PER_TXN = 100;
@@ -286,6 +288,12 @@ public final class EtcdLeaseStore implements LeaseStore {
             return Optional.empty(); // swept while the renewal was out: its delete is on the way
         }
         return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl)));
+    }
+
+    /** The engine may batch: {@link #renewAll} needs one keep-alive per ttl and reads 100 keys per transaction. */
+    @Override
+    public int renewBatchLimit() {
+        return RENEW_BATCH_LIMIT;
     }
 
     @Override

@@ -79,6 +79,12 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
     boolean notifies();
 
     /**
+     * @return true when a JDBC batch of {@link #renew} statements goes out in one round trip and reports one update
+     *     count per statement, so {@code renewAll} can renew many leases at once
+     */
+    boolean batchesRenewals();
+
+    /**
      * @param e an error
      * @return true when it says the table (or its schema) does not exist
      */

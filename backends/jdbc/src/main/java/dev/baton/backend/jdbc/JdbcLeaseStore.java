@@ -4,6 +4,7 @@ import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,7 +16,9 @@ import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -44,6 +47,8 @@ import javax.sql.DataSource;
  */
 public final class JdbcLeaseStore implements LeaseStore {
     private static final System.Logger LOG = System.getLogger(JdbcLeaseStore.class.getName());
+    /** Renewals per JDBC batch: one round trip renews them all (PostgreSQL). */
+    static final int RENEW_BATCH_LIMIT = 500;
 
     /** The statements for one resolved dialect and table. */
     private record Sql(
@@ -129,6 +134,58 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
         // The statement set the expiry to now() + ttl by the database clock: the remaining time is the ttl.
         return renewed > 0 ? Optional.of(new LeaseRecord(name, holder, token, ttl)) : Optional.empty();
+    }
+
+    /** PostgreSQL: up to this many renewals go out as one JDBC batch (one round trip, one transaction). */
+    @Override
+    public int renewBatchLimit() {
+        Sql s = sql;
+        return s != null && s.dialect().batchesRenewals() ? RENEW_BATCH_LIMIT : 1;
+    }
+
+    @Override
+    public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        if (requests.size() < 2 || renewBatchLimit() < 2) {
+            // Not batching (yet: the first operation finds out which database this is).
+            return LeaseStore.super.renewAll(requests);
+        }
+        List<String> stored = new ArrayList<>(requests.size());
+        for (RenewRequest r : requests) {
+            LeaseNames.requireValid(r.name());
+            requireHolder(r.holder());
+            micros(r.ttl());
+            stored.add(StoredNames.encode(r.name()));
+        }
+        checkOpen();
+        String op = "batch renewal (" + requests.size() + " leases, the first)";
+        int[] counts = run(op, requests.get(0).name(), (c, sql, deadline) -> {
+            try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
+                for (int i = 0; i < requests.size(); i++) {
+                    RenewRequest r = requests.get(i);
+                    ps.setLong(1, micros(r.ttl()));
+                    ps.setString(2, stored.get(i));
+                    ps.setString(3, r.holder());
+                    ps.setLong(4, r.token());
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        });
+        if (counts.length != requests.size()) {
+            throw new LeaseStoreException(description + ": a batch of " + requests.size() + " renewals reported "
+                    + counts.length + " results");
+        }
+        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < counts.length; i++) {
+            RenewRequest r = requests.get(i);
+            if (counts[i] < 0) {
+                throw new LeaseStoreException(description + ": the driver reported no row count (" + counts[i]
+                        + ") for the renewal of '" + shortName(r.name()) + "'; the renewals' outcome is unknown");
+            }
+            results.add(counts[i] > 0 ? Optional.of(new LeaseRecord(r.name(), r.holder(), r.token(), r.ttl()))
+                    : Optional.empty());
+        }
+        return results;
     }
 
     @Override

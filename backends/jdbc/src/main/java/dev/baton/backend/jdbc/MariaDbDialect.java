@@ -84,6 +84,13 @@ record MariaDbDialect() implements Dialect {
     }
 
     @Override
+    public boolean batchesRenewals() {
+        // Connector/J may send a batch as one bulk command that reports no per-row counts (SUCCESS_NO_INFO):
+        // a renewal whose outcome is unknown is useless, so renewals stay one statement each.
+        return false;
+    }
+
+    @Override
     public boolean isMissingTable(SQLException e) {
         return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146 || e.getErrorCode() == 1049;
     }

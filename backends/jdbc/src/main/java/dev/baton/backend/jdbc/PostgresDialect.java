@@ -92,6 +92,12 @@ record PostgresDialect() implements Dialect {
     }
 
     @Override
+    public boolean batchesRenewals() {
+        // pgjdbc pipelines a batch (one Sync) and reports each statement's row count.
+        return true;
+    }
+
+    @Override
     public boolean isMissingTable(SQLException e) {
         return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
     }

@@ -14,6 +14,7 @@ import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.Timing;
 import java.sql.Connection;
@@ -145,6 +146,28 @@ class PostgresBehaviourIT {
                 // Notifications arrive in commit order: had a's release reached b's channel, it came first.
                 assertTrue(twice.await(Timing.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS));
                 assertEquals(2, calls.get(), "b's watcher saw a's release");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("renewals batch: once the store knows it talks to PostgreSQL, renewAll renews 300 leases in one JDBC "
+            + "batch, each answered as renew would")
+    void batchedRenewals() {
+        try (JdbcLeaseStore store = context(Db.uniqueTable("batch")).store()) {
+            assertEquals(1, store.renewBatchLimit(), "unknown database before the first operation: no batching");
+            List<RenewRequest> requests = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String name = "job-" + i;
+                long token = store.tryAcquire(name, "a", LONG).orElseThrow().token();
+                // Every third request names a wrong token: refused, as renew would refuse it.
+                requests.add(new RenewRequest(name, "a", i % 3 == 0 ? token + 1 : token, LONG));
+            }
+            assertEquals(JdbcLeaseStore.RENEW_BATCH_LIMIT, store.renewBatchLimit());
+            List<Optional<LeaseRecord>> results = store.renewAll(requests);
+            assertEquals(300, results.size());
+            for (int i = 0; i < 300; i++) {
+                assertEquals(i % 3 != 0, results.get(i).isPresent(), "result " + i + ": " + results.get(i));
             }
         }
     }

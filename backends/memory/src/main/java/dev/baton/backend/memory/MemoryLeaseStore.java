@@ -3,7 +3,10 @@ package dev.baton.backend.memory;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
+import dev.baton.spi.RenewRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -16,6 +19,7 @@ import java.util.function.LongSupplier;
  * <p>Expiry uses the namespace's own monotonic clock; watches notify on release and on a change of holder.
  */
 public final class MemoryLeaseStore implements LeaseStore {
+    private static final int BATCH_LIMIT = 256;
 
     private final MemoryNamespace ns;
     private volatile boolean closed;
@@ -116,6 +120,24 @@ public final class MemoryLeaseStore implements LeaseStore {
             ns.leases.put(name, renewed);
             return Optional.of(record(name, renewed, now));
         }
+    }
+
+    /** One atomic step for the whole batch, so the engine's batched renewals are exercised on this backend too. */
+    @Override
+    public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        checkOpen();
+        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
+        synchronized (ns) {
+            for (RenewRequest r : requests) {
+                results.add(renew(r.name(), r.holder(), r.token(), r.ttl()));
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public int renewBatchLimit() {
+        return BATCH_LIMIT;
     }
 
     @Override

@@ -40,6 +40,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Threading: operations may be called from any thread; they share one connection and are pipelined by Lettuce.
  */
 public final class RedisLeaseStore implements LeaseStore {
+    /** Renewals the engine may hand {@link #renewAll} at once. */
+    static final int RENEW_BATCH_LIMIT = 500;
     private final RedisEndpoint endpoint;
     private final LeaseKeys keys;
     private final Duration timeout;
@@ -75,6 +77,12 @@ public final class RedisLeaseStore implements LeaseStore {
     @Override
     public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
         return renewAll(List.of(new RenewRequest(name, holder, token, ttl))).get(0);
+    }
+
+    /** The engine may batch: {@link #renewAll} pipelines the scripts, one round trip for the lot. */
+    @Override
+    public int renewBatchLimit() {
+        return RENEW_BATCH_LIMIT;
     }
 
     /** Renews every lease in one round trip: the scripts are pipelined on the one connection. */

@@ -1,0 +1,129 @@
+package dev.baton.engine;
+
+import static dev.baton.engine.EngineFixture.RENEW;
+import static dev.baton.engine.EngineFixture.SETTINGS;
+import static dev.baton.engine.EngineFixture.TTL;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.ChangeCause;
+import dev.baton.LeaderElection;
+import dev.baton.LeadershipChanged;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Groups of one participant renew together when the store batches ({@code LeaseStore.renewBatchLimit() > 1}). */
+class RenewalBatchingTest {
+    private static final int GROUPS = 100;
+
+    private final ManualScheduler clock = new ManualScheduler();
+    private final FakeStore store = new FakeStore(clock);
+    private final Map<String, List<LeadershipChanged>> events = new ConcurrentHashMap<>();
+    private Baton baton;
+    private final List<LeaderElection> elections = new ArrayList<>();
+
+    /** Starts {@link #GROUPS} groups 100 ms apart, so their renewals start out spread over 10 s. */
+    private void startStaggered() {
+        baton = Baton.builder().store(store).closeStore(false).participant("p").scheduler(clock).defaults(SETTINGS)
+                .shutdownTimeout(Duration.ofSeconds(5)).build();
+        baton.onChange(e -> events.computeIfAbsent(e.group(), g -> new CopyOnWriteArrayList<>()).add(e));
+        for (int i = 0; i < GROUPS; i++) {
+            elections.add(baton.election("g" + i));
+            clock.runDueTasks();
+            clock.advance(Duration.ofMillis(100));
+        }
+        elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " leads"));
+    }
+
+    @AfterEach
+    void close() {
+        if (baton != null) {
+            baton.close();
+        }
+    }
+
+    @Test
+    @DisplayName("100 groups fall into step: about one store request per renew interval, every lease kept")
+    void groupsFallIntoStep() {
+        store.batchLimit = 1000;
+        startStaggered();
+        List<Long> tokens = elections.stream().map(e -> e.fencingToken().orElseThrow()).toList();
+        clock.advance(TTL.multipliedBy(3)); // a few rounds to converge
+        int requestsBefore = store.renewRequests.get();
+        int renewalsBefore = store.renewals.get();
+        int rounds = 10;
+        for (int i = 0; i < rounds; i++) {
+            clock.advance(RENEW);
+        }
+        int requests = store.renewRequests.get() - requestsBefore;
+        int renewals = store.renewals.get() - renewalsBefore;
+        assertTrue(requests <= rounds + 1, "store requests in " + rounds + " renew intervals: " + requests);
+        assertTrue(renewals >= GROUPS * (rounds - 1), "leases renewed: " + renewals);
+        for (int i = 0; i < GROUPS; i++) {
+            LeaderElection e = elections.get(i);
+            assertTrue(e.isLeader(), e.group() + " still leads");
+            assertEquals(tokens.get(i), e.fencingToken().orElseThrow(), e.group() + " kept its term");
+        }
+        assertEquals(GROUPS, events.size());
+        events.forEach((group, list) -> assertEquals(1, list.size(), group + ": only ACQUIRED, got " + list));
+    }
+
+    @Test
+    @DisplayName("a batch never exceeds the store's limit")
+    void limitIsRespected() {
+        store.batchLimit = 7;
+        startStaggered();
+        clock.advance(TTL.multipliedBy(3));
+        assertEquals(7, store.largestBatch.get());
+        elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " still leads"));
+    }
+
+    @Test
+    @DisplayName("a failing batch is a failed renewal for every group in it: each steps down once by its deadline, "
+            + "then all lead again once the store is back")
+    void failingBatch() {
+        store.batchLimit = 1000;
+        startStaggered();
+        clock.advance(TTL.multipliedBy(3));
+        store.failEverything = true;
+        clock.advance(TTL.plus(RENEW));
+        elections.forEach(e -> assertFalse(e.isLeader(), e.group() + " stepped down"));
+        events.forEach((group, list) -> {
+            assertEquals(2, list.size(), group + ": ACQUIRED then one end event, got " + list);
+            assertEquals(ChangeCause.BACKEND_UNAVAILABLE, list.get(1).cause(), group);
+        });
+        store.failEverything = false;
+        clock.advance(TTL.multipliedBy(2));
+        elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " leads again"));
+    }
+
+    @Test
+    @DisplayName("a batch answered with the wrong number of results is not trusted for any group")
+    void wrongSizedAnswer() {
+        store.batchLimit = 1000;
+        startStaggered();
+        clock.advance(TTL.multipliedBy(3));
+        store.truncateBatches = true;
+        clock.advance(TTL.plus(RENEW));
+        // Each group ended its term for want of a confirmed renewal (and may have acquired a new one since).
+        assertEquals(GROUPS, events.size());
+        events.forEach((group, list) -> assertEquals(ChangeCause.BACKEND_UNAVAILABLE, list.get(1).cause(), group));
+    }
+
+    @Test
+    @DisplayName("a store that does not batch is called once per renewal, as before")
+    void singleRenewals() {
+        startStaggered();
+        clock.advance(TTL.multipliedBy(2));
+        assertEquals(0, store.largestBatch.get(), "renewAll never called");
+        assertEquals(store.renewals.get(), store.renewRequests.get());
+    }
+}
