@@ -2,6 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.chaos.Backends;
 import dev.baton.chaos.ChaosBackend;
+import dev.baton.chaos.ChaosRun;
 import dev.baton.chaos.Stores;
 import dev.baton.spi.LeaseStore;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ final class BackendUnderTest implements AutoCloseable {
     static BackendUnderTest start(String name, Path workDir) {
         ChaosBackend fixture = Backends.named(name);
         Path dir = workDir.resolve(name).toAbsolutePath();
+        ChaosRun.deleteRecursively(dir); // a server's data from the previous run
         fixture.start(dir);
         return new BackendUnderTest(name, fixture, dir);
     }

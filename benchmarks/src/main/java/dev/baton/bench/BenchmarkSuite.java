@@ -224,8 +224,9 @@ public final class BenchmarkSuite {
     private void failoverSection(Map<String, FailoverBench.Result> results) {
         md.append("## 3. Graceful handover and crash failover\n\n");
         md.append("ttl 2 s, renew every 500 ms (safety margin 200 ms). *Graceful*: two participants in one JVM, the ")
-                .append("leader's `Baton.close()` starts the clock, the follower's `isLeader()` turning true stops ")
-                .append("it (polled every 0.5 ms). *Crash*: the leader is a separate JVM killed with SIGKILL; clock ")
+                .append("leader's `Baton.close()` starts the clock (on a thread of its own: it also closes the store ")
+                .append("client, which on ZooKeeper takes ~100 ms after the release), the follower's `isLeader()` ")
+                .append("turning true stops it (polled every 0.5 ms). *Crash*: the leader is a separate JVM killed with SIGKILL; clock ")
                 .append("from the kill to the survivor leading. Median / p99 / max in ms; the design's bound for a ")
                 .append("crash is the ttl plus a small constant.\n\n");
         md.append("| backend | graceful handover | runs | crash failover (kill -9) | runs |\n|---|---|---:|---|---:|\n");

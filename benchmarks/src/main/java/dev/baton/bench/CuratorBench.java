@@ -38,10 +38,7 @@ final class CuratorBench {
                 }
                 b.start();
                 Thread.sleep(300);
-                long t0 = System.nanoTime();
-                a.close();
-                long t1 = Poll.until("latch b leads", b::hasLeadership, Duration.ofSeconds(20));
-                graceful.add(t1 - t0);
+                graceful.add(Poll.handover("latch b leads", a, b::hasLeadership, Duration.ofSeconds(20)));
             }
         }
         Samples crash = new Samples();

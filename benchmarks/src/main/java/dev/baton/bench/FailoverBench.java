@@ -46,10 +46,7 @@ final class FailoverBench {
                 }
                 LeaderElection eb = bb.election(group);
                 Thread.sleep(300); // let the follower settle (read the holder, open its watch)
-                long t0 = System.nanoTime();
-                a.close();
-                long t1 = Poll.until("the follower leads", eb::isLeader, Duration.ofSeconds(20));
-                graceful.add(t1 - t0);
+                graceful.add(Poll.handover("the follower leads", a, eb::isLeader, Duration.ofSeconds(20)));
             } finally {
                 a.close();
                 bb.close();

@@ -9,6 +9,27 @@ final class Poll {
     private Poll() {}
 
     /**
+     * Starts {@code close} on its own thread and waits for {@code leads}: a handover is over when the next leader
+     * leads, whether or not the old one has finished closing (closing a store client can take longer than the
+     * handover, e.g. a ZooKeeper session close).
+     *
+     * @return nanoseconds from the start of {@code close} until {@code leads} was seen true
+     */
+    static long handover(String what, AutoCloseable close, BooleanSupplier leads, Duration timeout)
+            throws Exception {
+        java.util.concurrent.FutureTask<Void> closing = new java.util.concurrent.FutureTask<>(() -> {
+            close.close();
+            return null;
+        });
+        Thread closer = new Thread(closing, "bench-close");
+        long t0 = System.nanoTime();
+        closer.start();
+        long t1 = until(what, leads, timeout);
+        closing.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return t1 - t0;
+    }
+
+    /**
      * @return the {@link System#nanoTime()} at which {@code condition} was first seen true
      * @throws IllegalStateException when it stays false for {@code timeout}
      */

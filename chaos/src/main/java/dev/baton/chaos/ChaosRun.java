@@ -382,7 +382,13 @@ public final class ChaosRun {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    /**
+     * Deletes a folder and everything in it, such as a server's data left by an earlier run (servers refuse to
+     * initialise a non-empty data folder).
+     *
+     * @param dir the folder; nothing happens when it does not exist
+     */
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
