@@ -148,7 +148,8 @@ public final class BenchmarkSuite {
         md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.runtime.version")).append(" |\n");
         md.append("| Baton | 0.1.0-SNAPSHOT, backends: ").append(String.join(", ", backends)).append(" |\n");
-        md.append("| Redis server | ").append(command("redis-server", "--version")).append(" |\n");
+        md.append("| Redis server | ").append(command("redis-server", "--version"))
+                .append(" (AOF, appendfsync always: every write waits for a disk flush) |\n");
         md.append("| PostgreSQL | ").append(postgresVersion()).append(" |\n");
         md.append("| etcd | ").append(command("etcd", "--version").replace(" Git SHA", "; Git SHA")).append(" |\n");
         md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms, sessions 0.4–30 s) |\n");
@@ -211,8 +212,10 @@ public final class BenchmarkSuite {
         md.append("## 2. Store operation latency vs the backend's raw round trip\n\n");
         md.append("One client, sequential, ").append(quick ? 100 : 1000).append(" operations each after a warm-up; ")
                 .append("median / p99 / max in ms. *acquire* = `tryAcquire` of a free lease (a first grant), ")
-                .append("*renew* = `renew` of a held one, *release* = `release`; *raw* = the cheapest request ")
-                .append("with the official client on its own connection. Ratio = median acquire ÷ median raw.\n\n");
+                .append("*renew* = `renew` of a held one, *release* = `release`; *raw* = one request with the ")
+                .append("official client on its own connection: the backend's own one-request grant where it has one ")
+                .append("(Redis `SET NX PX` of a new key, an etcd compare-and-put transaction), else its cheapest ")
+                .append("request. Ratio = median acquire ÷ median raw.\n\n");
         md.append("| backend | acquire | renew | release | raw round trip | raw is | acquire/raw | renew/raw |\n")
                 .append("|---|---|---|---|---|---|---:|---:|\n");
         results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.1f× | %.1f× |%n",

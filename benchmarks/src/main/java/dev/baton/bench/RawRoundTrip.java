@@ -2,6 +2,12 @@ package dev.baton.bench;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
@@ -22,9 +28,10 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 
 /**
- * The cheapest meaningful single request to each backend with its official client, as the yardstick for Baton's
- * store operations: Redis {@code PING}, PostgreSQL {@code SELECT 1}, etcd range read of one key, ZooKeeper
- * {@code exists("/")}, and for the file backend a locked read and write of a 64-byte file.
+ * One single request to each backend with its official client, as the yardstick for Baton's store operations: the
+ * backend's own one-request grant where it has one (Redis {@code SET NX PX} of a new key, an etcd transaction
+ * comparing a key's version), else the cheapest request (PostgreSQL and MariaDB {@code SELECT 1}, ZooKeeper
+ * {@code exists("/")}); for the file backend a locked read and write of a 64-byte file.
  */
 interface RawRoundTrip extends AutoCloseable {
 
@@ -59,14 +66,17 @@ interface RawRoundTrip extends AutoCloseable {
             connection = client.connect();
         }
 
+        private long next;
+
         @Override
         public void once() {
-            connection.sync().ping();
+            // A new key each time: every SET is a grant, as a free acquire is.
+            connection.sync().set("raw-round-trip:" + next++, "holder", SetArgs.Builder.nx().px(30_000));
         }
 
         @Override
         public String what() {
-            return "Lettuce PING";
+            return "Lettuce SET NX PX";
         }
 
         @Override
@@ -125,12 +135,17 @@ interface RawRoundTrip extends AutoCloseable {
 
         @Override
         public void once() throws Exception {
-            client.getKVClient().get(key).get();
+            // The shape of an acquire: compare the key's version, put if absent, else read it.
+            client.getKVClient().txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                    .Then(Op.put(key, key, PutOption.DEFAULT))
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit().get();
         }
 
         @Override
         public String what() {
-            return "jetcd KV get";
+            return "jetcd txn (compare, put or get)";
         }
 
         @Override
