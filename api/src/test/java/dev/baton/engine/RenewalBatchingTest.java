@@ -43,6 +43,13 @@ class RenewalBatchingTest {
         elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " leads"));
     }
 
+    /** {@link #startStaggered()} on a store batching up to {@code batchLimit}, then a few rounds to fall into step. */
+    private void startInStep(int batchLimit) {
+        store.batchLimit = batchLimit;
+        startStaggered();
+        clock.advance(TTL.multipliedBy(3));
+    }
+
     @AfterEach
     void close() {
         if (baton != null) {
@@ -79,9 +86,7 @@ class RenewalBatchingTest {
     @Test
     @DisplayName("a batch never exceeds the store's limit")
     void limitIsRespected() {
-        store.batchLimit = 7;
-        startStaggered();
-        clock.advance(TTL.multipliedBy(3));
+        startInStep(7);
         assertEquals(7, store.largestBatch.get());
         elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " still leads"));
     }
@@ -90,9 +95,7 @@ class RenewalBatchingTest {
     @DisplayName("a failing batch is a failed renewal for every group in it: each steps down once by its deadline, "
             + "then all lead again once the store is back")
     void failingBatch() {
-        store.batchLimit = 1000;
-        startStaggered();
-        clock.advance(TTL.multipliedBy(3));
+        startInStep(1000);
         store.failEverything = true;
         clock.advance(TTL.plus(RENEW));
         elections.forEach(e -> assertFalse(e.isLeader(), e.group() + " stepped down"));
@@ -108,9 +111,7 @@ class RenewalBatchingTest {
     @Test
     @DisplayName("a batch answered with the wrong number of results is not trusted for any group")
     void wrongSizedAnswer() {
-        store.batchLimit = 1000;
-        startStaggered();
-        clock.advance(TTL.multipliedBy(3));
+        startInStep(1000);
         store.truncateBatches = true;
         clock.advance(TTL.plus(RENEW));
         // Each group ended its term for want of a confirmed renewal (and may have acquired a new one since).

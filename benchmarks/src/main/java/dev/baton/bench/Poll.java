@@ -1,6 +1,8 @@
 package dev.baton.bench;
 
 import java.time.Duration;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition by polling every 0.5 ms, returning when it became true; the resolution of our timings. */
@@ -17,7 +19,7 @@ final class Poll {
      */
     static long handover(String what, AutoCloseable close, BooleanSupplier leads, Duration timeout)
             throws Exception {
-        java.util.concurrent.FutureTask<Void> closing = new java.util.concurrent.FutureTask<>(() -> {
+        FutureTask<Void> closing = new FutureTask<>(() -> {
             close.close();
             return null;
         });
@@ -25,7 +27,7 @@ final class Poll {
         long t0 = System.nanoTime();
         closer.start();
         long t1 = until(what, leads, timeout);
-        closing.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        closing.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return t1 - t0;
     }
 

@@ -125,15 +125,21 @@ public final class JdbcLeaseStore implements LeaseStore {
         String stored = StoredNames.encode(name);
         int renewed = run("renew", name, (c, sql, deadline) -> {
             try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
-                ps.setLong(1, ttlMicros);
-                ps.setString(2, stored);
-                ps.setString(3, holder);
-                ps.setLong(4, token);
+                bindRenew(ps, ttlMicros, stored, holder, token);
                 return ps.executeUpdate();
             }
         });
         // The statement set the expiry to now() + ttl by the database clock: the remaining time is the ttl.
         return renewed > 0 ? Optional.of(new LeaseRecord(name, holder, token, ttl)) : Optional.empty();
+    }
+
+    /** Binds the renew statement's parameters in the order {@link Dialect} documents. */
+    private static void bindRenew(PreparedStatement ps, long ttlMicros, String stored, String holder, long token)
+            throws SQLException {
+        ps.setLong(1, ttlMicros);
+        ps.setString(2, stored);
+        ps.setString(3, holder);
+        ps.setLong(4, token);
     }
 
     /** PostgreSQL: up to this many renewals go out as one JDBC batch (one round trip, one transaction). */
@@ -150,10 +156,12 @@ public final class JdbcLeaseStore implements LeaseStore {
             return LeaseStore.super.renewAll(requests);
         }
         List<String> stored = new ArrayList<>(requests.size());
-        for (RenewRequest r : requests) {
+        long[] ttlMicros = new long[requests.size()];
+        for (int i = 0; i < requests.size(); i++) {
+            RenewRequest r = requests.get(i);
             LeaseNames.requireValid(r.name());
             requireHolder(r.holder());
-            micros(r.ttl());
+            ttlMicros[i] = micros(r.ttl());
             stored.add(StoredNames.encode(r.name()));
         }
         checkOpen();
@@ -162,10 +170,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
                 for (int i = 0; i < requests.size(); i++) {
                     RenewRequest r = requests.get(i);
-                    ps.setLong(1, micros(r.ttl()));
-                    ps.setString(2, stored.get(i));
-                    ps.setString(3, r.holder());
-                    ps.setLong(4, r.token());
+                    bindRenew(ps, ttlMicros[i], stored.get(i), r.holder(), r.token());
                     ps.addBatch();
                 }
                 return ps.executeBatch();
