@@ -3,7 +3,7 @@
 # file backend (a shared temporary directory, no server), shows which one leads and runs the report job, then
 # crashes the leader (kill -9) and stops the next one gracefully (SIGTERM), and shows how long each takeover took.
 #
-# Needs a JDK 21+ (found through JAVA_HOME or under /usr/lib/jvm) and network access for Maven the first time.
+# Needs a JDK 21+ (found by .mvn/find-jdk: JAVA_HOME, the PATH, /usr/lib/jvm, SDKMAN...) and network access for Maven the first time.
 # Environment: BATON_DEMO_PORT (first HTTP port tried, default 8081), BATON_DEMO_REBUILD=1 (force the build).
 set -euo pipefail
 
@@ -20,19 +20,10 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs_since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%d s' $((ms / 1000)) $(((ms % 1000) / 100)); }
 
 # ---------------------------------------------------------------------------------------------------------------
-# A JDK 21+ (Helidon 4 needs it): JAVA_HOME when it is one, else the newest under the usual places.
+# A JDK 21+ (Helidon 4 needs it): JAVA_HOME when it is one, else the newest found (the same lookup as ./mvnw).
 java_major() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
 find_jdk() {
-    local best="" best_v=0 candidate v
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
-        [[ -n "$candidate" && -x "$candidate/bin/java" && -x "$candidate/bin/javac" ]] || continue
-        v=$(java_major "$candidate")
-        [[ -n "$v" && "$v" -ge 21 ]] || continue
-        if [[ "$candidate" == "${JAVA_HOME:-}" ]]; then best=$candidate; break; fi
-        if (( v > best_v )); then best=$candidate; best_v=$v; fi
-    done
-    [[ -n "$best" ]] || fail "Helidon 4 needs a JDK 21 or newer; none found in JAVA_HOME or /usr/lib/jvm. Install one (e.g. Temurin 21 or 25) and set JAVA_HOME."
-    echo "$best"
+    .mvn/find-jdk 21 || fail "Helidon 4 needs a JDK 21 or newer; none found in JAVA_HOME, on the PATH or in the usual install places (/usr/lib/jvm, SDKMAN, ~/.jdks). Install one (e.g. Temurin 21 or 25) and set JAVA_HOME."
 }
 JDK=$(find_jdk)
 JAVA="$JDK/bin/java"
@@ -53,7 +44,7 @@ if needs_build; then
     else
         build=(-f examples-helidon/pom.xml) # before the module is listed in the root pom: siblings come from ~/.m2
     fi
-    JAVA_HOME="$JDK" ./mvnw -q -B -DskipTests "${build[@]}" install > /tmp/baton-demo-build.log 2>&1 \
+    JAVA_HOME="$JDK" BATON_JDK_LOOKUP=off ./mvnw -q -B -DskipTests "${build[@]}" install > /tmp/baton-demo-build.log 2>&1 \
         || { tail -n 30 /tmp/baton-demo-build.log >&2; fail "the build failed (full log: /tmp/baton-demo-build.log)"; }
     say "Built in $(secs_since "$started")."
 fi
