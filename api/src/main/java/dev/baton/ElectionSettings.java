@@ -13,6 +13,16 @@ import java.util.Objects;
  */
 public record ElectionSettings(Duration ttl, Duration renewInterval, Duration safetyMargin) {
 
+    /** The shortest ttl: below it a renewal round trip and the safety margin leave no time to lead. */
+    public static final Duration MIN_TTL = Duration.ofMillis(100);
+
+    /**
+     * The longest ttl, one day. A longer lease would outlive the outage it is meant to survive by far, and some stores
+     * cannot hold it (etcd answers {@code OUT_OF_RANGE}, nanosecond arithmetic overflows past 292 years); one day is
+     * also what other lease libraries allow at most.
+     */
+    public static final Duration MAX_TTL = Duration.ofDays(1);
+
     /** The default lease length. */
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(15);
 
@@ -31,9 +41,7 @@ public record ElectionSettings(Duration ttl, Duration renewInterval, Duration sa
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(renewInterval, "renewInterval");
         Objects.requireNonNull(safetyMargin, "safetyMargin");
-        if (ttl.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("ttl " + ttl + " is too short: use at least 100ms");
-        }
+        requireValidTtl(ttl, "ttl");
         if (safetyMargin.isNegative() || safetyMargin.compareTo(ttl.dividedBy(2)) > 0) {
             throw new IllegalArgumentException(
                     "safety margin " + safetyMargin + " must be between 0 and half the ttl (" + ttl.dividedBy(2) + ")");
@@ -61,5 +69,24 @@ public record ElectionSettings(Duration ttl, Duration renewInterval, Duration sa
      */
     public static ElectionSettings of(Duration ttl) {
         return of(ttl, ttl.dividedBy(3));
+    }
+
+    /**
+     * The one rule for a lease length, shared by elections and one-off leases.
+     *
+     * @param ttl a lease length
+     * @param what what it is, for the message ("ttl", "lease ttl")
+     * @return {@code ttl}
+     * @throws IllegalArgumentException when it is null, shorter than {@link #MIN_TTL} or longer than {@link #MAX_TTL}
+     */
+    public static Duration requireValidTtl(Duration ttl, String what) {
+        Objects.requireNonNull(ttl, what);
+        if (ttl.compareTo(MIN_TTL) < 0) {
+            throw new IllegalArgumentException(what + " " + ttl + " is too short: use at least 100ms");
+        }
+        if (ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException(what + " " + ttl + " is too long: use at most one day (PT24H)");
+        }
+        return ttl;
     }
 }

@@ -68,8 +68,10 @@ public interface LeaderElection {
 
     /**
      * Gives leadership up now: {@link #isLeader()} is false before the store is asked to release, a
-     * {@link ChangeCause#RELEASED} event follows, and this participant does not compete again for one renew
-     * interval so another can take over. Does nothing on a follower.
+     * {@link ChangeCause#RELEASED} event follows, and this participant stays out of the race long enough for another
+     * to take over: one renew interval on a store that notifies followers of a release, one ttl plus one renew
+     * interval on a store that cannot (followers there only wake when the lease they last saw could expire). Does
+     * nothing on a follower.
      */
     void stepDown();
 

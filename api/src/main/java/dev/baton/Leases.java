@@ -23,10 +23,10 @@ public interface Leases {
      * Tries once to acquire a lease. The call blocks for one round trip to the backend.
      *
      * @param name the lease name
-     * @param ttl how long the store keeps the lease without a renewal; renewals happen automatically until the
-     *     lease is closed
+     * @param ttl how long the store keeps the lease without a renewal, from {@link ElectionSettings#MIN_TTL} (100 ms)
+     *     to {@link ElectionSettings#MAX_TTL} (one day); renewals happen automatically until the lease is closed
      * @return the held lease, or empty when another participant holds it
-     * @throws IllegalArgumentException when the name or ttl is invalid
+     * @throws IllegalArgumentException when the name ({@link dev.baton.spi.LeaseNames}) or ttl is invalid
      * @throws dev.baton.spi.LeaseStoreException when the backend cannot be reached
      */
     Optional<HeldLease> tryAcquire(String name, Duration ttl);

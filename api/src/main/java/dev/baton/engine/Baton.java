@@ -171,7 +171,7 @@ public final class Baton implements AutoCloseable {
             closed = true;
             all = new ArrayList<>(elections.values());
         }
-        long end = System.nanoTime() + shutdownTimeout.toNanos();
+        long end = System.nanoTime() + Timing.boundedNanos(shutdownTimeout);
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
             election.shutdown(end);

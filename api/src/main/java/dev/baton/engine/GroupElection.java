@@ -204,7 +204,7 @@ final class GroupElection implements LeaderElection {
 
     @Override
     public boolean awaitLeadership(Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
+        long end = System.nanoTime() + Timing.boundedNanos(timeout);
         synchronized (lock) {
             while (!isLeader()) {
                 long left = end - System.nanoTime();
@@ -224,9 +224,20 @@ final class GroupElection implements LeaderElection {
                 return;
             }
             endTerm(ChangeCause.RELEASED, true);
-            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+            notBeforeNanos = scheduler.nanoTime() + stepDownBackOffNanos();
             scheduleStep(0);
         }
+    }
+
+    /**
+     * How long a participant that stepped down stays out of the race. With a watch, followers wake at the release:
+     * one renew interval is plenty. Without one (MariaDB, or a watch that could not be opened), followers sleep until
+     * the lease they last saw can expire, up to a ttl (plus their retry back-off, at most a renew interval), and a
+     * shorter back-off would hand the lease straight back to this participant. Caller holds the lock.
+     */
+    private long stepDownBackOffNanos() {
+        long renew = settings.renewInterval().toNanos();
+        return watch != null ? renew : settings.ttl().toNanos() + renew;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.ElectionSettings;
 import dev.baton.HeldLease;
 import dev.baton.Leases;
 import dev.baton.spi.LeaseNames;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,10 +36,7 @@ final class LeaseKeeper implements Leases {
     @Override
     public Optional<HeldLease> tryAcquire(String name, Duration ttl) {
         LeaseNames.requireValid(name);
-        Objects.requireNonNull(ttl, "ttl");
-        if (ttl.compareTo(Duration.ofMillis(100)) < 0) {
-            throw new IllegalArgumentException("lease ttl " + ttl + " is too short: use at least 100ms");
-        }
+        ElectionSettings.requireValidTtl(ttl, "lease ttl");
         if (closed) {
             throw new IllegalStateException("Baton is closed: no new lease can be acquired");
         }

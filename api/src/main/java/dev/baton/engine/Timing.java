@@ -13,6 +13,9 @@ final class Timing {
     /** Added to a follower's wake-up so the store's expiry has surely passed when it asks again. */
     static final long EXPIRY_SLACK_NANOS = Duration.ofMillis(5).toNanos();
 
+    /** The longest wait a caller can ask for, a quarter of the nanosecond clock's range. */
+    private static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE / 4);
+
     private Timing() {}
 
     /**
@@ -21,8 +24,17 @@ final class Timing {
      * have expired in the store before this instant (up to the clock-rate difference the margin covers).
      */
     static long deadline(long t0, Duration ttl, LeaseRecord granted, Duration margin) {
-        long lease = Math.min(ttl.toNanos(), granted.remaining().toNanos());
-        return t0 + lease - margin.toNanos();
+        return t0 + grantedNanos(ttl, granted) - margin.toNanos();
+    }
+
+    /**
+     * The part of the ttl the store granted: {@code min(ttl, remaining)} in nanoseconds. Compared as durations first,
+     * so that a store's answer, however long, can never overflow here between a grant and its bookkeeping (the ttl
+     * itself is at most a day, {@link dev.baton.ElectionSettings#MAX_TTL}).
+     */
+    static long grantedNanos(Duration ttl, LeaseRecord granted) {
+        Duration remaining = granted.remaining();
+        return (remaining.compareTo(ttl) < 0 ? remaining : ttl).toNanos();
     }
 
     /**
@@ -32,7 +44,7 @@ final class Timing {
      */
     static long renewDelay(Duration ttl, Duration renewInterval, LeaseRecord granted) {
         long asked = ttl.toNanos();
-        long lease = Math.min(asked, granted.remaining().toNanos());
+        long lease = grantedNanos(ttl, granted);
         if (lease >= asked) {
             return renewInterval.toNanos();
         }
@@ -48,7 +60,18 @@ final class Timing {
 
     /** When a follower should ask again: when the holder's lease can expire, never later than one ttl. */
     static long followerWait(LeaseRecord held, Duration ttl) {
-        return Math.min(held.remaining().toNanos(), ttl.toNanos()) + EXPIRY_SLACK_NANOS;
+        return grantedNanos(ttl, held) + EXPIRY_SLACK_NANOS;
+    }
+
+    /**
+     * A caller's wait in nanoseconds, capped at about 73 years so that {@code System.nanoTime() + it} cannot overflow
+     * and {@link Duration#toNanos()} cannot throw for {@code Duration.ofDays(1_000_000)}.
+     */
+    static long boundedNanos(Duration wait) {
+        if (wait.isNegative()) {
+            return 0;
+        }
+        return wait.compareTo(LONGEST_WAIT) > 0 ? LONGEST_WAIT.toNanos() : wait.toNanos();
     }
 
     static long jitter(long nanos) {

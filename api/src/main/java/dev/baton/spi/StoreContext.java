@@ -65,4 +65,36 @@ public interface StoreContext {
             throw new InvalidConfigurationException(key, raw.get(), Durations.VALID_FORMS);
         }
     }
+
+    /**
+     * A store's call timeout: the configured duration under {@code key}, or by default a third of the
+     * {@linkplain #shortestTtl() shortest ttl}, at most {@code cap}. A store must answer well within a lease
+     * ({@link LeaseStore#maxCallTime()}) so that a renewal that timed out can be retried before the local deadline;
+     * a configured value above half the shortest ttl therefore fails deployment.
+     *
+     * @param key a full configuration key, e.g. {@code baton.zookeeper.call-timeout}
+     * @param cap the longest default
+     * @return the timeout, at most half the shortest ttl
+     * @throws InvalidConfigurationException when the value is not a duration or longer than half the shortest ttl
+     */
+    default Duration callTimeout(String key, Duration cap) {
+        Duration third = shortestTtl().dividedBy(3);
+        Duration timeout = duration(key, third.compareTo(cap) < 0 ? third : cap);
+        requireWithinHalfTtl(key, timeout);
+        return timeout;
+    }
+
+    /**
+     * @param key the configuration key the duration came from, for the message
+     * @param value a store's call timeout or a part of one
+     * @throws InvalidConfigurationException when {@code value} is longer than half the shortest ttl
+     */
+    default void requireWithinHalfTtl(String key, Duration value) {
+        Duration half = shortestTtl().dividedBy(2);
+        if (value.compareTo(half) > 0) {
+            throw new InvalidConfigurationException(key, config(key).orElse(value.toString()),
+                    "a duration of at most half the shortest lease ttl (" + half.toMillis() + " ms), so that a call"
+                            + " that timed out can be retried before the lease expires");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.baton.engine;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -23,27 +25,49 @@ final class EngineFixture implements AutoCloseable {
     final FakeStore store = new FakeStore(clock);
     private final List<Baton> batons = new ArrayList<>();
 
-    /** A participant whose events land in {@link Participant#events}. */
+    /** A participant whose events (of its one group) land in {@link Participant#events}. */
     final class Participant {
         final Baton baton;
         final LeaderElection election;
         final BlockingQueue<LeadershipChanged> events = new LinkedBlockingQueue<>();
         final List<String> eventThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final ManualScheduler scheduler;
+        private int barriers;
 
         Participant(String id, String group, ManualScheduler scheduler) {
+            this.scheduler = scheduler;
+            // close() waits (in real time) for guarded work up to this bound; generous, so that a test holding a term
+            // open across close() sees it waiting however slowly its own thread runs.
             baton = Baton.builder().store(store).closeStore(false).participant(id).scheduler(scheduler)
-                    .defaults(SETTINGS).shutdownTimeout(Duration.ofSeconds(5)).build();
+                    .defaults(SETTINGS).shutdownTimeout(Waits.generous()).build();
             batons.add(baton);
             baton.onChange(e -> {
-                eventThreads.add(Thread.currentThread().getName());
-                events.add(e);
+                if (e.group().equals(group)) { // not the barrier groups of flushEvents()
+                    eventThreads.add(Thread.currentThread().getName());
+                    events.add(e);
+                }
             });
             election = baton.election(group);
         }
 
+        /**
+         * Waits until every event dispatched so far is in {@link #events}, so that a test can assert that none came.
+         * Listeners run on Baton's one event thread in dispatch order: once a fresh group's ACQUIRED arrives, every
+         * earlier event has. Runs the tasks due now on this participant's clock (time does not move); needs a store
+         * that grants.
+         */
+        void flushEvents() throws InterruptedException {
+            CountDownLatch delivered = new CountDownLatch(1);
+            baton.election("barrier-" + (++barriers)).onChange(e -> delivered.countDown());
+            scheduler.runDueTasks();
+            assertTrue(delivered.await(Waits.generous().toMillis(), TimeUnit.MILLISECONDS),
+                    "the barrier group's ACQUIRED was not delivered");
+        }
+
+        /** The next event, waiting for the event thread to deliver it (events are never delivered synchronously). */
         LeadershipChanged nextEvent() throws InterruptedException {
-            LeadershipChanged e = events.poll(5, TimeUnit.SECONDS);
-            assertNotNull(e, "expected a LeadershipChanged event within 5 s");
+            LeadershipChanged e = events.poll(Waits.generous().toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(e, "expected a LeadershipChanged event within " + Waits.generous().toMillis() + " ms");
             return e;
         }
     }

@@ -35,6 +35,8 @@ final class FakeStore implements LeaseStore {
     volatile Duration grantCap;
     /** What {@link #renewBatchLimit()} answers: 1 keeps the engine on single renewals. */
     volatile int batchLimit = 1;
+    /** When set, every answer reports this remaining time whatever was granted: a store's answer can be anything. */
+    volatile Duration reportedRemaining;
     /** When set, renewAll drops its last answer, as a broken backend might. */
     volatile boolean truncateBatches;
     /** Renewal requests: each renew call and each renewAll call counts one ({@link #renewals} counts leases). */
@@ -64,7 +66,9 @@ final class FakeStore implements LeaseStore {
     }
 
     private LeaseRecord record(String name, Entry e) {
-        return new LeaseRecord(name, e.holder, e.token, Duration.ofNanos(e.expiresAt - clock.nanoTime()));
+        Duration reported = reportedRemaining;
+        return new LeaseRecord(name, e.holder, e.token,
+                reported != null ? reported : Duration.ofNanos(e.expiresAt - clock.nanoTime()));
     }
 
     @Override

@@ -68,7 +68,7 @@ class LeasesTest {
         fx.advance(Duration.ofMillis(1));
         assertFalse(lease.isValid());
         assertEquals(ChangeCause.BACKEND_UNAVAILABLE,
-                lease.ended().toCompletableFuture().get(5, TimeUnit.SECONDS));
+                lease.ended().toCompletableFuture().get(Waits.generous().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     @Test

@@ -102,6 +102,7 @@ class SafetyModelTest {
         assertEquals(token, a.election.fencingToken().orElseThrow());
         // 30 s at one renewal per 3 s x 4/10 = 1.2 s
         assertTrue(fx.store.renewals.get() >= 24, "renewals: " + fx.store.renewals.get());
+        a.flushEvents();
         assertTrue(a.events.isEmpty(), "no step-down: " + a.events);
     }
 

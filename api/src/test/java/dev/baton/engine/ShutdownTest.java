@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.ChangeCause;
 import dev.baton.Role;
 import dev.baton.Term;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import dev.baton.spi.LeaseRecord;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,17 +31,18 @@ class ShutdownTest {
         fx.clock.runDueTasks();
         assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
         Term term = a.election.tryEnter().orElseThrow();
-        CountDownLatch closing = new CountDownLatch(1);
-        CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
-            closing.countDown();
-            a.baton.close();
-        });
-        closing.await();
-        // The guarded work is still running: the lease is still ours.
-        assertFalse(closed.isDone());
-        assertEquals("a", fx.store.read("jobs").orElseThrow().holder());
+        Thread closer = new Thread(a.baton::close, "closer");
+        closer.start();
+        // close() parks (timed wait) while the term is open. One that did not wait would release the lease (checked
+        // below) and return.
+        Waits.until("close() waits for the open term or returns", () -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.TERMINATED);
+        assertTrue(closer.isAlive(), "close() returned while guarded work was still running");
+        assertEquals(Optional.of("a"), fx.store.read("jobs").map(LeaseRecord::holder),
+                "the lease is kept while guarded work runs");
         term.close();
-        closed.get(5, TimeUnit.SECONDS);
+        closer.join(Waits.generous().toMillis());
+        assertFalse(closer.isAlive(), "close() returned once the guarded work ended");
         var end = a.nextEvent();
         assertEquals(ChangeCause.SHUTDOWN, end.cause());
         assertEquals(Role.FOLLOWER, end.role());

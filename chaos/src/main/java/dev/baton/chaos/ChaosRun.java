@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +38,9 @@ import java.util.stream.Stream;
  *
  * <p>Between faults it waits until some participant leads again, then lets the cluster run calmly for 1-2.5 s.
  * Each round of faults is a fresh shuffle of every kind the backend supports, so a run of a few rounds sees each
- * kind at least once.
+ * kind at least once. A run given {@link Builder#minimumFaults(int)} goes on past its duration until it has
+ * injected that many faults, and at least as many as there are kinds (a full round unless a leader fault found no
+ * leader to hit), however slowly a busy machine gets through them.
  *
  * <p>Controller log {@code faults.rec}: {@code P id pid nanos} (participant started), {@code K id nanos} (killed on
  * purpose), {@code F n kind target nanos} (fault injected), {@code R n nanos} (fault healed), {@code B nanos} /
@@ -57,6 +60,7 @@ public final class ChaosRun {
     private final Set<FaultKind> faults;
     private final Path reportRoot;
     private final Duration unsafeWork;
+    private final int minimumFaults;
 
     private final Random random;
     private final List<ParticipantProcess> processes = new ArrayList<>();
@@ -78,6 +82,7 @@ public final class ChaosRun {
         this.faults = b.faults;
         this.reportRoot = b.reportRoot;
         this.unsafeWork = b.unsafeWork;
+        this.minimumFaults = b.minimumFaults;
         this.random = new Random(seed);
     }
 
@@ -195,14 +200,22 @@ public final class ChaosRun {
                 start(p);
             }
             LeaderTracker tracker = new LeaderTracker(Math.max(250_000_000L, 4 * probe.toNanos()));
-            if (awaitLeader(tracker, Timing.scaled(Duration.ofSeconds(60))).isEmpty()) {
-                throw new IllegalStateException("no participant led within 60 s of the start; see " + dir.resolve("logs"));
+            // JVMs and a server starting together on a busy machine: generous, only a failure waits this long.
+            Duration firstLeader = Timing.scaled(Duration.ofSeconds(120));
+            if (awaitLeader(tracker, firstLeader).isEmpty()) {
+                throw new IllegalStateException("no participant led within " + firstLeader.toSeconds()
+                        + " s of the start; see " + dir.resolve("logs"));
             }
             log.line("B", System.nanoTime());
             long end = System.nanoTime() + duration.toNanos();
             List<FaultKind> bag = new ArrayList<>();
-            while (System.nanoTime() - end < 0) {
-                sleep(Duration.ofMillis(1000 + random.nextInt(1500)));
+            // With a minimum, at least that many faults and a round's worth; a cap on attempts keeps a run whose
+            // cluster never leads again (faults are skipped then, and the checker reports it) from going on forever.
+            int wanted = minimumFaults == 0 ? 0 : Math.max(minimumFaults, kinds.size());
+            int attempts = 0;
+            while (System.nanoTime() - end < 0 || (faultNumber < wanted && attempts < 4 * wanted)) {
+                attempts++;
+                sleep(Duration.ofMillis(1000 + random.nextInt(1500))); // calm between faults (pacing)
                 Optional<LeaderTracker.Seen> leader = awaitLeader(tracker, ttl.plus(serverSlack).multipliedBy(3));
                 if (bag.isEmpty()) {
                     bag.addAll(kinds);
@@ -212,11 +225,11 @@ public final class ChaosRun {
                 if (leader.isEmpty() && kind.scope() != FaultKind.Scope.SERVER) {
                     continue; // nobody to hit; the checker flags the missing leader through the previous fault
                 }
-                inject(kind, leader.map(LeaderTracker.Seen::participant).orElse(null));
+                inject(kind, leader.map(LeaderTracker.Seen::participant).orElse(null), tracker);
                 awaitLeader(tracker, ttl.plus(serverSlack).multipliedBy(3));
             }
             log.line("Z", System.nanoTime());
-            sleep(Duration.ofSeconds(1));
+            sleep(Duration.ofSeconds(1)); // a last second of calm work in the records before everything stops
         } finally {
             for (ParticipantProcess p : processes) {
                 if (p.isAlive()) {
@@ -248,7 +261,7 @@ public final class ChaosRun {
         return kinds;
     }
 
-    private void inject(FaultKind kind, ParticipantProcess target) {
+    private void inject(FaultKind kind, ParticipantProcess target, LeaderTracker tracker) {
         int n = ++faultNumber;
         String targetId = kind.needsServer() ? "server" : target.id();
         log.line("F", n, kind, targetId, System.nanoTime());
@@ -257,7 +270,7 @@ public final class ChaosRun {
             case KILL_LEADER -> {
                 target.kill();
                 log.line("K", targetId, System.nanoTime());
-                sleep(Duration.ofSeconds(1));
+                sleep(Duration.ofSeconds(1)); // the fault's duration: restarted one second later
                 start(target);
             }
             case STOP_LEADER -> {
@@ -267,7 +280,10 @@ public final class ChaosRun {
             case PAUSE_LEADER -> {
                 target.signal("STOP");
                 try {
-                    sleep(beyondLease);
+                    sleep(beyondLease); // the fault's duration: longer than the lease
+                    // The point of the fault is a stale leader waking up after it was replaced: on a busy machine
+                    // the takeover may need longer than the lease, so wait (bounded) until someone else leads.
+                    awaitLeader(tracker, ttl.plus(leaderSlack).multipliedBy(3), s -> s.participant() != target);
                 } finally {
                     target.signal("CONT");
                 }
@@ -276,7 +292,7 @@ public final class ChaosRun {
                 TcpProxy proxy = proxies.get(target.index());
                 proxy.cut();
                 try {
-                    sleep(beyondLease);
+                    sleep(beyondLease); // the fault's duration: longer than the lease
                 } finally {
                     proxy.restore();
                 }
@@ -285,7 +301,7 @@ public final class ChaosRun {
                 TcpProxy proxy = proxies.get(target.index());
                 proxy.blackhole();
                 try {
-                    sleep(beyondLease);
+                    sleep(beyondLease); // the fault's duration: longer than the lease
                 } finally {
                     proxy.restore();
                 }
@@ -294,7 +310,7 @@ public final class ChaosRun {
                 TcpProxy proxy = proxies.get(target.index());
                 proxy.setDelay(Duration.ofMillis(100 + random.nextInt(201)));
                 try {
-                    sleep(Duration.ofSeconds(3));
+                    sleep(Duration.ofSeconds(3)); // the fault's duration
                 } finally {
                     proxy.setDelay(Duration.ZERO);
                 }
@@ -302,14 +318,14 @@ public final class ChaosRun {
             case KILL_SERVER -> {
                 ServerProcess server = backend.server().orElseThrow();
                 server.kill();
-                sleep(Duration.ofMillis(500 + random.nextInt(2501)));
+                sleep(Duration.ofMillis(500 + random.nextInt(2501))); // the fault's duration: down 0.5-3 s
                 server.restart();
             }
             case PAUSE_SERVER -> {
                 ServerProcess server = backend.server().orElseThrow();
                 server.pause();
                 try {
-                    sleep(beyondLease);
+                    sleep(beyondLease); // the fault's duration: longer than the lease
                 } finally {
                     server.resume();
                 }
@@ -324,13 +340,19 @@ public final class ChaosRun {
     }
 
     private Optional<LeaderTracker.Seen> awaitLeader(LeaderTracker tracker, Duration timeout) {
+        return awaitLeader(tracker, timeout, s -> true);
+    }
+
+    /** Polls the records until a leader that {@code wanted} accepts is seen, or the timeout passes. */
+    private Optional<LeaderTracker.Seen> awaitLeader(LeaderTracker tracker, Duration timeout,
+            Predicate<LeaderTracker.Seen> wanted) {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {
-            Optional<LeaderTracker.Seen> seen = tracker.leader(processes);
+            Optional<LeaderTracker.Seen> seen = tracker.leader(processes).filter(wanted);
             if (seen.isPresent() || System.nanoTime() - end >= 0) {
                 return seen;
             }
-            sleep(Duration.ofMillis(50));
+            sleep(Duration.ofMillis(50)); // poll interval; the deadline decides
         }
     }
 
@@ -416,6 +438,7 @@ public final class ChaosRun {
         private Set<FaultKind> faults = EnumSet.allOf(FaultKind.class);
         private Path reportRoot = Path.of("target", "chaos-report");
         private Duration unsafeWork = Duration.ZERO;
+        private int minimumFaults;
 
         private Builder(ChaosBackend backend) {
             this.backend = backend;
@@ -463,6 +486,22 @@ public final class ChaosRun {
         public Builder bounds(Duration leaderSlack, Duration serverSlack) {
             this.leaderSlack = positive(leaderSlack, "leader slack");
             this.serverSlack = positive(serverSlack, "server slack");
+            return this;
+        }
+
+        /**
+         * Makes the number of faults independent of the machine's speed: the fault phase lasts at least the
+         * duration, and goes on until at least {@code n} faults, and at least as many as there are applicable kinds
+         * (one full round), were injected (0, the default: the duration alone decides).
+         *
+         * @param n the least number of faults
+         * @return this builder
+         */
+        public Builder minimumFaults(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("minimum faults must not be negative, got " + n);
+            }
+            this.minimumFaults = n;
             return this;
         }
 

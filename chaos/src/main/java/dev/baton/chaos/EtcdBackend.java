@@ -2,6 +2,7 @@ package dev.baton.chaos;
 
 import dev.baton.tck.fixtures.FreePorts;
 import dev.baton.tck.fixtures.ServerProcess;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,8 @@ final class EtcdBackend extends ServerBackend {
                         "--logger", "zap", "--log-level", "warn"))
                 .workingDirectory(dir)
                 .environment("ETCDCTL_API", "3")
+                // First start and restarts after a kill, on a busy machine: generous, scaled; only a failure waits.
+                .readinessTimeout(Duration.ofSeconds(120))
                 .readiness(ServerProcess.commandSucceeds(List.of(Binaries.find("etcdctl", "etcd-client"),
                         "--endpoints=" + client, "--command-timeout=1s", "endpoint", "health")))
                 .start();

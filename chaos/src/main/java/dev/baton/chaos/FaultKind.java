@@ -8,8 +8,11 @@ public enum FaultKind {
     KILL_LEADER(Scope.LEADER, false, false, "kill -9 of the leader, restarted 1 s later"),
     /** SIGTERM of the leader: Baton's graceful shutdown releases the lease; restarted at once. */
     STOP_LEADER(Scope.LEADER, false, false, "graceful shutdown (SIGTERM) of the leader, restarted"),
-    /** SIGSTOP of the leader for longer than the lease, then SIGCONT: the stale leader wakes up. */
-    PAUSE_LEADER(Scope.LEADER, false, false, "SIGSTOP of the leader for ttl + 1 s, then SIGCONT"),
+    /**
+     * SIGSTOP of the leader for longer than the lease and until another participant leads (bounded), then SIGCONT:
+     * the stale leader wakes up after it was replaced.
+     */
+    PAUSE_LEADER(Scope.LEADER, false, false, "SIGSTOP of the leader for ttl + 1 s and until another leads, then SIGCONT"),
     /** The leader's connections to the backend reset and refused for longer than the lease. */
     CUT_LEADER(Scope.LEADER, true, false, "leader's backend connections reset and refused for ttl + 1 s"),
     /** The leader's connections stay open but carry nothing for longer than the lease (a partition). */

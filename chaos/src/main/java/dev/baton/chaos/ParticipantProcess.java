@@ -1,9 +1,11 @@
 package dev.baton.chaos;
 
+import dev.baton.tck.fixtures.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * its predecessor's lease by name. Not thread-safe: the controller drives it from one thread.
  */
 final class ParticipantProcess {
+    /** How long a graceful shutdown (Baton's own is bounded by 3 s) may take on a busy machine; scaled. */
+    private static final Duration GRACEFUL = Duration.ofSeconds(30);
+    /** How long the exit after SIGKILL may take to be seen; scaled. */
+    private static final Duration EXIT = Duration.ofSeconds(30);
     private final int index;
     private final Path runDir;
     private final Map<String, String> properties;
@@ -78,18 +84,21 @@ final class ParticipantProcess {
     /** SIGKILL, then waits for the exit. */
     void kill() {
         process.destroyForcibly();
-        awaitExit(10);
+        awaitExit(EXIT);
     }
 
-    /** SIGTERM (graceful: Baton releases its lease), SIGKILL after 10 s. */
+    /**
+     * SIGTERM (graceful: Baton releases its lease), SIGKILL when it has not exited within {@link #GRACEFUL} (the
+     * checker then reports it as DIED: a shutdown that hangs is a failure, a slow one on a busy machine is not).
+     */
     void terminate() {
         if (process == null || !process.isAlive()) {
             return;
         }
         process.destroy();
-        if (!awaitExit(10)) {
+        if (!awaitExit(GRACEFUL)) {
             process.destroyForcibly();
-            awaitExit(10);
+            awaitExit(EXIT);
         }
     }
 
@@ -100,9 +109,9 @@ final class ParticipantProcess {
         Signals.send(signal, process.pid());
     }
 
-    private boolean awaitExit(int seconds) {
+    private boolean awaitExit(Duration timeout) {
         try {
-            return process.waitFor(seconds, TimeUnit.SECONDS);
+            return process.waitFor(Timing.scaled(timeout).toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -41,6 +41,8 @@ final class PostgresBackend extends ServerBackend {
                         Integer.toString(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1",
                         "-c", "fsync=off", "-c", "max_connections=100", "-c", "shared_buffers=32MB"))
                 .workingDirectory(dir)
+                // First start and restarts after a kill, on a busy machine: generous, scaled; only a failure waits.
+                .readinessTimeout(Duration.ofSeconds(120))
                 .readiness(ServerProcess.commandSucceeds(List.of(bin.resolve("pg_isready").toString(), "-q",
                         "-h", "127.0.0.1", "-p", Integer.toString(port))))
                 .start();

@@ -26,6 +26,8 @@ final class RedisBackend extends ServerBackend {
                         "--appendfsync", "always",
                         "--daemonize", "no"))
                 .workingDirectory(dir)
+                // First start and restarts after a kill, on a busy machine: generous, scaled; only a failure waits.
+                .readinessTimeout(Duration.ofSeconds(120))
                 .readiness(ServerProcess.tcpReady("127.0.0.1", port))
                 .stopTimeout(Duration.ofSeconds(5))
                 .start();

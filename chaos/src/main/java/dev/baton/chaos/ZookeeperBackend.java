@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +39,8 @@ final class ZookeeperBackend extends ServerBackend {
                         "org.apache.zookeeper.server.ZooKeeperServerMain",
                         config.toString()))
                 .workingDirectory(dir)
+                // First start and restarts after a kill, on a busy machine: generous, scaled; only a failure waits.
+                .readinessTimeout(Duration.ofSeconds(120))
                 .readiness(ServerProcess.tcpReady("127.0.0.1", port))
                 .start();
     }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proves the harness can fail: participants that check leadership once and then work unguarded (the "check, then
- * act" bug) are paused mid-work by the chaos run, and the checker must report the overlap this causes.
+ * act" bug) are paused mid-work by the chaos run, and the checker must report the overlap this causes. Each pause
+ * lasts until another participant leads, so the frozen one always wakes up in its successor's tenure, mid-work.
  */
 class NegativeControlIT {
 
@@ -21,6 +22,8 @@ class NegativeControlIT {
                 .duration(Duration.ofSeconds(15))
                 .faults(EnumSet.of(FaultKind.PAUSE_LEADER))
                 .unsafeNegativeControl(Duration.ofMillis(400))
+                .minimumFaults(1) // at least one freeze, however slow the machine
+                .bounds(Duration.ofSeconds(6), Duration.ofSeconds(20)) // a busy machine's takeover ends each freeze
                 .reportRoot(Path.of(System.getProperty("chaos.report-dir", "target/chaos-report")))
                 .seed(8)
                 .build()

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
@@ -19,13 +18,17 @@ import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -48,8 +51,18 @@ import org.junit.jupiter.api.Test;
  * every call has "crashed" (it can neither renew nor release), one whose renewals fail has lost its backend. The kit
  * asserts outcomes and safety (never two leaders at one instant, steps down by the local deadline), not speed:
  * timing goals belong in benchmarks. Every bound is scaled by {@link Timing}.
+ *
+ * <p>The kit must hold on a loaded machine, where a renewal thread or a backend can stall for a second or more, and a
+ * leader on the suite's short ttl then loses its term, legitimately. So safety is checked at every read whatever
+ * happens ({@link TermWatch}); liveness is awaited with generous bounds; a test whose premise is that a leader keeps
+ * its term while something else happens runs on {@link #steadySettings()}; and a test about renewals asserts that a
+ * term outlives its ttl (which only confirmed renewals allow), not that no term is ever lost.
  */
 public abstract class ElectionContract {
+
+    /** The causes of a term that ended on its own: a stalled or failed renewal, or a renewal that found another. */
+    private static final Set<ChangeCause> LOSSES =
+            EnumSet.of(ChangeCause.EXPIRED, ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.LOST_TO_ANOTHER);
 
     private final String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private final List<Participant> participants = new CopyOnWriteArrayList<>();
@@ -69,6 +82,16 @@ public abstract class ElectionContract {
      */
     protected ElectionSettings settings() {
         return ElectionSettings.of(Timing.scaled(Duration.ofSeconds(2)), Timing.scaled(Duration.ofMillis(500)));
+    }
+
+    /**
+     * The settings of tests whose premise is that a leader keeps its term while something else happens (events,
+     * handover, one-off leases; not renewals or expiry): the suite's renew interval with five times its ttl, so that
+     * a renewal thread or a backend stalled for several seconds cannot end the term. Store clients are set up for
+     * the suite's ttl, the shortest in use, which a longer one satisfies.
+     */
+    private ElectionSettings steadySettings() {
+        return ElectionSettings.of(settings().ttl().multipliedBy(5), settings().renewInterval());
     }
 
     /**
@@ -95,13 +118,15 @@ public abstract class ElectionContract {
         final String id;
         final FaultyStore store;
         final Baton baton;
+        final ElectionSettings settings;
         final RecordedEvents events = new RecordedEvents();
         LeaderElection election;
 
-        Participant(String id, FaultyStore store, Baton baton) {
+        Participant(String id, FaultyStore store, Baton baton, ElectionSettings settings) {
             this.id = id;
             this.store = store;
             this.baton = baton;
+            this.settings = settings;
             baton.onChange(events);
         }
 
@@ -109,13 +134,93 @@ public abstract class ElectionContract {
             return election.isLeader();
         }
 
-        long token() {
-            return election.fencingToken().orElseThrow(() -> new AssertionError(id + " has no token"));
-        }
-
         @Override
         public String toString() {
             return id + (election != null && election.isLeader() ? "(leader)" : "") + " events " + events;
+        }
+    }
+
+    /** A participant seen leading, and the token of the term it held then (both from one read). */
+    private record Held(Participant participant, long token) {
+        String id() {
+            return participant.id;
+        }
+    }
+
+    /**
+     * Reads, from the test thread, which of one group's elections claim to lead, and checks the safety model at every
+     * read: once a term has been seen (a fencing token), no election may claim an older or the same term of another
+     * participant afterwards. (The newer grant needed the older lease gone from the store, so the older local
+     * deadline had passed before it: a later claim of the older term is an overlap of two leaders, however late this
+     * thread reads.) It also remembers since when each election has been seen holding its current term without a gap,
+     * to tell when a term has outlived its ttl, which only confirmed renewals allow.
+     */
+    private static final class TermWatch {
+        private final List<LeaderElection> elections;
+        private final Map<LeaderElection, Long> heldToken = new IdentityHashMap<>();
+        private final Map<LeaderElection, Long> heldSince = new IdentityHashMap<>();
+        private final Set<LeaderElection> outlivedTtl = new HashSet<>();
+        private final Duration ttl;
+        private long newestToken;
+        private String newestHolder;
+
+        /**
+         * @param elections one group's elections, read in this order
+         * @param ttl the ttl of their terms
+         */
+        TermWatch(List<LeaderElection> elections, Duration ttl) {
+            this.elections = List.copyOf(elections);
+            this.ttl = ttl;
+        }
+
+        static TermWatch of(List<Participant> participants, Duration ttl) {
+            return new TermWatch(participants.stream().map(p -> p.election).toList(), ttl);
+        }
+
+        /**
+         * Reads each election's claim once, in order, and checks it against every claim read before.
+         *
+         * @return the claims of this pass: election to token
+         * @throws AssertionError on two leaders at once
+         */
+        Map<LeaderElection, Long> check() {
+            Map<LeaderElection, Long> claims = new LinkedHashMap<>();
+            for (LeaderElection e : elections) {
+                long before = System.nanoTime(); // the claim below holds at this instant or later
+                OptionalLong claim = e.fencingToken();
+                if (claim.isEmpty()) {
+                    heldToken.remove(e);
+                    heldSince.remove(e);
+                    continue;
+                }
+                long token = claim.getAsLong();
+                if (token < newestToken || (token == newestToken && !e.participant().equals(newestHolder))) {
+                    throw new AssertionError("two leaders at once in group '" + e.group() + "': " + newestHolder
+                            + " was seen holding term " + newestToken + ", then " + e.participant()
+                            + " claimed term " + token);
+                }
+                newestToken = token;
+                newestHolder = e.participant();
+                claims.put(e, token);
+                Long known = heldToken.put(e, token);
+                if (known == null || known != token) {
+                    // Taken after the read: the term was granted before this instant.
+                    heldSince.put(e, System.nanoTime());
+                } else if (before - heldSince.get(e) > ttl.toNanos()) {
+                    outlivedTtl.add(e);
+                }
+            }
+            return claims;
+        }
+
+        /** @return whether {@code e} has been seen holding one term for longer than the ttl */
+        boolean outlivedTtl(LeaderElection e) {
+            return outlivedTtl.contains(e);
+        }
+
+        /** @return whether any of the elections has been seen holding one term for longer than the ttl */
+        boolean anyOutlivedTtl() {
+            return !outlivedTtl.isEmpty();
         }
     }
 
@@ -134,26 +239,33 @@ public abstract class ElectionContract {
         return "tck-" + runId + "-" + (++count);
     }
 
-    private Participant participant() {
+    private Participant participant(ElectionSettings settings) {
         String id = "p" + (participants.size() + 1) + "-" + runId;
         FaultyStore store = new FaultyStore(newStore());
+        // close() releases and delivers the last events within this bound; generous, since it only costs time when
+        // something is stuck, and a slow release or event thread must not turn a shutdown into an expiry.
         Baton baton = Baton.builder()
                 .store(store)
                 .participant(id)
-                .defaults(settings())
-                .shutdownTimeout(Timing.scaled(Duration.ofSeconds(3)))
+                .defaults(settings)
+                .shutdownTimeout(Timing.scaled(Duration.ofSeconds(15)))
                 .build();
-        Participant p = new Participant(id, store, baton);
+        Participant p = new Participant(id, store, baton, settings);
         participants.add(p);
         return p;
     }
 
-    /** Starts {@code n} participants competing for one new group. */
+    /** Starts {@code n} participants on the suite's {@link #settings()} competing for one new group. */
     private List<Participant> compete(int n) {
+        return compete(n, settings());
+    }
+
+    /** Starts {@code n} participants competing for one new group. */
+    private List<Participant> compete(int n, ElectionSettings settings) {
         String group = uniqueGroup();
         List<Participant> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            list.add(participant());
+            list.add(participant(settings));
         }
         list.forEach(p -> p.election = p.baton.election(group));
         return list;
@@ -165,14 +277,34 @@ public abstract class ElectionContract {
         return s;
     }
 
-    /** Long enough for an election or a takeover after expiry, before scaling. */
-    private Duration electionTimeout() {
-        return settings().ttl().multipliedBy(2).plus(Duration.ofSeconds(3));
+    /**
+     * A generous bound, before scaling, for an election or a takeover after expiry (which normally take up to a ttl
+     * plus a renew interval): it only costs time when the test fails anyway.
+     */
+    private static Duration electionTimeout(ElectionSettings settings) {
+        return settings.ttl().multipliedBy(3).plus(Duration.ofSeconds(15));
     }
 
-    private Participant awaitLeader(List<Participant> among) {
-        return Await.untilPresent("one of " + among + " leads",
-                () -> among.stream().filter(Participant::isLeader).findFirst(), electionTimeout());
+    private Duration electionTimeout() {
+        return electionTimeout(settings());
+    }
+
+    private static Duration ttlOf(List<Participant> among) {
+        return among.get(0).settings.ttl();
+    }
+
+    private Held awaitLeader(List<Participant> among) {
+        return awaitLeader(among, electionTimeout());
+    }
+
+    /** Waits until one of {@code among} leads, checking safety at every read. */
+    private static Held awaitLeader(List<Participant> among, Duration timeout) {
+        TermWatch watch = TermWatch.of(among, ttlOf(among));
+        return Await.untilPresent("one of " + among + " leads", () -> {
+            Map<LeaderElection, Long> claims = watch.check();
+            return among.stream().filter(p -> claims.containsKey(p.election)).findFirst()
+                    .map(p -> new Held(p, claims.get(p.election)));
+        }, timeout);
     }
 
     /** Runs {@code check} repeatedly for {@code period} (an observation window, not a wait for a condition). */
@@ -193,38 +325,34 @@ public abstract class ElectionContract {
         return all.stream().filter(p -> p != one).collect(Collectors.toList());
     }
 
-    /**
-     * Waits until a participant other than {@code old} leads, checking at every poll that {@code old} no longer
-     * says it leads once another does (others are read first: if one of them leads at t1 and {@code old} still
-     * says so at t2 > t1, the two overlapped).
-     */
-    private Participant awaitTakeover(List<Participant> all, Participant old, Duration timeout) {
-        return awaitTakeover(all, old, timeout, null, 0);
+    /** Waits until a participant other than {@code old} leads, checking safety at every read ({@link TermWatch}). */
+    private Held awaitTakeover(List<Participant> all, Held old, Duration timeout) {
+        return awaitTakeover(all, old, timeout, null);
     }
 
     /**
-     * Like {@link #awaitTakeover(List, Participant, Duration)}, and also asks the store directly through
-     * {@code observer} at every poll: once the store no longer holds {@code old}'s grant, {@code old} must not say
-     * it leads (the store is read first, so a later "I lead" overlaps the store's answer).
+     * Like {@link #awaitTakeover(List, Held, Duration)}, and also asks the store directly through {@code observer} at
+     * every poll: once the store no longer holds {@code old}'s grant, {@code old} must not claim that term (the store
+     * is read first, so a later claim overlaps the store's answer).
      */
-    private Participant awaitTakeover(
-            List<Participant> all, Participant old, Duration timeout, LeaseStore observer, long oldToken) {
-        List<Participant> rest = others(all, old);
-        String group = old.election.group();
-        return Await.untilPresent("another participant than " + old.id + " leads", () -> {
+    private Held awaitTakeover(List<Participant> all, Held old, Duration timeout, LeaseStore observer) {
+        List<Participant> rest = others(all, old.participant());
+        TermWatch watch = TermWatch.of(all, ttlOf(all));
+        String group = old.participant().election.group();
+        OptionalLong oldTerm = OptionalLong.of(old.token());
+        return Await.untilPresent("another participant than " + old.id() + " leads", () -> {
             if (observer != null) {
                 Optional<dev.baton.spi.LeaseRecord> inStore = observer.read(group);
-                boolean storeBacksOld = inStore.isPresent() && inStore.get().heldBy(old.id)
-                        && inStore.get().token() == oldToken;
-                if (!storeBacksOld && old.isLeader()) {
-                    throw new AssertionError(old.id + " says it leads but the store shows " + inStore);
+                boolean storeBacksOld = inStore.isPresent() && inStore.get().heldBy(old.id())
+                        && inStore.get().token() == old.token();
+                if (!storeBacksOld && old.participant().election.fencingToken().equals(oldTerm)) {
+                    throw new AssertionError(old.id() + " claims term " + old.token() + " but the store shows "
+                            + inStore);
                 }
             }
-            Optional<Participant> next = rest.stream().filter(Participant::isLeader).findFirst();
-            if (next.isPresent() && old.isLeader()) {
-                throw new AssertionError("two leaders at once: " + old.id + " and " + next.get().id);
-            }
-            return next;
+            Map<LeaderElection, Long> claims = watch.check();
+            return rest.stream().filter(p -> claims.containsKey(p.election)).findFirst()
+                    .map(p -> new Held(p, claims.get(p.election)));
         }, timeout);
     }
 
@@ -235,27 +363,40 @@ public abstract class ElectionContract {
     class OneLeader {
 
         @Test
-        @DisplayName("exactly one leads, and the same one keeps leading over several renew intervals")
+        @DisplayName("one leads at a time, and renewals keep a leader's term beyond its ttl")
         void exactlyOneLeader() {
             List<Participant> all = compete(3);
-            Participant leader = awaitLeader(all);
-            during(settings().renewInterval().multipliedBy(4), () -> {
-                List<String> leading = all.stream().filter(Participant::isLeader).map(p -> p.id).toList();
-                assertEquals(List.of(leader.id), leading, "leaders at one instant");
-            });
+            Duration ttl = settings().ttl();
+            TermWatch watch = TermWatch.of(all, ttl);
+            // A stalled renewal may end a term on a loaded machine (the watch then checks the handover is safe), but
+            // a term that outlives its ttl proves that renewals were confirmed.
+            Await.until("a leader holds one term for longer than the ttl (" + ttl.toMillis() + " ms)", () -> {
+                watch.check();
+                return watch.anyOutlivedTtl();
+            }, electionTimeout().plus(ttl.multipliedBy(3)));
+            Held leader = awaitLeader(all);
             assertTrue(leader.token() > 0, "the leader's fencing token is positive");
         }
 
         @Test
         @DisplayName("every participant learns the leader's id")
         void everyoneKnowsTheLeader() {
-            List<Participant> all = compete(3);
-            Participant leader = awaitLeader(all);
-            assertEquals(Optional.of(leader.id), leader.election.leader(), "the leader names itself");
-            for (Participant p : others(all, leader)) {
-                Await.until(p.id + " knows that " + leader.id + " leads",
-                        () -> p.election.leader().equals(Optional.of(leader.id)), electionTimeout());
-                assertFalse(p.isLeader());
+            ElectionSettings steady = steadySettings();
+            List<Participant> all = compete(3, steady);
+            Held leader = awaitLeader(all, electionTimeout(steady));
+            TermWatch watch = TermWatch.of(all, steady.ttl());
+            for (Participant p : others(all, leader.participant())) {
+                Await.until(p.id + " knows that " + leader.id() + " leads", () -> {
+                    watch.check();
+                    return p.election.leader().equals(Optional.of(leader.id()));
+                }, electionTimeout(steady));
+            }
+            // The steady ttl keeps the leader's term: no stall of a few seconds ends it.
+            assertEquals(Optional.of(leader.id()), leader.participant().election.leader(), "the leader names itself");
+            assertEquals(OptionalLong.of(leader.token()), leader.participant().election.fencingToken(),
+                    "the leader kept its term");
+            for (Participant p : others(all, leader.participant())) {
+                assertFalse(p.isLeader(), () -> p.id + " leads while " + leader.id() + " does");
                 assertEquals(OptionalLong.empty(), p.election.fencingToken(), "a follower has no token");
             }
         }
@@ -268,28 +409,33 @@ public abstract class ElectionContract {
     class ManyGroups {
 
         @Test
-        @DisplayName("keeps all 40 terms over several renew intervals (renewed in batches where the store batches)")
+        @DisplayName("keeps each of 40 terms beyond its ttl (renewed in batches where the store batches)")
         void keepsEveryTerm() {
-            Participant p = participant();
+            Participant p = participant(settings());
+            Duration ttl = settings().ttl();
             List<LeaderElection> groups = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 groups.add(p.baton.election(uniqueGroup()));
             }
-            Await.until("all 40 groups lead", () -> groups.stream().allMatch(LeaderElection::isLeader),
-                    electionTimeout());
-            List<Long> tokens = groups.stream().map(g -> g.fencingToken().orElseThrow()).toList();
-            during(settings().renewInterval().multipliedBy(4), () -> {
-                for (int i = 0; i < groups.size(); i++) {
-                    assertEquals(OptionalLong.of(tokens.get(i)), groups.get(i).fencingToken(),
-                            groups.get(i).group() + " kept its term");
-                }
-            });
-            assertEquals(40, p.events.events().size(), () -> "only the 40 ACQUIRED events: " + p.events);
-            if (p.store.renewBatchLimit() > 1) {
-                assertTrue(p.store.calls("renewAll") > 0, "the store batches, yet the engine never called renewAll");
-            } else {
+            Map<LeaderElection, TermWatch> watches = new IdentityHashMap<>();
+            groups.forEach(g -> watches.put(g, new TermWatch(List.of(g), ttl)));
+            boolean batches = p.store.renewBatchLimit() > 1;
+            // A stalled renewal may end a term on a loaded machine (the group then leads again with a greater token,
+            // which its watch checks), but a term that outlives its ttl proves that renewals were confirmed.
+            Await.until("each of the 40 groups holds one term for longer than the ttl (" + ttl.toMillis() + " ms)"
+                    + (batches ? ", and renewAll was called" : ""), () -> {
+                        watches.values().forEach(TermWatch::check);
+                        return groups.stream().allMatch(g -> watches.get(g).outlivedTtl(g))
+                                && (!batches || p.store.calls("renewAll") > 0);
+                    }, electionTimeout().plus(ttl.multipliedBy(3)));
+            if (!batches) {
                 assertEquals(0, p.store.calls("renewAll"), "renewAll called on a store that does not batch");
             }
+            for (LeaderElection g : groups) {
+                p.events.await(g.group() + " ACQUIRED", e -> e.group().equals(g.group()) && e.acquired(),
+                        electionTimeout());
+            }
+            p.events.assertWellFormedPerGroup(p.id);
         }
     }
 
@@ -303,30 +449,34 @@ public abstract class ElectionContract {
         @DisplayName("after the leader shuts down, another participant leads with a greater token")
         void afterShutdown() {
             List<Participant> all = compete(3);
-            Participant old = awaitLeader(all);
-            long oldToken = old.token();
-            old.baton.close();
-            assertFalse(old.isLeader(), "a closed participant does not lead");
-            List<LeadershipChanged> events = old.events.events();
-            assertEquals(ChangeCause.SHUTDOWN, events.get(events.size() - 1).cause(),
+            Held old = awaitLeader(all);
+            old.participant().baton.close();
+            assertFalse(old.participant().isLeader(), "a closed participant does not lead");
+            // close() delivers the last events before it returns. Its term ends with SHUTDOWN, unless a stalled
+            // renewal had already ended it (Events.shutdown checks SHUTDOWN on a steady term).
+            List<LeadershipChanged> events = old.participant().events.events();
+            LeadershipChanged last = events.get(events.size() - 1);
+            assertTrue(last.cause() == ChangeCause.SHUTDOWN || LOSSES.contains(last.cause()),
                     () -> "last event of the closed leader: " + events);
-            Participant next = awaitTakeover(all, old, electionTimeout());
-            assertTrue(next.token() > oldToken, () -> "token " + next.token() + " after " + oldToken);
+            old.participant().events.assertWellFormed(old.participant().election.group(), old.id());
+            Held next = awaitTakeover(all, old, electionTimeout());
+            assertTrue(next.token() > old.token(), () -> "token " + next.token() + " after " + old.token());
         }
 
         @Test
         @DisplayName("after the leader crashes without releasing, another takes over after expiry, never overlapping")
         void afterCrash() {
             List<Participant> all = compete(3);
-            Participant old = awaitLeader(all);
-            long oldToken = old.token();
-            old.store.failAll(); // crashed: it can neither renew nor release
-            Participant next = awaitTakeover(all, old, electionTimeout(), rawStore(), oldToken);
-            assertFalse(old.isLeader(), "the crashed participant still says it leads");
-            assertTrue(next.token() > oldToken, () -> "token " + next.token() + " after " + oldToken);
-            LeadershipChanged end = old.events.awaitEnd(electionTimeout());
-            assertEquals(ChangeCause.BACKEND_UNAVAILABLE, end.cause(), () -> "events: " + old.events);
-            old.events.assertWellFormed(old.election.group(), old.id);
+            Held old = awaitLeader(all);
+            old.participant().store.failAll(); // crashed: it can neither renew nor release
+            Held next = awaitTakeover(all, old, electionTimeout(), rawStore());
+            assertFalse(old.participant().isLeader(), "the crashed participant still says it leads");
+            assertTrue(next.token() > old.token(), () -> "token " + next.token() + " after " + old.token());
+            LeadershipChanged end = old.participant().events.awaitEndOf(old.token(), electionTimeout());
+            // EXPIRED when a renewal sent before the crash was still out at the deadline (a slow backend).
+            assertTrue(EnumSet.of(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.EXPIRED).contains(end.cause()),
+                    () -> "cause of the crashed leader's step-down: " + old.participant().events);
+            old.participant().events.assertWellFormed(old.participant().election.group(), old.id());
         }
     }
 
@@ -337,57 +487,60 @@ public abstract class ElectionContract {
     class BackendFailures {
 
         /**
-         * Switches the fault on and returns how long the leader kept saying it leads in the term it held then. (It
-         * may win a new term at once, e.g. when only renewals fail; that term has a greater token.)
+         * Switches the fault on and waits until the leader no longer claims the term it held then, checking at every
+         * read that it never claims the term after the store stopped backing it, nor after the ttl: its last
+         * confirmed renewal was sent before the fault, so its local deadline is before fault + ttl - margin. (It may
+         * win a new term at once, e.g. when only renewals fail; that term has a greater token.)
          */
-        private Duration leadsAfterFault(Participant leader, Runnable fault) {
+        private void assertStopsLeadingWithinTtl(Held leader, Runnable fault) {
             OptionalLong term = OptionalLong.of(leader.token());
+            Duration ttl = settings().ttl();
             LeaseStore observer = rawStore();
-            String group = leader.election.group();
+            String group = leader.participant().election.group();
             long switched = System.nanoTime();
             fault.run();
-            BooleanSupplier ended = () -> {
-                // Read the store first: if it no longer backs the term, the leader must not claim it afterwards.
+            Await.until(leader.id() + " stops leading in term " + leader.token(), () -> {
+                // Read the clock, then the store, then the claim: the claim holds at both earlier instants or later.
+                long before = System.nanoTime();
                 boolean backed = observer.read(group)
-                        .filter(r -> r.heldBy(leader.id) && r.token() == term.getAsLong()).isPresent();
-                boolean claims = leader.election.fencingToken().equals(term);
+                        .filter(r -> r.heldBy(leader.id()) && r.token() == leader.token()).isPresent();
+                boolean claims = leader.participant().election.fencingToken().equals(term);
                 if (claims && !backed) {
-                    throw new AssertionError(leader.id + " claims term " + term + " which the store no longer holds");
+                    throw new AssertionError(leader.id() + " claims term " + term + " which the store no longer holds");
+                }
+                if (claims && before - switched > ttl.toNanos()) {
+                    throw new AssertionError(leader.id() + " still claimed its term " + TimeUnit.NANOSECONDS
+                            .toMillis(before - switched) + " ms after its renewals stopped; ttl is " + ttl.toMillis()
+                            + " ms");
                 }
                 return !claims;
-            };
-            Await.until(leader.id + " stops leading in term " + term.getAsLong(), ended, electionTimeout());
-            return Duration.ofNanos(System.nanoTime() - switched);
-        }
-
-        private void assertWithinTtl(Duration led) {
-            // The last successful renewal was sent before the fault, so its local deadline is < fault + ttl.
-            Duration bound = settings().ttl().plus(Timing.scaled(Duration.ofMillis(250)));
-            assertTrue(led.compareTo(bound) <= 0,
-                    () -> "the leader kept leading " + led.toMillis() + " ms after its renewals stopped; ttl is "
-                            + settings().ttl().toMillis() + " ms");
+            }, electionTimeout());
         }
 
         @Test
-        @DisplayName("steps down with BACKEND_UNAVAILABLE within a ttl when renewals fail")
+        @DisplayName("steps down within a ttl when renewals fail, for want of the backend")
         void failingRenewals() {
             List<Participant> all = compete(2);
-            Participant leader = awaitLeader(all);
-            assertWithinTtl(leadsAfterFault(leader, leader.store::failRenewalsOnly));
-            LeadershipChanged end = leader.events.awaitEnd(electionTimeout());
-            assertEquals(ChangeCause.BACKEND_UNAVAILABLE, end.cause(), () -> "events: " + leader.events);
-            leader.events.assertWellFormed(leader.election.group(), leader.id);
+            Held leader = awaitLeader(all);
+            assertStopsLeadingWithinTtl(leader, leader.participant().store::failRenewalsOnly);
+            LeadershipChanged end = leader.participant().events.awaitEndOf(leader.token(), electionTimeout());
+            // BACKEND_UNAVAILABLE once a renewal failed; EXPIRED if the deadline check ran first, which takes a
+            // renewal still out from before the fault, or the scheduler stalled past the deadline. The engine's tests
+            // pin the cause down on a manual clock.
+            assertTrue(EnumSet.of(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.EXPIRED).contains(end.cause()),
+                    () -> "cause of stepping down on failing renewals: " + leader.participant().events);
+            leader.participant().events.assertWellFormed(leader.participant().election.group(), leader.id());
         }
 
         @Test
         @DisplayName("steps down by its deadline when renewals hang")
         void hangingRenewals() {
             List<Participant> all = compete(2);
-            Participant leader = awaitLeader(all);
-            assertWithinTtl(leadsAfterFault(leader, leader.store::hangAll));
-            LeadershipChanged end = leader.events.awaitEnd(electionTimeout());
+            Held leader = awaitLeader(all);
+            assertStopsLeadingWithinTtl(leader, leader.participant().store::hangAll);
+            LeadershipChanged end = leader.participant().events.awaitEndOf(leader.token(), electionTimeout());
             assertTrue(EnumSet.of(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.EXPIRED).contains(end.cause()),
-                    () -> "cause of stepping down on hung renewals: " + leader.events);
+                    () -> "cause of stepping down on hung renewals: " + leader.participant().events);
         }
     }
 
@@ -397,27 +550,36 @@ public abstract class ElectionContract {
     @DisplayName("events")
     class Events {
 
+        /** One participant on {@link #steadySettings()}: it keeps each term until the test ends it. */
+        private Participant steadyAlone() {
+            return compete(1, steadySettings()).get(0);
+        }
+
+        private Duration timeout() {
+            return electionTimeout(steadySettings());
+        }
+
         @Test
         @DisplayName("stepDown: ACQUIRED then RELEASED with the same token, and isLeader() is false at once")
         void stepDown() {
-            Participant p = compete(1).get(0);
-            LeadershipChanged acquired = p.events.await("ACQUIRED", LeadershipChanged::acquired, electionTimeout());
+            Participant p = steadyAlone();
+            LeadershipChanged acquired = p.events.await("ACQUIRED", LeadershipChanged::acquired, timeout());
             assertTrue(p.isLeader());
             p.election.stepDown();
             assertFalse(p.isLeader(), "isLeader() right after stepDown()");
-            LeadershipChanged end = p.events.awaitEnd(electionTimeout());
+            LeadershipChanged end = p.events.awaitEnd(timeout());
             assertEquals(ChangeCause.RELEASED, end.cause());
             assertEquals(acquired.fencingToken(), end.fencingToken());
-            // Alone in the group it competes again after a renew interval, with a new term.
-            p.events.await("ACQUIRED again", e -> e.acquired() && !e.equals(acquired), electionTimeout());
+            // Alone in the group it competes again after its back-off, with a new term.
+            p.events.await("ACQUIRED again", e -> e.acquired() && !e.equals(acquired), timeout());
             p.events.assertWellFormed(p.election.group(), p.id);
         }
 
         @Test
         @DisplayName("close: the last event is SHUTDOWN, delivered before close() returns")
         void shutdown() {
-            Participant p = compete(1).get(0);
-            p.events.await("ACQUIRED", LeadershipChanged::acquired, electionTimeout());
+            Participant p = steadyAlone();
+            p.events.await("ACQUIRED", LeadershipChanged::acquired, timeout());
             p.baton.close();
             List<LeadershipChanged> events = p.events.events();
             assertEquals(ChangeCause.SHUTDOWN, events.get(events.size() - 1).cause(), () -> "events: " + events);
@@ -427,15 +589,15 @@ public abstract class ElectionContract {
         @Test
         @DisplayName("a grant released behind the leader's back ends its term with LOST_TO_ANOTHER")
         void lostToAnother() {
-            Participant p = compete(1).get(0);
-            LeadershipChanged acquired = p.events.await("ACQUIRED", LeadershipChanged::acquired, electionTimeout());
+            Participant p = steadyAlone();
+            LeadershipChanged acquired = p.events.await("ACQUIRED", LeadershipChanged::acquired, timeout());
             long token = acquired.fencingToken().getAsLong();
             assertTrue(rawStore().release(p.election.group(), p.id, token),
                     "another client releases the leader's grant with its holder and token");
-            LeadershipChanged end = p.events.awaitEnd(electionTimeout());
+            LeadershipChanged end = p.events.awaitEnd(timeout());
             assertEquals(ChangeCause.LOST_TO_ANOTHER, end.cause(), () -> "events: " + p.events);
             LeadershipChanged again = p.events.await("ACQUIRED with a new token",
-                    e -> e.acquired() && e.fencingToken().getAsLong() > token, electionTimeout());
+                    e -> e.acquired() && e.fencingToken().getAsLong() > token, timeout());
             assertTrue(again.fencingToken().getAsLong() > token);
             p.events.assertWellFormed(p.election.group(), p.id);
         }
@@ -443,12 +605,13 @@ public abstract class ElectionContract {
         @Test
         @DisplayName("listeners never run on a baton-lease-* (renewal) thread")
         void listenerThreads() {
-            Participant p = compete(1).get(0);
-            p.events.await("ACQUIRED", LeadershipChanged::acquired, electionTimeout());
+            Participant p = steadyAlone();
+            p.events.await("ACQUIRED", LeadershipChanged::acquired, timeout());
             p.election.stepDown();
-            p.events.awaitEnd(electionTimeout());
+            p.events.awaitEnd(timeout());
+            // ACQUIRED and RELEASED at least; the participant may have led again since.
             List<String> threads = p.events.threads();
-            assertEquals(2, threads.size(), () -> "events: " + p.events);
+            assertTrue(threads.size() >= 2, () -> "events: " + p.events);
             threads.forEach(t -> assertFalse(t.startsWith("baton-lease-"), () -> "listener ran on " + t));
             assertNotEquals(Thread.currentThread().getName(), threads.get(0));
         }
@@ -466,29 +629,30 @@ public abstract class ElectionContract {
             List<Participant> remaining = new ArrayList<>(compete(3));
             List<Long> tokens = new ArrayList<>();
             while (!remaining.isEmpty()) {
-                Participant leader = awaitLeader(remaining);
-                long token = leader.token();
+                Held leader = awaitLeader(remaining);
                 if (!tokens.isEmpty()) {
-                    assertTrue(token > tokens.get(tokens.size() - 1), () -> "tokens: " + tokens + " then " + token);
+                    assertTrue(leader.token() > tokens.get(tokens.size() - 1),
+                            () -> "tokens: " + tokens + " then " + leader.token());
                 }
-                tokens.add(token);
-                leader.baton.close();
-                remaining.remove(leader);
+                tokens.add(leader.token());
+                leader.participant().baton.close();
+                remaining.remove(leader.participant());
             }
             assertEquals(3, tokens.size());
         }
 
         @Test
-        @DisplayName("stepDown hands leadership over to another participant (backends that notify releases)")
+        @DisplayName("stepDown hands leadership over to another participant, also on backends that cannot notify a"
+                + " release (there the one that stepped down stays out until sleeping followers woke)")
         void stepDownHandsOver() {
-            assumeTrue(supportsWatch(), "without release notification the one that stepped down may win again");
-            List<Participant> all = compete(3);
-            Participant old = awaitLeader(all);
-            long oldToken = old.token();
-            old.election.stepDown();
-            Participant next = awaitTakeover(all, old, electionTimeout());
-            assertTrue(next.token() > oldToken);
-            assertEquals(ChangeCause.RELEASED, old.events.awaitEnd(electionTimeout()).cause());
+            ElectionSettings steady = steadySettings();
+            List<Participant> all = compete(3, steady);
+            Held old = awaitLeader(all, electionTimeout(steady));
+            old.participant().election.stepDown();
+            Held next = awaitTakeover(all, old, electionTimeout(steady));
+            assertTrue(next.token() > old.token(), () -> "token " + next.token() + " after " + old.token());
+            assertEquals(ChangeCause.RELEASED,
+                    old.participant().events.awaitEndOf(old.token(), electionTimeout(steady)).cause());
         }
     }
 
@@ -505,10 +669,10 @@ public abstract class ElectionContract {
         @Test
         @DisplayName("exclude another participant until closed, then the other acquires with a greater token")
         void exclusive() throws Exception {
-            Participant a = participant();
-            Participant b = participant();
+            Participant a = participant(settings());
+            Participant b = participant(settings());
             String name = leaseName();
-            Duration ttl = settings().ttl();
+            Duration ttl = steadySettings().ttl(); // the lease must not expire while the test looks at it
             HeldLease held = a.baton.leases().tryAcquire(name, ttl).orElseThrow(() -> new AssertionError("a acquires"));
             assertTrue(held.fencingToken() > 0);
             assertTrue(held.isValid());
@@ -516,7 +680,7 @@ public abstract class ElectionContract {
             held.close();
             assertFalse(held.isValid(), "a closed lease is not valid");
             assertEquals(ChangeCause.RELEASED, held.ended().toCompletableFuture()
-                    .get(Timing.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS));
+                    .get(Timing.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS));
             try (HeldLease next = b.baton.leases().tryAcquire(name, ttl)
                     .orElseThrow(() -> new AssertionError("b acquires at once after a closed the lease"))) {
                 assertTrue(next.fencingToken() > held.fencingToken());
@@ -524,15 +688,18 @@ public abstract class ElectionContract {
         }
 
         @Test
-        @DisplayName("stay valid with a positive token over several ttls while renewed, until closed")
+        @DisplayName("stay valid with a positive token beyond their ttl while renewed, until closed")
         void keptAlive() {
-            Participant a = participant();
+            Participant a = participant(settings());
             String name = leaseName();
-            HeldLease held = a.baton.leases().tryAcquire(name, settings().ttl())
-                    .orElseThrow(() -> new AssertionError("a acquires"));
+            // Renewed every third of the ttl and trusted until 0.9 ttl: three times the suite's ttl lets a renewal
+            // stall for over 3 s without ending the lease. Watching it for longer than the ttl proves renewals.
+            Duration ttl = settings().ttl().multipliedBy(3);
+            HeldLease held = a.baton.leases().tryAcquire(name, ttl).orElseThrow(() -> new AssertionError("a acquires"));
             assertTrue(held.fencingToken() > 0);
             LeaseStore raw = rawStore();
-            during(settings().ttl().multipliedBy(2), () -> assertTrue(held.isValid(), "held lease became invalid"));
+            during(ttl, () -> assertTrue(held.isValid(), "held lease became invalid"));
+            assertTrue(held.isValid(), "held lease became invalid");
             assertEquals(a.id, raw.read(name).orElseThrow(() -> new AssertionError("the store lost the lease"))
                     .holder());
             assertEquals(held.fencingToken(), raw.read(name).orElseThrow().token(), "renewals keep the token");

@@ -10,7 +10,10 @@ import dev.baton.Role;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -71,12 +74,29 @@ final class RecordedEvents implements Consumer<LeadershipChanged> {
         return await("end of a term", LeadershipChanged::lost, timeout);
     }
 
+    /** Waits for the event ending the term with this fencing token (whatever its cause). */
+    LeadershipChanged awaitEndOf(long token, Duration timeout) {
+        return await("end of the term with token " + token,
+                e -> e.lost() && e.fencingToken().equals(OptionalLong.of(token)), timeout);
+    }
+
     /**
      * Checks the event grammar: terms alternate, each starts with ACQUIRED (FOLLOWER to LEADER) and ends with exactly
      * one event back to FOLLOWER carrying the same token and a cause other than ACQUIRED; tokens of successive
      * terms strictly increase; every event names this group and participant.
      */
     synchronized void assertWellFormed(String group, String participant) {
+        assertWellFormed(events, group, participant);
+    }
+
+    /** {@link #assertWellFormed(String, String)} for each group's events separately, for a participant of many. */
+    synchronized void assertWellFormedPerGroup(String participant) {
+        Map<String, List<LeadershipChanged>> byGroup = new LinkedHashMap<>();
+        events.forEach(e -> byGroup.computeIfAbsent(e.group(), g -> new ArrayList<>()).add(e));
+        byGroup.forEach((group, list) -> assertWellFormed(list, group, participant));
+    }
+
+    private static void assertWellFormed(List<LeadershipChanged> events, String group, String participant) {
         Long openToken = null;
         long lastToken = 0;
         for (LeadershipChanged e : events) {

@@ -93,7 +93,7 @@ class DefaultGroupTest {
                         .start()) {
             assertEquals(Set.of("main", "reports"), started(node));
             String line = startupLine(log);
-            assertTrue(line.contains("default group 'main'; groups main (ttl 2s"), line);
+            assertTrue(line.contains("default group 'main'; groups main (ttl " + TestNode.DEFAULT_TTL), line);
         }
     }
 

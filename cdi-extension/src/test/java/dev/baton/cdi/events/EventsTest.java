@@ -22,9 +22,11 @@ class EventsTest {
         EventsService.ASYNC.clear();
     }
 
-    private static Seen next(BlockingQueue<Seen> queue, ChangeCause cause) throws InterruptedException {
-        return Waits.poll(queue, s -> s.event().group().equals("default") && s.event().cause() == cause,
-                cause + " of group 'default'");
+    /** The next event of this participant's default group with that cause (skipping any other node's). */
+    private static Seen next(BlockingQueue<Seen> queue, String participant, ChangeCause cause)
+            throws InterruptedException {
+        return Waits.poll(queue, s -> s.event().group().equals("default") && s.event().participant().equals(participant)
+                && s.event().cause() == cause, cause + " of group 'default' on " + participant);
     }
 
     private static void assertOffRenewalThreads(Seen seen) {
@@ -33,6 +35,7 @@ class EventsTest {
 
     @Test
     void syncAndAsyncObserversSeeAcquiredAtStartAndShutdownAtContainerShutdown() throws Exception {
+        // TestNode's long lease: the term that starts with ACQUIRED is the one SHUTDOWN ends (same token).
         TestNode node = TestNode.builder()
                 .config("baton.memory.namespace", TestNode.uniqueNamespace())
                 .config("baton.participant", "observed")
@@ -40,8 +43,8 @@ class EventsTest {
                 .start();
         long token;
         try {
-            Seen sync = next(EventsService.SYNC, ChangeCause.ACQUIRED);
-            Seen async = next(EventsService.ASYNC, ChangeCause.ACQUIRED);
+            Seen sync = next(EventsService.SYNC, "observed", ChangeCause.ACQUIRED);
+            Seen async = next(EventsService.ASYNC, "observed", ChangeCause.ACQUIRED);
             for (Seen s : new Seen[] {sync, async}) {
                 assertOffRenewalThreads(s);
                 assertEquals(Role.LEADER, s.event().role());
@@ -59,8 +62,8 @@ class EventsTest {
             node.close();
         }
         // Shutdown delivered both before close() returned; poll anyway to report clearly if not.
-        Seen sync = next(EventsService.SYNC, ChangeCause.SHUTDOWN);
-        Seen async = next(EventsService.ASYNC, ChangeCause.SHUTDOWN);
+        Seen sync = next(EventsService.SYNC, "observed", ChangeCause.SHUTDOWN);
+        Seen async = next(EventsService.ASYNC, "observed", ChangeCause.SHUTDOWN);
         for (Seen s : new Seen[] {sync, async}) {
             assertOffRenewalThreads(s);
             assertEquals(Role.FOLLOWER, s.event().role());
@@ -71,16 +74,19 @@ class EventsTest {
 
     @Test
     void stepDownIsAnnouncedAsReleased() throws Exception {
+        // TestNode's long lease: the node still leads when it steps down, so the step-down ends a term.
         try (TestNode node = TestNode.builder()
                 .config("baton.memory.namespace", TestNode.uniqueNamespace())
+                .config("baton.participant", "stepping-down")
                 .beans(EventsService.class)
                 .start()) {
             LeaderElection election = node.select(LeaderElection.class);
-            next(EventsService.SYNC, ChangeCause.ACQUIRED);
+            Seen acquired = next(EventsService.SYNC, "stepping-down", ChangeCause.ACQUIRED);
             election.stepDown();
-            Seen released = next(EventsService.SYNC, ChangeCause.RELEASED);
+            Seen released = next(EventsService.SYNC, "stepping-down", ChangeCause.RELEASED);
             assertTrue(released.event().lost());
-            next(EventsService.ASYNC, ChangeCause.RELEASED);
+            assertEquals(acquired.event().fencingToken(), released.event().fencingToken());
+            next(EventsService.ASYNC, "stepping-down", ChangeCause.RELEASED);
         }
     }
 }

@@ -39,8 +39,8 @@ class FollowerTest {
             s.voidJob();
             assertEquals(Optional.empty(), s.optionalJob());
             assertEquals(OptionalInt.empty(), s.optionalIntJob());
-            assertNull(s.stageJob().toCompletableFuture().get(1, TimeUnit.SECONDS));
-            assertNull(s.futureJob().get(1, TimeUnit.SECONDS));
+            assertNull(s.stageJob().toCompletableFuture().get(Waits.soon().toMillis(), TimeUnit.MILLISECONDS));
+            assertNull(s.futureJob().get(Waits.soon().toMillis(), TimeUnit.MILLISECONDS));
 
             NotLeaderException refused = assertThrows(NotLeaderException.class, s::count);
             assertEquals("default", refused.group());
@@ -58,6 +58,7 @@ class FollowerTest {
 
     @Test
     void onTheLeaderEveryGuardedMethodRunsAndSeesTheFencingToken() throws Exception {
+        // TestNode's long lease: the only node, once it leads, leads for the whole test.
         try (TestNode node = node(TestNode.uniqueNamespace())) {
             FollowerService s = node.select(FollowerService.class);
             LeaderElection election = node.select(LeaderElection.class);
@@ -66,8 +67,8 @@ class FollowerTest {
             s.voidJob();
             assertEquals(Optional.of("ran"), s.optionalJob());
             assertEquals(OptionalInt.of(7), s.optionalIntJob());
-            assertEquals("ran", s.stageJob().toCompletableFuture().get(1, TimeUnit.SECONDS));
-            assertEquals("ran", s.futureJob().get(1, TimeUnit.SECONDS));
+            assertEquals("ran", s.stageJob().toCompletableFuture().get(Waits.soon().toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("ran", s.futureJob().get(Waits.soon().toMillis(), TimeUnit.MILLISECONDS));
             assertEquals(election.fencingToken(), s.tokenJob());
             assertTrue(s.tokenJob().isPresent());
             s.count();

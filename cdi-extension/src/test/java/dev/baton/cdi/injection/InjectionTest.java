@@ -49,16 +49,18 @@ class InjectionTest {
             String started0200 = log.lines().stream().filter(l -> l.contains("BATON-CDI-0200")).findFirst()
                     .orElseThrow();
             assertTrue(started0200.contains("reports (ttl 3s, renew 1s)"), started0200);
-            assertTrue(started0200.contains("main (ttl 2s, renew 500ms)"), started0200);
+            assertTrue(started0200.contains("main (ttl " + TestNode.DEFAULT_TTL + ", renew "
+                    + TestNode.DEFAULT_RENEW_INTERVAL + ")"), started0200);
             assertTrue(started0200.contains("participant injected"), started0200);
             assertTrue(started0200.contains("single host only"), started0200);
 
-            Optional<HeldLease> lease = s.leases().tryAcquire("bootstrap-once", Duration.ofSeconds(2));
+            // A lease far longer than the test, so that it is surely still held (and valid) when checked below.
+            Optional<HeldLease> lease = s.leases().tryAcquire("bootstrap-once", Duration.ofSeconds(60));
             assertTrue(lease.isPresent());
             try (HeldLease held = lease.get()) {
                 assertTrue(held.isValid());
                 assertTrue(held.fencingToken() > 0);
-                assertFalse(s.leases().tryAcquire("bootstrap-once", Duration.ofSeconds(2)).isPresent(),
+                assertFalse(s.leases().tryAcquire("bootstrap-once", Duration.ofSeconds(60)).isPresent(),
                         "a held lease cannot be acquired twice");
             }
         }

@@ -34,6 +34,10 @@ import org.jboss.weld.junit5.WeldInitiator;
 public final class TestNode implements AutoCloseable {
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final String FACTORY_SERVICES = "META-INF/services/dev.baton.spi.LeaseStoreFactory";
+    /** The default {@code baton.lease.ttl} of a test node (see {@link #builder()}). */
+    public static final String DEFAULT_TTL = "60s";
+    /** The default {@code baton.lease.renew-interval} of a test node. */
+    public static final String DEFAULT_RENEW_INTERVAL = "500ms";
 
     private final WeldContainer container;
     private final ClassLoader loader;
@@ -48,7 +52,12 @@ public final class TestNode implements AutoCloseable {
         return "test-" + UUID.randomUUID();
     }
 
-    /** @return a builder with fast test timing and the memory backend */
+    /**
+     * @return a builder with the memory backend and a lease far longer than any test: a leader keeps its term however
+     *     long a busy machine starves its renewal thread, so "the node that leads" stays the same node. Leadership
+     *     still moves at once on a release or shutdown (the memory backend notifies). Tests about expiry set a short
+     *     {@code baton.lease.ttl} themselves.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -88,8 +97,8 @@ public final class TestNode implements AutoCloseable {
 
         private Builder() {
             config.put("baton.backend", "memory");
-            config.put("baton.lease.ttl", "2s");
-            config.put("baton.lease.renew-interval", "500ms");
+            config.put("baton.lease.ttl", DEFAULT_TTL);
+            config.put("baton.lease.renew-interval", DEFAULT_RENEW_INTERVAL);
         }
 
         /** Sets a key; an empty value removes it (MicroProfile Config treats empty as unset). */

@@ -5,8 +5,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,15 +17,34 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One instance of an example application running as a separate operating-system process, reached over HTTP.
- * Output goes to a log file that failing assertions quote.
+ * Output goes to a log file that failing assertions quote. The test kills it in {@link #close()}; a JVM shutdown hook
+ * kills any instance still running when the test JVM exits (a test killed by a timeout included), so none outlives
+ * the build.
  */
 public final class Instance implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Plain HTTP/1.1: no h2c upgrade attempt, whatever the runtime makes of one. */
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    /** A busy instance may be slow to answer; an unanswered request only makes a poll try again. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a JVM may take to shut down after SIGTERM on a busy machine (scaled); only a failure waits this long. */
+    private static final Duration GRACEFUL_STOP = Duration.ofSeconds(120);
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "baton-example-instance-reaper"));
+    }
 
     private final String name;
     private final int port;
@@ -35,6 +52,9 @@ public final class Instance implements AutoCloseable {
     private final Path log;
     private final Process process;
     private volatile boolean paused;
+    /** Set when the test stops the process on purpose; a process that ends without it crashed. */
+    private volatile boolean stopped;
+    private volatile Consumer<JsonObject> statusObserver = s -> { };
 
     private Instance(String name, int port, String statusPath, Path log, Process process) {
         this.name = name;
@@ -45,7 +65,7 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * Starts an instance on a free port.
+     * Starts an instance on a free port ({@link Ports#free()}).
      *
      * @param launcher how this runtime starts it
      * @param name the instance's name (also its Baton participant id in the tests)
@@ -55,7 +75,7 @@ public final class Instance implements AutoCloseable {
      */
     public static Instance launch(Launcher launcher, String name, String statusPath, Map<String, String> env,
                                   Path logDir) throws IOException {
-        int port = freePort();
+        int port = Ports.free();
         Map<String, String> all = new HashMap<>(launcher.environment(port));
         all.putAll(env);
         Files.createDirectories(logDir);
@@ -64,22 +84,14 @@ public final class Instance implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(all);
-        return new Instance(name, port, statusPath, log, builder.start());
+        Process process = builder.start();
+        RUNNING.add(process);
+        return new Instance(name, port, statusPath, log, process);
     }
 
     /** The path of the JVM running this test, so the apps run on the same JDK as the build. */
     public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** A port that was free a moment ago: the instance binds it a few seconds later. */
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** @return the instance's name, also its participant id */
@@ -90,6 +102,16 @@ public final class Instance implements AutoCloseable {
     /** @return whether its process still runs (a paused one does) */
     public boolean alive() {
         return process.isAlive();
+    }
+
+    /** @return true when the process ended although the test did not stop it: it crashed or failed to start */
+    public boolean crashed() {
+        return !stopped && !process.isAlive();
+    }
+
+    /** Every status this instance answers is handed to {@code observer} first (the cluster checks safety there). */
+    void observeStatuses(Consumer<JsonObject> observer) {
+        this.statusObserver = observer;
     }
 
     /** True while the process is stopped with SIGSTOP. */
@@ -103,7 +125,7 @@ public final class Instance implements AutoCloseable {
             return Optional.empty();
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(5))
+                .timeout(REQUEST_TIMEOUT)
                 .GET()
                 .build();
         try {
@@ -118,7 +140,14 @@ public final class Instance implements AutoCloseable {
 
     /** The status endpoint's JSON; empty when the instance does not answer 200. */
     public Optional<JsonObject> status() {
-        return get(statusPath).filter(r -> r.statusCode() == 200).map(r -> json(r.body()));
+        Optional<JsonObject> status = get(statusPath).filter(r -> r.statusCode() == 200).map(r -> json(r.body()));
+        status.ifPresent(statusObserver);
+        return status;
+    }
+
+    /** The status endpoint's answer as text, not checked (for failure messages); empty when it does not answer 200. */
+    public Optional<String> statusText() {
+        return get(statusPath).filter(r -> r.statusCode() == 200).map(HttpResponse::body);
     }
 
     /** Parses a JSON object answered by an instance. */
@@ -130,11 +159,14 @@ public final class Instance implements AutoCloseable {
 
     /** Graceful stop: SIGTERM, then wait for the JVM's shutdown (Baton releases its leases there). */
     public void terminate() throws InterruptedException {
+        stopped = true;
         process.destroy();
-        if (!process.waitFor(Waits.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(Waits.scaled(GRACEFUL_STOP).toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError(name + " did not stop within 30 s of SIGTERM\n" + logTail());
+            throw new AssertionError(name + " did not stop within " + Waits.scaled(GRACEFUL_STOP).toSeconds()
+                    + " s of SIGTERM\n" + logTail());
         }
+        RUNNING.remove(process);
     }
 
     /** Freezes the whole JVM with SIGSTOP, as a very long GC pause would: no thread runs, nothing is released. */
@@ -151,15 +183,23 @@ public final class Instance implements AutoCloseable {
 
     private void signal(String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
-        if (kill.waitFor() != 0) {
+        if (!kill.waitFor(Waits.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS)) {
+            kill.destroyForcibly();
+            throw new IllegalStateException("kill -" + signal + " " + process.pid() + " did not return");
+        }
+        if (kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
         }
     }
 
-    /** Crash: SIGKILL, no shutdown hook runs, the lease is left to expire. */
+    /** Crash: SIGKILL, no shutdown hook runs, the lease is left to expire. Returns once the process is gone. */
     public void kill() throws InterruptedException {
+        stopped = true;
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (!process.waitFor(Waits.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " (pid " + process.pid() + ") still runs after SIGKILL");
+        }
+        RUNNING.remove(process);
     }
 
     /** The end of the instance's output, for failure messages. */
@@ -175,6 +215,7 @@ public final class Instance implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        stopped = true;
         if (process.isAlive()) {
             if (paused) {
                 try {
@@ -184,8 +225,11 @@ public final class Instance implements AutoCloseable {
                 }
             }
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
+            if (!process.waitFor(Waits.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs after SIGKILL");
+            }
         }
+        RUNNING.remove(process);
     }
 
     @Override

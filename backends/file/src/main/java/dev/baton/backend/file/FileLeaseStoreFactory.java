@@ -20,7 +20,8 @@ import java.util.Locale;
  *   <tr><td>{@code baton.file.dir}</td><td>{@code <java.io.tmpdir>/baton-leases} (created)</td>
  *       <td>the lease directory; a configured one must exist, be writable and be on a local file system</td></tr>
  *   <tr><td>{@code baton.file.lock-timeout}</td><td>1s, at most a quarter of the shortest ttl</td>
- *       <td>longest wait for another process's operation on the same lease (a stopped process may hold it)</td></tr>
+ *       <td>longest wait for another process's operation on the same lease (a stopped process may hold it); at most
+ *       half the shortest ttl</td></tr>
  *   <tr><td>{@code baton.file.poll-interval}</td><td>100ms</td>
  *       <td>how often followers check whether the holder's process is still alive</td></tr>
  *   <tr><td>{@code baton.file.sync}</td><td>true</td>
@@ -56,6 +57,7 @@ public final class FileLeaseStoreFactory implements LeaseStoreFactory {
                 quarterTtl.compareTo(FileLeaseStore.DEFAULT_LOCK_TIMEOUT) < 0 ? quarterTtl
                         : FileLeaseStore.DEFAULT_LOCK_TIMEOUT;
         Duration lockTimeout = context.duration(LOCK_TIMEOUT_KEY, defaultLockTimeout);
+        context.requireWithinHalfTtl(LOCK_TIMEOUT_KEY, lockTimeout); // it bounds every call (maxCallTime)
         Duration poll = context.duration(POLL_INTERVAL_KEY, FileLeaseStore.DEFAULT_POLL_INTERVAL);
         boolean sync = bool(context, SYNC_KEY, true);
         return FileLeaseStore.open(dir, lockTimeout, poll, sync);

@@ -57,4 +57,17 @@ class FileLeaseStoreFactoryTest {
                 () -> factory().create(context(Map.of("baton.file.dir", d, "baton.file.poll-interval", "soon"))));
         assertEquals("baton.file.poll-interval", poll.key());
     }
+
+    @Test
+    void lockTimeoutMustLeaveRoomWithinTheShortestLease() {
+        String d = dir.toString();
+        // 15 s shortest ttl: a 10 min lock timeout would let one call outlive the lease forty times over.
+        InvalidConfigurationException tooLong = assertThrows(InvalidConfigurationException.class,
+                () -> factory().create(context(Map.of("baton.file.dir", d, "baton.file.lock-timeout", "10m"))));
+        assertEquals("baton.file.lock-timeout", tooLong.key());
+        assertTrue(tooLong.getMessage().contains("half the shortest lease ttl (7500 ms)"), tooLong.getMessage());
+        try (LeaseStore s = factory().create(context(Map.of("baton.file.dir", d, "baton.file.lock-timeout", "7s")))) {
+            assertTrue(s.maxCallTime().compareTo(Duration.ofSeconds(15)) < 0, "maxCallTime " + s.maxCallTime());
+        }
+    }
 }

@@ -10,6 +10,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.LeaseStoreFactory;
 import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
@@ -132,7 +133,10 @@ class JdbcLeaseStoreFactoryTest {
             LeaseStoreException e = assertThrows(LeaseStoreException.class, () -> s.tryAcquire("a", "me",
                     Duration.ofSeconds(3)));
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertTrue(took.compareTo(s.maxCallTime().plusMillis(500)) < 0, "took " + took);
+            // Bounded by the store's budget; the slack covers a busy machine (and the driver's first use in this
+            // JVM), and is still far below a connect or pool timeout.
+            assertTrue(took.compareTo(s.maxCallTime().plus(Timing.scaled(Duration.ofSeconds(5)))) < 0,
+                    "took " + took);
             assertTrue(e.getMessage().contains("tryAcquire"), e.getMessage());
             assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
         }

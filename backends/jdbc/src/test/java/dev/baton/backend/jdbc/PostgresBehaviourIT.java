@@ -39,6 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SharedServers.class)
 class PostgresBehaviourIT {
     private static final Duration LONG = Duration.ofSeconds(30);
+    /** The bound (before scaling) on things that normally take milliseconds to a few seconds. */
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
     private static PostgresServer pg;
 
     @BeforeAll
@@ -48,7 +50,8 @@ class PostgresBehaviourIT {
 
     private static TestContext context(String table) {
         return TestContext.postgres(pg).with(JdbcLeaseStoreFactory.TABLE, table)
-                .with(JdbcLeaseStoreFactory.TIMEOUT, Timing.scaled(Duration.ofSeconds(2)).toMillis() + "ms");
+                // Not what these tests are about: a budget a busy machine's DDL and first connections fit in.
+                .with(JdbcLeaseStoreFactory.TIMEOUT, Timing.scaled(Duration.ofSeconds(5)).toMillis() + "ms");
     }
 
     private static ElectionSettings settings(Duration ttl) {
@@ -70,17 +73,18 @@ class PostgresBehaviourIT {
             assertTrue(m.contains("CREATE TABLE IF NOT EXISTS \"public\".\"" + table + "\""), m);
             assertThrows(LeaseStoreException.class, () -> store.read("job"), "read fails alike");
 
+            // Not about expiry: a lease long enough that the new leader keeps it while the test looks (a renewal
+            // failing on a busy machine would also set lastError again); retries back off to at most 2.5 s.
             try (Baton baton = Baton.builder().store(store).closeStore(false).participant("node-1")
-                    .defaults(settings(Duration.ofSeconds(2))).build()) {
+                    .defaults(settings(Duration.ofSeconds(10))).build()) {
                 LeaderElection election = baton.election("jobs");
-                Await.until("the status reports the missing table",
-                        () -> election.status().lastError().filter(x -> x.contains("public." + table)).isPresent(),
-                        Timing.scaled(Duration.ofSeconds(10)));
+                String error = Await.untilPresent("the status reports the missing table",
+                        () -> election.status().lastError().filter(x -> x.contains("public." + table)), GENEROUS);
                 assertFalse(election.isLeader());
                 assertFalse(election.status().backendReachable() && election.status().lastError().isEmpty());
 
-                Db.exec(pg, Db.ddlFrom(election.status().lastError().orElseThrow()));
-                assertTrue(election.awaitLeadership(Timing.scaled(Duration.ofSeconds(10))),
+                Db.exec(pg, Db.ddlFrom(error));
+                assertTrue(election.awaitLeadership(Timing.scaled(GENEROUS)),
                         "no leadership once the table exists: " + election.status());
                 assertEquals(Optional.empty(), election.status().lastError());
             }
@@ -132,20 +136,23 @@ class PostgresBehaviourIT {
             assertEquals("holder-a", a.read("shared").orElseThrow().holder());
 
             AtomicInteger calls = new AtomicInteger();
-            CountDownLatch connected = new CountDownLatch(1);
-            CountDownLatch twice = new CountDownLatch(2);
-            try (AutoCloseable w = b.watch("shared", () -> {
-                calls.incrementAndGet();
-                connected.countDown();
-                twice.countDown();
-            }).orElseThrow()) {
+            try (AutoCloseable w = b.watch("shared", calls::incrementAndGet).orElseThrow()) {
                 // A new listener calls every watcher once when it connects (releases may have been missed before).
-                assertTrue(connected.await(Timing.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS));
-                assertTrue(a.release("shared", "holder-a", ra.token()));
+                Await.until("the listener's connect call", () -> calls.get() >= 1, GENEROUS);
                 assertTrue(b.release("shared", "holder-b", rb.token()));
-                // Notifications arrive in commit order: had a's release reached b's channel, it came first.
-                assertTrue(twice.await(Timing.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS));
-                assertEquals(2, calls.get(), "b's watcher saw a's release");
+                Await.until("b's watcher hears b's release", () -> calls.get() >= 2, GENEROUS);
+                // The listener thread has moved on from its connect call to delivering notifications, so a watcher
+                // registered now is called only for its own lease's releases.
+                CountDownLatch marker = new CountDownLatch(1);
+                try (AutoCloseable m = b.watch("marker", marker::countDown).orElseThrow()) {
+                    LeaseRecord rm = b.tryAcquire("marker", "holder-b", LONG).orElseThrow();
+                    assertTrue(a.release("shared", "holder-a", ra.token()));
+                    assertTrue(b.release("marker", "holder-b", rm.token()));
+                    // One listener thread delivers b's notifications in commit order: once the marker's release has
+                    // arrived, a's release would have too, had it leaked into b's channel.
+                    assertTrue(marker.await(Timing.scaled(GENEROUS).toMillis(), TimeUnit.MILLISECONDS));
+                    assertEquals(2, calls.get(), "b's watcher heard a's release");
+                }
             }
         }
     }
@@ -196,7 +203,8 @@ class PostgresBehaviourIT {
                 }
                 go.countDown();
                 for (int i = 0; i < nodes; i++) {
-                    assertEquals("node-" + i, results.get(i).get(30, TimeUnit.SECONDS).holder());
+                    assertEquals("node-" + i, results.get(i).get(Timing.scaled(GENEROUS).toMillis(),
+                            TimeUnit.MILLISECONDS).holder());
                 }
                 stores.forEach(LeaseStore::close);
             }
@@ -212,26 +220,31 @@ class PostgresBehaviourIT {
             Connection held1 = app.getConnection();
             Connection held2 = app.getConnection();
             try (Statement busy = held1.createStatement()) {
-                // The pool is exhausted and one of its connections runs a long query.
+                // The pool is exhausted and one of its connections runs a long query (cancelled at the end).
                 ExecutorService slow = Executors.newSingleThreadExecutor();
-                slow.submit(() -> busy.execute("SELECT pg_sleep(30)"));
+                slow.submit(() -> busy.execute("SELECT pg_sleep(600)"));
                 slow.shutdown();
-                Duration ttl = Timing.scaled(Duration.ofSeconds(2));
+                // Renewals through the saturated pool would wait for a connection until the lease ran out. The ttl
+                // leaves the renewal thread seconds of slack on a busy machine (renewing every 1.5 s, it would have
+                // to be starved for about 4 s to lose the lease), so only blocked renewals can explain a loss.
+                Duration ttl = Timing.scaled(Duration.ofSeconds(6));
                 Events events = new Events();
-                try (Baton baton = Baton.builder().participant("node-1").defaults(settings(Duration.ofSeconds(2)))
+                try (Baton baton = Baton.builder().participant("node-1").defaults(settings(Duration.ofSeconds(6)))
                         .store(context(Db.uniqueTable("starve")).shortestTtl(ttl).with(JdbcLeaseStoreFactory.TIMEOUT,
                                 null).store()).build()) {
                     baton.onChange(events);
                     LeaderElection election = baton.election("jobs");
-                    assertTrue(election.awaitLeadership(Timing.scaled(Duration.ofSeconds(10))));
+                    assertTrue(election.awaitLeadership(Timing.scaled(GENEROUS)));
                     long token = election.fencingToken().orElseThrow();
-                    long end = System.nanoTime() + ttl.multipliedBy(3).toNanos();
-                    while (System.nanoTime() < end) {
+                    long end = System.nanoTime() + ttl.multipliedBy(2).toNanos();
+                    while (System.nanoTime() - end < 0) {
                         assertTrue(election.isLeader(), () -> "leadership lost while the app pool was saturated: "
                                 + events);
-                        Thread.sleep(50); // sampling the leadership flag over three ttls, not synchronising
+                        Thread.sleep(50); // sampling the leadership flag over two ttls, not synchronising
                     }
                     assertEquals(token, election.fencingToken().orElseThrow());
+                    // Events arrive on Baton's event thread, a moment after the role changed.
+                    Await.until("the ACQUIRED event", () -> events.count(Role.LEADER) >= 1, GENEROUS);
                     assertEquals(1, events.count(Role.LEADER), events::toString);
                     assertEquals(0, events.count(Role.FOLLOWER), events::toString);
                 }
@@ -257,8 +270,9 @@ class PostgresBehaviourIT {
                     long t0 = System.nanoTime();
                     assertThrows(LeaseStoreException.class, () -> store.renew("job", "a", 1, LONG));
                     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-                    assertTrue(took.compareTo(store.maxCallTime().plus(Timing.scaled(Duration.ofMillis(500)))) < 0,
-                            "took " + took);
+                    // The budget is 1 s; the slack covers a busy machine and stays far below the pool's 30 s wait.
+                    assertTrue(took.compareTo(store.maxCallTime().plus(Timing.scaled(Duration.ofSeconds(5)))) < 0,
+                            "took " + took + " with maxCallTime " + store.maxCallTime());
                 } finally {
                     held.close();
                 }
@@ -282,7 +296,7 @@ class PostgresBehaviourIT {
                 CountDownLatch released = new CountDownLatch(2); // the connect call, then the release
                 try (AutoCloseable w = viaBean.watch("job", released::countDown).orElseThrow()) {
                     assertTrue(viaJndi.release("job", "a", r.token()));
-                    assertTrue(released.await(Timing.scaled(Duration.ofSeconds(5)).toMillis(), TimeUnit.MILLISECONDS));
+                    assertTrue(released.await(Timing.scaled(GENEROUS).toMillis(), TimeUnit.MILLISECONDS));
                 }
                 assertEquals(r.token() + 1, viaBean.tryAcquire("job", "b", LONG).orElseThrow().token());
             }
@@ -292,23 +306,28 @@ class PostgresBehaviourIT {
     @Test
     @DisplayName("graceful handover: a follower takes over a released lease at once (NOTIFY), long before expiry")
     void handover() throws Exception {
-        Duration ttl = Timing.scaled(Duration.ofSeconds(20));
+        // The lease is far longer than the wait below: a follower that slept until expiry could never take over in
+        // time, so a takeover at all shows the release woke it (NOTIFY).
+        Duration ttl = Timing.scaled(Duration.ofSeconds(90));
         ElectionSettings s = ElectionSettings.of(ttl, ttl.dividedBy(4));
         String table = Db.uniqueTable("handover");
         Baton first = Baton.builder().participant("first").defaults(s).store(context(table).store()).build();
         try (Baton second = Baton.builder().participant("second").defaults(s).store(context(table).store())
                 .build()) {
             LeaderElection one = first.election("jobs");
-            assertTrue(one.awaitLeadership(Timing.scaled(Duration.ofSeconds(10))));
+            assertTrue(one.awaitLeadership(Timing.scaled(GENEROUS)));
+            long firstToken = one.fencingToken().orElseThrow();
             LeaderElection two = second.election("jobs");
-            Await.until("the second participant sees the leader", () -> two.leader().isPresent(),
-                    Timing.scaled(Duration.ofSeconds(10)));
+            Await.until("the second participant sees the leader", () -> two.leader().isPresent(), GENEROUS);
+            assertFalse(two.isLeader(), "never two leaders");
             long t0 = System.nanoTime();
             first.close();
-            assertTrue(two.awaitLeadership(Timing.scaled(Duration.ofSeconds(3))),
-                    "no takeover within 3 s of a release; the ttl is " + ttl);
+            assertTrue(two.awaitLeadership(Timing.scaled(GENEROUS)),
+                    "no takeover within " + Timing.scaled(GENEROUS) + " of a release; the ttl is " + ttl);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            assertTrue(took.compareTo(ttl.dividedBy(4)) < 0, "took " + took);
+            System.out.println("graceful handover took " + took.toMillis() + " ms");
+            assertTrue(took.compareTo(ttl.dividedBy(2)) < 0, "took " + took + ": about the expiry, not the release");
+            assertTrue(two.fencingToken().orElseThrow() > firstToken, "the new token exceeds the first leader's");
         } finally {
             first.close();
         }

@@ -3,6 +3,7 @@ package dev.baton.backend.jdbc;
 import dev.baton.tck.fixtures.Commands;
 import dev.baton.tck.fixtures.FreePorts;
 import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.tck.fixtures.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +89,9 @@ public final class PostgresServer implements AutoCloseable {
                 .logDirectory(dir)
                 .readiness(ServerProcess.commandSucceeds(List.of(bin().resolve("pg_isready").toString(), "-q",
                         "-h", "127.0.0.1", "-p", String.valueOf(port))))
-                .readinessTimeout(Duration.ofSeconds(30))
+                // Scaled by ServerProcess; generous, since a start (or a restart that recovers) on a busy machine
+                // can take many seconds, and the wait ends as soon as pg_isready answers.
+                .readinessTimeout(Duration.ofSeconds(60))
                 .start();
     }
 
@@ -144,6 +147,6 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     static void run(List<String> command) {
-        Commands.run(command, Duration.ofSeconds(60));
+        Commands.run(command, Timing.scaled(Duration.ofSeconds(120)));
     }
 }

@@ -239,6 +239,11 @@ public final class RedisLeaseStore implements LeaseStore {
          */
         public Builder uri(String uri) {
             Objects.requireNonNull(uri, "uri");
+            Optional<String> problem = RedisUris.problem(uri);
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException(
+                        "'" + RedisUris.mask(uri) + "' is not a Redis URI: " + problem.get());
+            }
             try {
                 this.uri = RedisURI.create(uri.trim());
             } catch (RuntimeException e) {

@@ -35,7 +35,7 @@ import org.apache.zookeeper.data.ACL;
  *       (the server clamps it to [2, 20] ticks): how soon Curator notices a lost connection; leases do not depend
  *       on it</td></tr>
  *   <tr><td>{@code baton.zookeeper.call-timeout}</td><td>a third of the shortest ttl, at most 5s</td><td>the longest
- *       any store operation waits for ZooKeeper</td></tr>
+ *       any store operation waits for ZooKeeper; at most half the shortest ttl</td></tr>
  * </table>
  *
  * <p>When the application owns a {@link CuratorFramework} (a CDI bean), it is used instead of
@@ -67,9 +67,7 @@ public final class ZooKeeperLeaseStoreFactory implements LeaseStoreFactory {
     public LeaseStore create(StoreContext context) {
         String root = root(context.config(ROOT_KEY).orElse(DEFAULT_ROOT));
         Duration shortest = context.shortestTtl();
-        Duration third = shortest.dividedBy(3);
-        Duration callTimeout = context.duration(CALL_TIMEOUT_KEY,
-                third.compareTo(Duration.ofSeconds(5)) < 0 ? third : Duration.ofSeconds(5));
+        Duration callTimeout = context.callTimeout(CALL_TIMEOUT_KEY, Duration.ofSeconds(5));
         Duration sessionTimeout = context.duration(SESSION_TIMEOUT_KEY, shortest);
         Optional<CuratorFramework> own = context.client(CuratorFramework.class);
         if (own.isPresent()) {
