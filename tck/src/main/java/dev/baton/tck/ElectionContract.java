@@ -313,7 +313,7 @@ public abstract class ElectionContract {
         while (System.nanoTime() - end < 0) {
             check.run();
             try {
-                Thread.sleep(5);
+                Thread.sleep(5); // sampling interval of the observation window
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError(e);

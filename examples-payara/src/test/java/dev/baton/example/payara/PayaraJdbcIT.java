@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.example.testkit.Cluster;
 import dev.baton.example.testkit.Instance;
-import dev.baton.example.testkit.Ports;
 import dev.baton.example.testkit.Waits;
+import dev.baton.tck.fixtures.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -60,7 +60,7 @@ class PayaraJdbcIT {
     @BeforeEach
     void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder()
-                .setPort(Ports.free())
+                .setPort(FreePorts.next())
                 .setPGStartupWait(Waits.scaled(POSTGRES_START))
                 .start();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.baton.example.testkit;
 
+import dev.baton.tck.fixtures.FreePorts;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -65,7 +66,7 @@ public final class Instance implements AutoCloseable {
     }
 
     /**
-     * Starts an instance on a free port ({@link Ports#free()}).
+     * Starts an instance on a free port ({@link FreePorts#next()}).
      *
      * @param launcher how this runtime starts it
      * @param name the instance's name (also its Baton participant id in the tests)
@@ -75,7 +76,7 @@ public final class Instance implements AutoCloseable {
      */
     public static Instance launch(Launcher launcher, String name, String statusPath, Map<String, String> env,
                                   Path logDir) throws IOException {
-        int port = Ports.free();
+        int port = FreePorts.next();
         Map<String, String> all = new HashMap<>(launcher.environment(port));
         all.putAll(env);
         Files.createDirectories(logDir);

@@ -3,6 +3,7 @@ package dev.baton.backend.etcd;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.FreePorts;
 import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.tck.fixtures.Timing;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -61,7 +63,8 @@ public final class EtcdCluster implements AutoCloseable {
                         "--logger", "zap", "--log-level", "warn");
                 // Members wait for each other, so readiness here is only "listening"; health is checked below.
                 cluster.members.add(ServerProcess.builder("etcd-m" + i).command(command).workingDirectory(data)
-                        .readiness(ServerProcess.tcpReady("127.0.0.1", client[i])).start());
+                        .readiness(ServerProcess.tcpReady("127.0.0.1", client[i]))
+                        .readinessTimeout(Duration.ofSeconds(60)).start());
             }
             for (int i = 0; i < n; i++) {
                 cluster.awaitHealthy(i);
@@ -98,10 +101,13 @@ public final class EtcdCluster implements AutoCloseable {
         return Client.builder().endpoints(endpoints().split(",")).build();
     }
 
-    /** Waits until member {@code i} answers a health check (it has a leader and commits). */
+    /**
+     * Waits until member {@code i} answers a health check (it has a leader and commits). Generous: a cluster starting
+     * (or a member restarting, with a WAL to replay and fsyncs on a busy disk) only costs this when it is broken.
+     */
     void awaitHealthy(int i) {
         Await.until("etcd member m" + i + " is healthy", () -> etcdctl(endpoint(i), "endpoint", "health").ok(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(60));
     }
 
     /**
@@ -121,14 +127,22 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    /** Kills member {@code i} (SIGKILL) and starts it again on the same data and ports. */
+    /** Stops member {@code i} (if it still runs), starts it again on the same data and ports, waits for health. */
     void restart(int i) {
         members.get(i).restart();
         awaitHealthy(i);
     }
 
-    /** @return the index of the member that is the raft leader now */
+    /**
+     * @return the index of the member that is the raft leader now, waiting (generously) while an election is under
+     *     way: with this cluster's short raft timeouts a busy machine can make members elect anew at any time
+     */
     int leader() {
+        return Await.untilPresent("an etcd member reports itself as the raft leader", this::currentLeader,
+                Duration.ofSeconds(30));
+    }
+
+    private Optional<Integer> currentLeader() {
         for (int i = 0; i < clientPorts.length; i++) {
             if (!members.get(i).isAlive()) {
                 continue;
@@ -140,10 +154,10 @@ public final class EtcdCluster implements AutoCloseable {
             String member = field(status.output(), "MemberID");
             String leader = field(status.output(), "Leader");
             if (member != null && member.equals(leader)) {
-                return i;
+                return Optional.of(i);
             }
         }
-        throw new AssertionError("no etcd member reports itself as leader");
+        return Optional.empty();
     }
 
     private static String field(String output, String name) {
@@ -163,17 +177,21 @@ public final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    /** Runs etcdctl (API v3) against {@code endpoints}; never throws for a non-zero exit. */
+    /**
+     * Runs etcdctl (API v3) against {@code endpoints}; never throws for a non-zero exit. Its timeouts are scaled and
+     * generous: set-up commands (user add, auth enable) run once and must not fail because the machine is busy.
+     */
     static Result etcdctl(String endpoints, String... args) {
-        List<String> command = new ArrayList<>(List.of(ETCDCTL, "--endpoints=" + endpoints, "--dial-timeout=2s",
-                "--command-timeout=3s"));
+        List<String> command = new ArrayList<>(List.of(ETCDCTL, "--endpoints=" + endpoints,
+                "--dial-timeout=" + Timing.scaled(Duration.ofSeconds(5)).toMillis() + "ms",
+                "--command-timeout=" + Timing.scaled(Duration.ofSeconds(10)).toMillis() + "ms"));
         command.addAll(List.of(args));
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
             pb.environment().put("ETCDCTL_API", "3");
             Process p = pb.start();
             p.getOutputStream().close();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            if (!p.waitFor(Timing.scaled(Duration.ofSeconds(30)).toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, "etcdctl timed out: " + command);
             }

@@ -54,6 +54,7 @@ class EtcdTlsIT {
                         "--logger", "zap", "--log-level", "warn"))
                 .readiness(ServerProcess.commandSucceeds(List.of(EtcdCluster.ETCDCTL, "--endpoints=" + endpoint,
                         "--cacert=" + dir.resolve("ca.pem"), "endpoint", "health")))
+                .readinessTimeout(Duration.ofSeconds(60)) // generous: only costs time when etcd cannot start
                 .start();
     }
 

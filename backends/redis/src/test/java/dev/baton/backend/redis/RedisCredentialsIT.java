@@ -28,6 +28,15 @@ class RedisCredentialsIT {
         return "redis://" + userInfo + "127.0.0.1:" + SERVER.port();
     }
 
+    /**
+     * The factory's configuration for {@code uri}, with a 5 s call timeout (the default 2 s at most half the default
+     * 15 s shortest ttl): creation checks the credentials within it, and a busy machine must not turn the server's
+     * refusal into "not reachable yet".
+     */
+    private static MapStoreContext context(String uri) {
+        return new MapStoreContext().with("baton.redis.uri", uri).with("baton.redis.timeout", "5s");
+    }
+
     private static void assertNoSecret(String text) {
         assertFalse(text.contains(PASSWORD), () -> "shows the password: " + text);
         assertFalse(text.contains(WRONG), () -> "shows the wrong password: " + text);
@@ -38,7 +47,7 @@ class RedisCredentialsIT {
     void wrongPassword() {
         for (String userInfo : List.of(":" + WRONG + "@", WRONG + "@", "default:" + WRONG + "@")) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                    () -> new RedisLeaseStoreFactory().create(new MapStoreContext().with("baton.redis.uri", uri(userInfo))));
+                    () -> new RedisLeaseStoreFactory().create(context(uri(userInfo))));
             assertEquals("baton.redis.uri", e.key());
             assertTrue(e.getMessage().contains("refused the credentials"), e.getMessage());
             assertTrue(e.getMessage().contains("WRONGPASS"), e.getMessage());
@@ -51,7 +60,7 @@ class RedisCredentialsIT {
     @DisplayName("no password where one is required fails creation with the server's NOAUTH")
     void missingPassword() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> new RedisLeaseStoreFactory().create(new MapStoreContext().with("baton.redis.uri", uri(""))));
+                () -> new RedisLeaseStoreFactory().create(context(uri(""))));
         assertTrue(e.getMessage().contains("NOAUTH"), e.getMessage());
     }
 
@@ -59,7 +68,7 @@ class RedisCredentialsIT {
     @DisplayName("a store built with a wrong password fails each call with the same clear LeaseStoreException")
     void wrongPasswordAtRunTime() {
         try (LeaseStore store = RedisLeaseStore.builder().uri(uri(":" + WRONG + "@"))
-                .timeout(Duration.ofSeconds(2)).build()) {
+                .timeout(Duration.ofSeconds(5)).build()) {
             LeaseStoreException e = assertThrows(LeaseStoreException.class,
                     () -> store.tryAcquire("secret", "a", Duration.ofSeconds(5)));
             assertInstanceOf(CredentialsRejectedException.class, e);
@@ -72,8 +81,7 @@ class RedisCredentialsIT {
     @Test
     @DisplayName("the right password works, and describe() does not show it")
     void rightPassword() {
-        try (LeaseStore store = new RedisLeaseStoreFactory().create(
-                new MapStoreContext().with("baton.redis.uri", uri("default:" + PASSWORD + "@")))) {
+        try (LeaseStore store = new RedisLeaseStoreFactory().create(context(uri("default:" + PASSWORD + "@")))) {
             assertEquals("a", store.tryAcquire("secret", "a", Duration.ofSeconds(5)).orElseThrow().holder());
             assertEquals("redis redis://default@127.0.0.1:" + SERVER.port() + "/0 (key prefix 'baton:')",
                     store.describe());

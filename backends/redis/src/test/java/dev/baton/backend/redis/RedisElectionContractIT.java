@@ -2,8 +2,6 @@ package dev.baton.backend.redis;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
-import dev.baton.tck.fixtures.Timing;
-import java.time.Duration;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The TCK's election suite (the real engine, several participants) against a real redis-server. */
@@ -13,7 +11,7 @@ class RedisElectionContractIT extends ElectionContract {
 
     @Override
     protected LeaseStore newStore() {
-        // A third of the suite's 2 s ttl, as the factory would choose.
-        return RedisLeaseStore.builder().uri(SERVER.uri()).timeout(Timing.scaledMillis(600)).build();
+        // A third of the suite's ttl, as the factory would choose (derived, so it follows the kit's settings).
+        return RedisLeaseStore.builder().uri(SERVER.uri()).timeout(settings().ttl().dividedBy(3)).build();
     }
 }

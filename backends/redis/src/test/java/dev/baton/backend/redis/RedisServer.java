@@ -77,7 +77,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
         command.addAll(extraArgs);
         process = ServerProcess.builder("redis-" + port).command(command).workingDirectory(dir)
                 .readiness(ServerProcess.tcpReady("127.0.0.1", port))
-                .readinessTimeout(Duration.ofSeconds(20))
+                // Generous: only costs time when the server cannot start (then the error shows its log).
+                .readinessTimeout(Duration.ofSeconds(60))
                 .stopTimeout(Duration.ofSeconds(5))
                 .start();
         return this;

@@ -44,6 +44,19 @@ class ZooKeeperConfigTest {
     }
 
     @Test
+    void callTimeoutMustLeaveRoomWithinTheShortestLease() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> factory().create(context(Map.of("baton.zookeeper.connect", "127.0.0.1:1",
+                        "baton.zookeeper.call-timeout", "10m"))));
+        assertEquals(ZooKeeperLeaseStoreFactory.CALL_TIMEOUT_KEY, e.key());
+        assertTrue(e.getMessage().contains("half the shortest lease ttl (7500 ms)"), e.getMessage());
+        try (var store = factory().create(context(Map.of("baton.zookeeper.connect", "127.0.0.1:1",
+                "baton.zookeeper.call-timeout", "7500ms")))) {
+            assertEquals(Duration.ofMillis(7500), store.maxCallTime());
+        }
+    }
+
+    @Test
     void createsLazilyWithoutAServerAndDescribesWithoutSecrets() {
         try (var store = factory().create(context(Map.of("baton.zookeeper.connect", "127.0.0.1:1",
                 "baton.zookeeper.auth", "user:top-secret", "baton.zookeeper.root", "/apps/baton")))) {

@@ -2,12 +2,13 @@ package dev.baton.backend.zookeeper;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
-import dev.baton.tck.fixtures.Timing;
-import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The TCK's election contract against a real ZooKeeper; sessions as long as the lease, as recommended. */
+/**
+ * The TCK's election contract against a real ZooKeeper; sessions as long as the lease and calls bounded by a third of
+ * it, as the factory chooses (derived from the kit's settings, so they follow any change there).
+ */
 class ZooKeeperElectionContractIT extends ElectionContract {
     @RegisterExtension
     static ZkTestServer server = new ZkTestServer();
@@ -15,6 +16,6 @@ class ZooKeeperElectionContractIT extends ElectionContract {
     @Override
     protected LeaseStore newStore() {
         return ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-election", Optional.empty(),
-                settings().ttl(), Timing.scaled(Duration.ofMillis(600)));
+                settings().ttl(), settings().ttl().dividedBy(3));
     }
 }
