@@ -21,7 +21,8 @@ public interface HeldLease extends AutoCloseable {
 
     /**
      * @return a stage that completes when the lease ends for any reason: with {@link ChangeCause#RELEASED} after
-     *     {@link #close()}, otherwise with the cause of the loss
+     *     {@link #close()} (on the closing thread, once the release has returned), otherwise with the cause of the
+     *     loss (on Baton's event thread, never on a thread that renews leases)
      */
     CompletionStage<ChangeCause> ended();
 

@@ -79,7 +79,9 @@ public interface LeaderElection {
      * Runs a long task only while this participant leads. The task starts on a Baton task thread if this
      * participant leads now; when leadership ends for any reason the thread is interrupted and the returned future
      * completes exceptionally with {@link NotLeaderException}. If this participant does not lead at the call, the
-     * future fails at once with {@link NotLeaderException}.
+     * future fails at once with {@link NotLeaderException}. The returned future is completed on Baton's event thread,
+     * never on a thread that renews leases, so a stage chained to it without {@code *Async} cannot delay a renewal
+     * (a blocking one delays later events, as a slow listener would).
      *
      * <p>Interruption is cooperative: code that ignores interrupts keeps running. Pass {@link #fencingToken()} to
      * the resources the task writes when that matters.

@@ -66,7 +66,7 @@ public final class Baton implements AutoCloseable {
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : new ThreadPoolScheduler(b.schedulerThreads);
         this.shutdownTimeout = b.shutdownTimeout;
-        this.leases = new LeaseKeeper(participant, store, scheduler, elections::containsKey);
+        this.leases = new LeaseKeeper(participant, store, scheduler, dispatcher, elections::containsKey);
         this.renewals = new RenewalBatcher(store, scheduler, elections::values);
     }
 
@@ -102,7 +102,7 @@ public final class Baton implements AutoCloseable {
      * @param group a valid group name ({@link GroupName#PATTERN})
      * @param settings the group's timing
      * @return the group's election, competing from now on
-     * @throws IllegalArgumentException when the name is invalid
+     * @throws IllegalArgumentException when the name is invalid or names a one-off lease this participant holds
      * @throws IllegalStateException when the group already runs with other settings, or Baton is closed
      */
     public LeaderElection election(String group, ElectionSettings settings) {
@@ -122,7 +122,14 @@ public final class Baton implements AutoCloseable {
             }
             GroupElection election = new GroupElection(group, participant, store, settings, scheduler, dispatcher,
                     taskExecutor, globalListeners, renewals);
+            // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
+            // group, so of two racing calls at least one sees the other.
             elections.put(group, election);
+            if (leases.isReserved(group)) {
+                elections.remove(group);
+                throw new IllegalArgumentException("'" + group + "' is the name of a one-off lease this participant"
+                        + " holds; lease names and group names share one namespace, choose another group name");
+            }
             election.start();
             return election;
         }

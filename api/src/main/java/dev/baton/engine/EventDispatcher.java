@@ -37,6 +37,28 @@ final class EventDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes a future the user sees (the result of {@code runWhileLeader}, {@code HeldLease.ended()}) on the event
+     * thread, in order with the events. A stage the user chained without {@code *Async} runs on the thread that
+     * completes the future; on a lease thread a blocking one would stall the renewals of every group. Once the
+     * dispatcher is closed (Baton is shutting down and no lease thread runs any more) it runs on the calling thread.
+     *
+     * @param completion completes the future; must not throw
+     */
+    void completeOffLeaseThreads(Runnable completion) {
+        try {
+            executor.execute(() -> {
+                try {
+                    completion.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Completing a future failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completion.run();
+        }
+    }
+
     /** Delivers what is queued, waiting at most {@code timeoutNanos}, then stops the thread. */
     void drainAndClose(long timeoutNanos) {
         executor.shutdown();

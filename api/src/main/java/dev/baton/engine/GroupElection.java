@@ -249,6 +249,9 @@ final class GroupElection implements LeaderElection {
             }
             LeaderTask<T> leaderTask = new LeaderTask<>(task);
             leaderTasks.add(leaderTask);
+            // The task's own future may be completed on a lease thread (the term ended); the user gets a copy that
+            // is completed on the event thread, so stages the user chains never run on (and stall) a lease thread.
+            CompletableFuture<T> forUser = new CompletableFuture<>();
             leaderTask.result.whenComplete((v, e) -> {
                 synchronized (lock) {
                     leaderTasks.remove(leaderTask);
@@ -256,9 +259,21 @@ final class GroupElection implements LeaderElection {
                 if (leaderTask.result.isCancelled()) {
                     leaderTask.interrupt();
                 }
+                dispatcher.completeOffLeaseThreads(() -> {
+                    if (e == null) {
+                        forUser.complete(v);
+                    } else {
+                        forUser.completeExceptionally(e);
+                    }
+                });
+            });
+            forUser.whenComplete((v, e) -> {
+                if (forUser.isCancelled()) {
+                    leaderTask.result.cancel(true); // the user cancelled: interrupt the task
+                }
             });
             taskExecutor.execute(leaderTask);
-            return leaderTask.result;
+            return forUser;
         }
     }
 

@@ -26,6 +26,7 @@ final class KeptLease implements HeldLease {
     private final Duration margin;
     private final LeaseStore store;
     private final Scheduler scheduler;
+    private final EventDispatcher dispatcher;
     private final Runnable onEnd;
     private final CompletableFuture<ChangeCause> ended = new CompletableFuture<>();
 
@@ -36,7 +37,12 @@ final class KeptLease implements HeldLease {
     private Scheduler.Cancellable nextRenew;
     private Scheduler.Cancellable deadlineCheck;
 
-    KeptLease(LeaseRecord granted, long t0, Duration ttl, LeaseStore store, Scheduler scheduler, Runnable onEnd) {
+    /**
+     * @param onEnd frees the name for another caller of this participant; runs once the lease is over in the store
+     *     too (after the release has returned), so no local caller can be "confirmed" a grant being released
+     */
+    KeptLease(LeaseRecord granted, long t0, Duration ttl, LeaseStore store, Scheduler scheduler,
+            EventDispatcher dispatcher, Runnable onEnd) {
         this.name = granted.name();
         this.holder = granted.holder();
         this.token = granted.token();
@@ -45,6 +51,7 @@ final class KeptLease implements HeldLease {
         this.margin = ttl.dividedBy(10);
         this.store = store;
         this.scheduler = scheduler;
+        this.dispatcher = dispatcher;
         this.onEnd = onEnd;
         this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
         synchronized (lock) {
@@ -107,6 +114,7 @@ final class KeptLease implements HeldLease {
             consecutiveFailures = 0;
             if (answer.isEmpty() || answer.get().token() != token || !answer.get().heldBy(holder)) {
                 end(ChangeCause.LOST_TO_ANOTHER);
+                finishOnLeaseThread(ChangeCause.LOST_TO_ANOTHER);
                 return;
             }
             long deadline = Timing.deadline(t0, ttl, answer.get(), margin);
@@ -135,7 +143,9 @@ final class KeptLease implements HeldLease {
                 scheduleDeadlineCheck();
                 return;
             }
-            end(consecutiveFailures > 0 ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED);
+            ChangeCause cause = consecutiveFailures > 0 ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
+            end(cause);
+            finishOnLeaseThread(cause);
         }
     }
 
@@ -151,8 +161,15 @@ final class KeptLease implements HeldLease {
         if (cause != ChangeCause.RELEASED) {
             LOG.log(Level.WARNING, "Lease ''{0}'' (token {1}) ended: {2}", name, token, cause);
         }
+    }
+
+    /**
+     * After {@link #end} on a lease thread (nothing to release: the grant is gone): frees the name, and completes
+     * {@link #ended()} on the event thread, where a stage the user chained cannot stall renewals.
+     */
+    private void finishOnLeaseThread(ChangeCause cause) {
         onEnd.run();
-        ended.complete(cause);
+        dispatcher.completeOffLeaseThreads(() -> ended.complete(cause));
     }
 
     @Override
@@ -168,6 +185,11 @@ final class KeptLease implements HeldLease {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Lease ''{0}'': release failed ({1}); it expires in the store within {2}",
                     name, e.getMessage(), ttl);
+        } finally {
+            // Only now may another caller of this participant acquire the name: before the release returned, the
+            // store would have "confirmed" it this grant, which the release then ends under its feet.
+            onEnd.run();
+            ended.complete(ChangeCause.RELEASED); // on the caller's thread: close() is never called by a lease thread
         }
     }
 

@@ -20,16 +20,19 @@ final class LeaseKeeper implements Leases {
     private final String participant;
     private final LeaseStore store;
     private final Scheduler scheduler;
+    private final EventDispatcher dispatcher;
     private final Predicate<String> isGroup;
     private final Map<String, KeptLease> held = new ConcurrentHashMap<>();
     /** Names held or being acquired by this participant, so two local callers never share one grant. */
     private final Set<String> reserved = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LeaseKeeper(String participant, LeaseStore store, Scheduler scheduler, Predicate<String> isGroup) {
+    LeaseKeeper(String participant, LeaseStore store, Scheduler scheduler, EventDispatcher dispatcher,
+            Predicate<String> isGroup) {
         this.participant = participant;
         this.store = store;
         this.scheduler = scheduler;
+        this.dispatcher = dispatcher;
         this.isGroup = isGroup;
     }
 
@@ -40,30 +43,32 @@ final class LeaseKeeper implements Leases {
         if (closed) {
             throw new IllegalStateException("Baton is closed: no new lease can be acquired");
         }
-        if (isGroup.test(name)) {
-            throw new IllegalArgumentException("'" + name + "' is the name of an election group on this participant;"
-                    + " lease names and group names share one namespace, choose another name");
-        }
         if (!reserved.add(name)) {
             return Optional.empty(); // this participant holds it already: like anyone else, a second caller waits
         }
-        boolean kept = false;
+        boolean owned = false; // once a KeptLease exists, it frees the name when it ends (after its release)
         try {
+            // Reserve first, then look for a group: Baton.election puts the group first, then looks for a reserved
+            // lease, so of two racing calls at least one sees the other.
+            if (isGroup.test(name)) {
+                throw new IllegalArgumentException("'" + name + "' is the name of an election group on this"
+                        + " participant; lease names and group names share one namespace, choose another name");
+            }
             long t0 = scheduler.nanoTime();
             Optional<LeaseRecord> answer = store.tryAcquire(name, participant, ttl);
             if (answer.isEmpty() || !answer.get().heldBy(participant)) {
                 return Optional.empty();
             }
-            KeptLease lease = new KeptLease(answer.get(), t0, ttl, store, scheduler, () -> forget(name));
+            KeptLease lease = new KeptLease(answer.get(), t0, ttl, store, scheduler, dispatcher, () -> forget(name));
+            owned = true;
             if (!lease.trustworthy()) {
                 lease.close(); // the answer came too late to trust: give it back
                 return Optional.empty();
             }
             held.put(name, lease);
-            kept = true;
             return Optional.of(lease);
         } finally {
-            if (!kept) {
+            if (!owned) {
                 reserved.remove(name);
             }
         }
@@ -72,6 +77,14 @@ final class LeaseKeeper implements Leases {
     private void forget(String name) {
         held.remove(name);
         reserved.remove(name);
+    }
+
+    /**
+     * @param name a name
+     * @return whether this participant holds a one-off lease of that name or is acquiring one
+     */
+    boolean isReserved(String name) {
+        return reserved.contains(name);
     }
 
     void close() {

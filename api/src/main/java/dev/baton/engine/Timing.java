@@ -39,8 +39,8 @@ final class Timing {
 
     /**
      * How long after {@code t0} to renew a grant: the renew interval, or proportionally sooner when the store granted
-     * less than the ttl asked for (a ZooKeeper server clamps the session timeout to at most 20 ticks). Without this a
-     * short grant would expire before its first renewal and leadership would flap every cycle.
+     * less than the ttl asked for (a store may cap the lengths it grants). Without this a short grant would expire
+     * before its first renewal and leadership would flap every cycle.
      */
     static long renewDelay(Duration ttl, Duration renewInterval, LeaseRecord granted) {
         long asked = ttl.toNanos();

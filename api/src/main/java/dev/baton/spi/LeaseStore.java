@@ -12,7 +12,8 @@ import java.util.Optional;
  * <p>Contract every implementation keeps (checked by {@code baton-tck}'s {@code LeaseStoreContract}):
  * <ol>
  *   <li>Each operation is atomic and decides expiry with the store's own clock (database {@code now()}, Redis
- *       {@code PX}, etcd lease TTL, ZooKeeper session), never with a client's wall clock.</li>
+ *       {@code PX}, etcd lease TTL, the modification time ZooKeeper stamps on a node), never with a client's wall
+ *       clock.</li>
  *   <li>At most one holder per name at any instant of the store's clock.</li>
  *   <li>The token strictly increases each time the lease changes hands, and never decreases; renewals keep it.</li>
  *   <li>Only the holder with the current token can renew or release; releasing an expired or foreign lease is
@@ -127,8 +128,8 @@ public interface LeaseStore extends AutoCloseable {
     String describe();
 
     /**
-     * Releases the store's connections and threads. Leases still held expire in the store, or are released at once
-     * where the backend ties them to the connection (ZooKeeper sessions). Idempotent.
+     * Releases the store's connections and threads. Leases still held are not released: they expire in the store by
+     * their ttl (the engine releases what it holds before it closes the store). Idempotent.
      */
     @Override
     void close();

@@ -128,10 +128,25 @@ final class FakeStore implements LeaseStore {
         return cap == null ? ttl.toNanos() : Math.min(ttl.toNanos(), cap.toNanos());
     }
 
+    /** When set, a release is counted, then waits for this latch before it reaches the store (a slow release). */
+    volatile java.util.concurrent.CountDownLatch releaseGate;
+
     @Override
     public boolean release(String name, String holder, long token) {
-        synchronized (this) {
+        java.util.concurrent.CountDownLatch gate = releaseGate;
+        if (gate != null) {
             releases.incrementAndGet();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LeaseStoreException("interrupted while releasing");
+            }
+        }
+        synchronized (this) {
+            if (gate == null) {
+                releases.incrementAndGet();
+            }
             maybeFail(false);
             Entry e = live(name);
             if (e == null || !e.holder.equals(holder) || e.token != token) {

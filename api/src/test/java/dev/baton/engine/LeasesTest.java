@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.ChangeCause;
 import dev.baton.HeldLease;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -69,6 +70,47 @@ class LeasesTest {
         assertFalse(lease.isValid());
         assertEquals(ChangeCause.BACKEND_UNAVAILABLE,
                 lease.ended().toCompletableFuture().get(Waits.generous().toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    @DisplayName("while close() is still releasing, the name stays taken: another local caller is not handed the grant"
+            + " being released")
+    void closeKeepsTheNameUntilReleased() throws Exception {
+        var a = fx.participant("a");
+        HeldLease lease = a.baton.leases().tryAcquire("invoice/7", Duration.ofSeconds(9)).orElseThrow();
+        CountDownLatch gate = new CountDownLatch(1);
+        fx.store.releaseGate = gate;
+        Thread closer = new Thread(lease::close, "closer");
+        closer.start();
+        try {
+            Waits.until("the release is on its way to the store", () -> fx.store.releases.get() == 1);
+            assertFalse(lease.isValid(), "a closing lease is no longer valid");
+            assertTrue(a.baton.leases().tryAcquire("invoice/7", Duration.ofSeconds(9)).isEmpty(),
+                    "handed the grant that close() is releasing");
+        } finally {
+            gate.countDown();
+            closer.join(Waits.generous().toMillis());
+        }
+        fx.store.releaseGate = null;
+        assertEquals(ChangeCause.RELEASED, lease.ended().toCompletableFuture().getNow(null));
+        HeldLease next = a.baton.leases().tryAcquire("invoice/7", Duration.ofSeconds(9)).orElseThrow();
+        assertTrue(next.fencingToken() > lease.fencingToken(), "a new grant after the release");
+    }
+
+    @Test
+    @DisplayName("a group cannot start under the name of a held one-off lease, nor a lease under a group's name")
+    void namespaceBothWays() {
+        var a = fx.participant("a");
+        HeldLease lease = a.baton.leases().tryAcquire("reports", Duration.ofSeconds(9)).orElseThrow();
+        var e = assertThrows(IllegalArgumentException.class, () -> a.baton.election("reports"));
+        assertTrue(e.getMessage().contains("one-off lease"), e.getMessage());
+        assertTrue(lease.isValid(), "the refused group did not touch the lease");
+        assertTrue(a.baton.existingElection("reports").isEmpty(), "no half-started group");
+        lease.close();
+        a.baton.election("reports"); // free again
+        var g = assertThrows(IllegalArgumentException.class,
+                () -> a.baton.leases().tryAcquire("reports", Duration.ofSeconds(9)));
+        assertTrue(g.getMessage().contains("election group"), g.getMessage());
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
+import dev.baton.HeldLease;
 import dev.baton.LeaderElection;
 import dev.baton.NotLeaderException;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -79,6 +82,39 @@ class ThreadingTest {
             assertFalse(election.isLeader());
             var refused = election.runWhileLeader(() -> "never");
             assertTrue(refused.isCompletedExceptionally(), "a follower's task is refused at once");
+        }
+    }
+
+    @Test
+    @DisplayName("stages chained (not async) to runWhileLeader's future and to HeldLease.ended() never run on a lease"
+            + " thread, even when a lease thread ends the term")
+    void userStagesOffLeaseThreads() throws Exception {
+        FakeStore store = new FakeStore(new ManualScheduler()); // frozen store clock: only a steal ends a term
+        try (Baton baton = Baton.builder().store(store).participant("p").build()) {
+            // Renewed every second on the real scheduler: the renewal after a steal ends the term on a lease thread.
+            LeaderElection election = baton.election("job", ElectionSettings.of(Duration.ofSeconds(3)));
+            assertTrue(election.awaitLeadership(Waits.generous()));
+            CompletableFuture<String> stageThread = new CompletableFuture<>();
+            var task = election.runWhileLeader(() -> {
+                Thread.sleep(60_000); // stands for long work that honours interrupts
+                return "done";
+            });
+            task.whenComplete((v, e) -> stageThread.complete(Thread.currentThread().getName()));
+            HeldLease lease = baton.leases().tryAcquire("one-off", Duration.ofSeconds(3)).orElseThrow();
+            CompletableFuture<String> endedThread = new CompletableFuture<>();
+            lease.ended().thenRun(() -> endedThread.complete(Thread.currentThread().getName()));
+
+            store.steal("job", "someone-else", Duration.ofHours(1));
+            store.steal("one-off", "someone-else", Duration.ofHours(1));
+
+            String onTask = stageThread.get(Waits.generous().toMillis(), TimeUnit.MILLISECONDS);
+            String onEnded = endedThread.get(Waits.generous().toMillis(), TimeUnit.MILLISECONDS);
+            assertFalse(onTask.startsWith("baton-lease-"), "runWhileLeader's stage ran on " + onTask);
+            assertFalse(onEnded.startsWith("baton-lease-"), "ended()'s stage ran on " + onEnded);
+            assertEquals(ChangeCause.LOST_TO_ANOTHER, lease.ended().toCompletableFuture().get());
+            ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                    ExecutionException.class, () -> task.get());
+            assertInstanceOf(NotLeaderException.class, failure.getCause());
         }
     }
 

@@ -158,7 +158,9 @@ public class BatonExtension implements Extension {
             try {
                 d.store().close();
             } catch (RuntimeException e) {
-                // nothing to do on the way out
+                // Nothing more to do on the way out, but an operator should know connections may have leaked.
+                System.getLogger(BatonExtension.class.getName()).log(System.Logger.Level.WARNING,
+                        "Closing the lease store " + d.store().describe() + " at shutdown failed", e);
             }
         }
     }

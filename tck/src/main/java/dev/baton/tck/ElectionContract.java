@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * <pre>{@code
  * class RedisElectionContractIT extends ElectionContract {
  *     @RegisterExtension static RedisServer server = new RedisServer();
- *     @Override protected LeaseStore newStore() { return RedisLeaseStore.create(server.uri()); }
+ *     @Override protected LeaseStore newStore() { return RedisLeaseStore.builder().uri(server.uri()).build(); }
  * }
  * }</pre>
  *

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <pre>{@code
  * class RedisLeaseStoreContractIT extends LeaseStoreContract {
  *     @RegisterExtension static RedisServer server = new RedisServer();
- *     @Override protected LeaseStore newStore() { return RedisLeaseStore.create(server.uri()); }
+ *     @Override protected LeaseStore newStore() { return RedisLeaseStore.builder().uri(server.uri()).build(); }
  *     @Override protected boolean supportsWatch() { return true; }
  * }
  * }</pre>

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,11 +28,16 @@ final class MemoryNamespace {
     /** The last token handed out per name, kept after release so tokens never go backwards. */
     final Map<String, Long> lastTokens = new HashMap<>();
     final Map<String, List<Runnable>> watchers = new ConcurrentHashMap<>();
-    private final ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "baton-memory-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Delivers watch callbacks in order on one thread, which ends after a second without work: a namespace lives as
+     * long as the JVM (its tokens must never go backwards), its thread need not (test JVMs create many namespaces).
+     */
+    private final ExecutorService notifier = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "baton-memory-watch");
+                t.setDaemon(true);
+                return t;
+            });
 
     private MemoryNamespace(String name, LongSupplier clock) {
         this.name = name;
