@@ -83,27 +83,9 @@ public class BatonExtension implements Extension {
                 || type.isAnnotationPresent(jakarta.decorator.Decorator.class)) {
             return; // @Leader on an interceptor declares its binding (ours does); it guards nothing
         }
-        sites.addAll(LeaderSite.scan(type, definitionProblems::add));
-        noteStereotypeGroups(event.getBean().getStereotypes());
-    }
-
-    /**
-     * A {@code @Leader} inherited from a stereotype is invisible to {@link LeaderSite#scan} (the interceptor examines
-     * such methods on their first call); its group must still start with the application, or the first calls would
-     * always meet a follower.
-     */
-    private void noteStereotypeGroups(Set<Class<? extends Annotation>> stereotypes) {
-        for (Class<? extends Annotation> stereotype : stereotypes) {
-            Leader leader = stereotype.getAnnotation(Leader.class);
-            if (leader == null) {
-                continue;
-            }
-            if (leader.value().isEmpty()) {
-                defaultGroupUsed.set(true);
-            } else if (GroupName.isValid(leader.value())) {
-                injectedGroups.add(leader.value());
-            }
-        }
+        var fromStereotype = StereotypeLeader.of(event.getBean().getStereotypes(), type.getJavaClass(),
+                definitionProblems::add);
+        sites.addAll(LeaderSite.scan(type, fromStereotype, definitionProblems::add));
     }
 
     void processInjectionPoint(@Observes ProcessInjectionPoint<?, ?> event) {

@@ -74,8 +74,12 @@ final class GuardedMethods {
                 }
             }
         }
+        if (leader == null && target != null) {
+            // A bean the extension did not see at deployment, bound through a stereotype.
+            leader = StereotypeLeader.of(target.getClass()).orElse(null);
+        }
         if (leader == null) {
-            // Bound through a stereotype or another indirect way: guard with the default group.
+            // Bound in another indirect way: guard with the default group.
             return new GuardedMethod(defaultGroup, FollowerRule.resolve(OnFollower.DEFAULT,
                     m.getReturnType()).orElseThrow(), GuardedMethod.site(beanClass, m),
                     m.getReturnType().getSimpleName(), false);

@@ -50,14 +50,19 @@ record LeaderSite(
      * is fine).
      *
      * @param type the bean's final annotated type
+     * @param fromStereotype the {@code @Leader} of the bean's stereotypes, which applies like a class-level one when
+     *     the class (or a superclass) carries none
      * @param problems receives one message per problem; scanning goes on so that all are reported together
      * @return the guarded methods that can work
      */
-    static List<LeaderSite> scan(AnnotatedType<?> type, Consumer<String> problems) {
+    static List<LeaderSite> scan(AnnotatedType<?> type, Optional<Leader> fromStereotype, Consumer<String> problems) {
         Class<?> beanClass = type.getJavaClass();
         Leader classLeader = type.getAnnotation(Leader.class);
         if (classLeader == null) {
             classLeader = beanClass.getAnnotation(Leader.class); // @Inherited from a superclass
+        }
+        if (classLeader == null) {
+            classLeader = fromStereotype.orElse(null);
         }
         List<LeaderSite> sites = new ArrayList<>();
         boolean finalReported = false;

@@ -2,6 +2,7 @@ package dev.baton.cdi;
 
 import dev.baton.GroupName;
 import dev.baton.spi.Durations;
+import java.lang.annotation.Annotation;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -18,6 +19,7 @@ final class Messages {
     static final String FINAL_NOT_INTERCEPTABLE = "BATON-CDI-0004";
     static final String INVALID_INJECTED_GROUP = "BATON-CDI-0005";
     static final String INTERFACE_ONLY = "BATON-CDI-0006";
+    static final String CONFLICTING_STEREOTYPES = "BATON-CDI-0007";
 
     static final String NO_MP_CONFIG = "BATON-CDI-0100";
     static final String UNKNOWN_BACKEND = "BATON-CDI-0101";
@@ -84,6 +86,12 @@ final class Messages {
         return INTERFACE_ONLY + ": @Leader on " + site + ": CDI ignores interceptor bindings on interface methods, so"
                 + " the implementation in bean " + beanClass + " would run unguarded; put @Leader on the bean class's"
                 + " method (or on the bean class)";
+    }
+
+    static String conflictingStereotypes(String beanClass, Collection<Class<? extends Annotation>> stereotypes) {
+        return CONFLICTING_STEREOTYPES + ": bean " + beanClass + " gets different @Leader annotations from its"
+                + " stereotypes " + stereotypes.stream().map(c -> "@" + c.getSimpleName()).toList() + ", so which group"
+                + " guards it is unclear; keep @Leader on one stereotype, or put @Leader on the bean class itself";
     }
 
     static String noMpConfig() {
