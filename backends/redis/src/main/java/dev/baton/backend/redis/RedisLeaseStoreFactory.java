@@ -54,11 +54,11 @@ public final class RedisLeaseStoreFactory implements LeaseStoreFactory {
             throw new InvalidConfigurationException(URI_KEY, null, VALID_URI);
         }
         uri.ifPresent(u -> {
-            String wrong = RedisUris.problem(u).map(p -> " (" + p + ")").orElse("");
+            String wrong = RedisUris.problem(u).map(p -> "; here " + p).orElse("");
             try {
                 builder.uri(u);
             } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(URI_KEY, RedisUris.mask(u) + wrong, VALID_URI);
+                throw new InvalidConfigurationException(URI_KEY, RedisUris.mask(u), VALID_URI + wrong);
             }
         });
         client.ifPresent(builder::client);
