@@ -541,6 +541,7 @@ public abstract class LeaseStoreContract {
                     int me = t;
                     futures.add(pool.submit(() -> {
                         LeaseStore client = clients.get(me);
+                        LeaseStore patient = new PatientStore(client, Duration.ofSeconds(60));
                         String holder = "fuzzer-" + me;
                         ThreadLocalRandom random = ThreadLocalRandom.current();
                         int succeeded = 0;
@@ -568,7 +569,7 @@ public abstract class LeaseStoreContract {
                             counters[k] = value + 1;
                             done[me][k]++;
                             succeeded++;
-                            if (!releaseAnswered(client, leaseNames[k], holder, token)) {
+                            if (!patient.release(leaseNames[k], holder, token)) {
                                 violations.add(holder + " could not release " + leaseNames[k] + " token " + token);
                             }
                         }
@@ -816,25 +817,6 @@ public abstract class LeaseStoreContract {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
-
-    /**
-     * Releases, retrying a call that got no answer in time (a loaded machine). Such a call may still have reached the
-     * store, so a {@code false} after one counts as released.
-     */
-    private static boolean releaseAnswered(LeaseStore client, String name, String holder, long token) {
-        boolean mayHaveLanded = false;
-        long end = System.nanoTime() + Timing.scaled(Duration.ofSeconds(60)).toNanos();
-        while (true) {
-            try {
-                return client.release(name, holder, token) || mayHaveLanded;
-            } catch (LeaseStoreException e) {
-                if (System.nanoTime() - end >= 0) {
-                    throw e;
-                }
-                mayHaveLanded = true;
-            }
-        }
-    }
 
     private static String pad(String prefix, char c, int length) {
         StringBuilder b = new StringBuilder(prefix);
