@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Elections start when the application scope is initialized ({@link BatonRuntime}).
  */
-public class BatonExtension implements Extension {
+public class BatonExtension implements Extension, DeploymentSource {
     private static final String HEALTH_CHECK = "org.eclipse.microprofile.health.HealthCheck";
     private static final String MP_CONFIG = "org.eclipse.microprofile.config.ConfigProvider";
 
@@ -126,7 +126,7 @@ public class BatonExtension implements Extension {
             problems.add(Messages.noMpConfig());
         } else {
             DeploymentBinder.bind(
-                            beanManager, sites, Set.copyOf(injectedGroups), defaultGroupUsed.get(), problems)
+                            beanManager.createInstance(), sites, Set.copyOf(injectedGroups), defaultGroupUsed.get(), problems)
                     .ifPresent(d -> deployment = d);
         }
         problems.stream().distinct().sorted()
@@ -153,7 +153,8 @@ public class BatonExtension implements Extension {
      * @return the deployment
      * @throws IllegalStateException before the deployment was validated, when it failed, or after shutdown
      */
-    Deployment takeDeployment() {
+    @Override
+    public Deployment take() {
         Deployment d = deployment;
         if (d == null) {
             throw new IllegalStateException("Baton is not deployed: the container has not validated the deployment"

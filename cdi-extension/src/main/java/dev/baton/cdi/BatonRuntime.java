@@ -11,10 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Produces;
-import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
@@ -40,10 +40,10 @@ public class BatonRuntime {
     private record Running(Baton baton, Deployment deployment, LeadershipEvents events) {}
 
     @Inject
-    BatonExtension extension;
+    DeploymentSource deployments;
 
     @Inject
-    BeanManager beanManager;
+    Event<LeadershipChanged> changes;
 
     private final Object lock = new Object();
     private volatile Running running;
@@ -77,7 +77,7 @@ public class BatonRuntime {
             if (closed) {
                 throw new IllegalStateException("Baton has been shut down with the application");
             }
-            Deployment d = extension.takeDeployment();
+            Deployment d = deployments.take();
             BatonConfig c = d.config();
             Baton baton = Baton.builder()
                     .store(d.store())
@@ -86,7 +86,7 @@ public class BatonRuntime {
                     .schedulerThreads(c.schedulerThreads())
                     .shutdownTimeout(c.shutdownTimeout())
                     .build();
-            LeadershipEvents events = new LeadershipEvents(beanManager.getEvent().select(LeadershipChanged.class));
+            LeadershipEvents events = new LeadershipEvents(changes);
             // Registered before any election starts, so that the first ACQUIRED is announced too.
             baton.onChange(events);
             for (String group : new TreeSet<>(d.groups())) {

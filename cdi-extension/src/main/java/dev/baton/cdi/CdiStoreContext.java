@@ -2,7 +2,6 @@ package dev.baton.cdi;
 
 import dev.baton.spi.StoreContext;
 import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.spi.BeanManager;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -17,12 +16,12 @@ final class CdiStoreContext implements StoreContext {
     private static final System.Logger LOG = System.getLogger(BatonExtension.class.getName());
 
     private final Config config;
-    private final BeanManager beanManager;
+    private final Instance<Object> beans;
     private final Duration shortestTtl;
 
-    CdiStoreContext(Config config, BeanManager beanManager, Duration shortestTtl) {
+    CdiStoreContext(Config config, Instance<Object> beans, Duration shortestTtl) {
         this.config = config;
-        this.beanManager = beanManager;
+        this.beans = beans;
         this.shortestTtl = shortestTtl;
     }
 
@@ -33,7 +32,7 @@ final class CdiStoreContext implements StoreContext {
 
     @Override
     public <T> Optional<T> client(Class<T> type) {
-        Instance<T> candidates = beanManager.createInstance().select(type);
+        Instance<T> candidates = beans.select(type);
         if (candidates.isUnsatisfied()) {
             return Optional.empty();
         }

@@ -4,7 +4,7 @@ import dev.baton.ElectionSettings;
 import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreFactory;
-import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.Instance;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Collection;
@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Binds configuration and creates the store at {@code AfterDeploymentValidation}. Kept apart from
+ * Binds configuration and creates the store: at {@code AfterDeploymentValidation} on CDI Full, when the
+ * application starts on CDI Lite. Kept apart from
  * {@link BatonExtension} so that the extension class itself loads even without MicroProfile Config and can report
  * that as a deployment problem ({@code BATON-CDI-0100}) instead of failing with a {@link NoClassDefFoundError}.
  */
@@ -27,7 +28,7 @@ final class DeploymentBinder {
     private DeploymentBinder() {}
 
     /**
-     * @param beanManager for container-owned clients
+     * @param beans the container's beans, for clients the application owns
      * @param sites the guarded methods found
      * @param injectedGroups groups named by {@code @ElectionGroup} injection points (and {@code @Leader} stereotypes)
      * @param defaultGroupUsed whether an unqualified {@code LeaderElection} injection point (or a stereotype's
@@ -36,7 +37,7 @@ final class DeploymentBinder {
      * @return the deployment, or empty when a problem was recorded (nothing is left open then)
      */
     static Optional<Deployment> bind(
-            BeanManager beanManager,
+            Instance<Object> beans,
             Collection<LeaderSite> sites,
             Set<String> injectedGroups,
             boolean defaultGroupUsed,
@@ -69,7 +70,7 @@ final class DeploymentBinder {
                     .orElse(bound.defaults().ttl());
             String name = factory.get().name();
             try {
-                store = factory.get().create(new CdiStoreContext(config, beanManager, shortestTtl));
+                store = factory.get().create(new CdiStoreContext(config, beans, shortestTtl));
                 if (store == null) {
                     problems.add(Messages.backendFailed(name, "its factory returned null"));
                 }

@@ -45,19 +45,47 @@ record LeaderSite(
     }
 
     /**
+     * One method of a bean as the container sees it, with the {@code @Leader} written on it (if any).
+     *
+     * @param method the method
+     * @param own the method's own {@code @Leader}, or null
+     */
+    record BeanMethod(Method method, Leader own) {}
+
+    /**
+     * Finds every guarded method of a bean seen through the container's annotated type, which may differ from the
+     * class when another extension changed its annotations.
+     *
+     * @param type the bean's final annotated type
+     * @param fromStereotype the {@code @Leader} of the bean's stereotypes
+     * @param problems receives one message per problem
+     * @return the guarded methods that can work
+     * @see #scan(Class, Leader, List, Optional, Consumer)
+     */
+    static List<LeaderSite> scan(AnnotatedType<?> type, Optional<Leader> fromStereotype, Consumer<String> problems) {
+        List<BeanMethod> methods = new ArrayList<>();
+        for (AnnotatedMethod<?> am : type.getMethods()) {
+            methods.add(new BeanMethod(am.getJavaMember(), am.getAnnotation(Leader.class)));
+        }
+        return scan(type.getJavaClass(), type.getAnnotation(Leader.class), methods, fromStereotype, problems);
+    }
+
+    /**
      * Finds every guarded method of a bean and reports, through {@code problems}, each combination that cannot work.
      * A method's own {@code @Leader} wins over the class's (so a class-wide group with one method in another group
      * is fine).
      *
-     * @param type the bean's final annotated type
+     * @param beanClass the bean class
+     * @param onType the {@code @Leader} on the bean's type as the container sees it, or null
+     * @param methods the bean's methods (inherited ones included, overridden ones not)
      * @param fromStereotype the {@code @Leader} of the bean's stereotypes, which applies like a class-level one when
      *     the class (or a superclass) carries none
      * @param problems receives one message per problem; scanning goes on so that all are reported together
      * @return the guarded methods that can work
      */
-    static List<LeaderSite> scan(AnnotatedType<?> type, Optional<Leader> fromStereotype, Consumer<String> problems) {
-        Class<?> beanClass = type.getJavaClass();
-        Leader classLeader = type.getAnnotation(Leader.class);
+    static List<LeaderSite> scan(Class<?> beanClass, Leader onType, List<BeanMethod> methods,
+            Optional<Leader> fromStereotype, Consumer<String> problems) {
+        Leader classLeader = onType;
         if (classLeader == null) {
             classLeader = beanClass.getAnnotation(Leader.class); // @Inherited from a superclass
         }
@@ -66,9 +94,9 @@ record LeaderSite(
         }
         List<LeaderSite> sites = new ArrayList<>();
         boolean finalReported = false;
-        for (AnnotatedMethod<?> am : type.getMethods()) {
-            Method m = am.getJavaMember();
-            Leader own = am.getAnnotation(Leader.class);
+        for (BeanMethod bm : methods) {
+            Method m = bm.method();
+            Leader own = bm.own();
             if (own == null && classLeader == null) {
                 continue;
             }

@@ -20,6 +20,7 @@ final class Messages {
     static final String INVALID_INJECTED_GROUP = "BATON-CDI-0005";
     static final String INTERFACE_ONLY = "BATON-CDI-0006";
     static final String CONFLICTING_STEREOTYPES = "BATON-CDI-0007";
+    static final String GUARDED_CLASS_NOT_LOADABLE = "BATON-CDI-0008";
 
     static final String NO_MP_CONFIG = "BATON-CDI-0100";
     static final String UNKNOWN_BACKEND = "BATON-CDI-0101";
@@ -92,6 +93,12 @@ final class Messages {
         return CONFLICTING_STEREOTYPES + ": bean " + beanClass + " gets different @Leader annotations from its"
                 + " stereotypes " + stereotypes.stream().map(c -> "@" + c.getSimpleName()).toList() + ", so which group"
                 + " guards it is unclear; keep @Leader on one stereotype, or put @Leader on the bean class itself";
+    }
+
+    static String guardedClassNotLoadable(String beanClass, Throwable cause) {
+        return GUARDED_CLASS_NOT_LOADABLE + ": bean class " + beanClass + " carries @Leader at build time but cannot"
+                + " be loaded when the application starts (" + cause + "), so its guarded methods cannot be checked;"
+                + " rebuild the application so that build and run time see the same classes";
     }
 
     static String noMpConfig() {

@@ -49,13 +49,24 @@ final class StereotypeLeader {
      * @return as {@link #of(Collection, Class, Consumer)}; disagreeing stereotypes give empty
      */
     static Optional<Leader> of(Class<?> beanClass) {
+        return of(beanClass, problem -> { });
+    }
+
+    /**
+     * A bean's stereotypes found by reflection on its class (CDI Lite, where no container event lists them).
+     *
+     * @param beanClass the bean class
+     * @param problems receives a message when two stereotypes carry different {@code @Leader}s
+     * @return as {@link #of(Collection, Class, Consumer)}
+     */
+    static Optional<Leader> of(Class<?> beanClass, Consumer<String> problems) {
         List<Class<? extends Annotation>> stereotypes = new ArrayList<>();
         for (Annotation a : beanClass.getAnnotations()) {
             if (a.annotationType().isAnnotationPresent(Stereotype.class)) {
                 stereotypes.add(a.annotationType());
             }
         }
-        return of(stereotypes, beanClass, problem -> { });
+        return of(stereotypes, beanClass, problems);
     }
 
     private static void collect(Class<? extends Annotation> stereotype, Set<Class<? extends Annotation>> seen,

@@ -22,10 +22,14 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.lite.extension.translator.LiteExtensionTranslator;
 
 /**
  * One application node: a Weld container (built with weld-junit5's {@link WeldInitiator#createWeld()}, the Baton
  * extension and SmallRye's {@link ConfigExtension} added explicitly) with its own MicroProfile Config.
+ *
+ * <p>With {@code -Dbaton.test.cdi=lite} the node runs Baton's build-compatible extension (CDI Lite, as on Quarkus)
+ * through Weld's translator instead of the portable one, so that the same tests prove both.
  *
  * <p>Several nodes live in one JVM: each gets its own context class loader, and its config is registered for that
  * loader, which is the thread context class loader while the container starts (the extension binds configuration
@@ -38,6 +42,9 @@ public final class TestNode implements AutoCloseable {
     public static final String DEFAULT_TTL = "60s";
     /** The default {@code baton.lease.renew-interval} of a test node. */
     public static final String DEFAULT_RENEW_INTERVAL = "500ms";
+
+    /** Whether nodes run the build-compatible extension ({@code -Dbaton.test.cdi=lite}). */
+    public static final boolean LITE = "lite".equals(System.getProperty("baton.test.cdi"));
 
     private final WeldContainer container;
     private final ClassLoader loader;
@@ -160,7 +167,8 @@ public final class TestNode implements AutoCloseable {
                 Weld weld = WeldInitiator.createWeld()
                         .containerId("baton-" + IDS.incrementAndGet())
                         .skipShutdownHook()
-                        .addExtension(new BatonExtension())
+                        .addExtension(LITE ? new LiteExtensionTranslator(List.of(LiteExtensionOnWeld.class), loader)
+                                : new BatonExtension())
                         .addExtension(new ConfigExtension())
                         .addBeanClasses(beans.toArray(Class<?>[]::new));
                 return new TestNode(weld.initialize(), loader);

@@ -47,17 +47,25 @@ class DefinitionErrorsTest {
                 + StaticMethodService.class.getName() + ".run(): the method is static");
     }
 
+    /**
+     * With the build-compatible extension on Weld, Weld's own check of intercepted final classes and methods runs
+     * before an extension's {@code @Validation}, and fails the deployment with its own message first.
+     */
+    private static void assertFinalReported(String failure, String ours, String weldsOwn) {
+        assertReported(failure, TestNode.LITE ? weldsOwn : ours);
+    }
+
     @Test
     void finalMethod() {
-        assertReported(failure(FinalMethodService.class), "BATON-CDI-0004: @Leader on "
-                + FinalMethodService.class.getName() + ".run(): the method is final");
+        assertFinalReported(failure(FinalMethodService.class), "BATON-CDI-0004: @Leader on "
+                + FinalMethodService.class.getName() + ".run(): the method is final", "WELD-001504");
     }
 
     @Test
     void finalClass() {
-        assertReported(failure(FinalClassService.class), "BATON-CDI-0004: @Leader on "
+        assertFinalReported(failure(FinalClassService.class), "BATON-CDI-0004: @Leader on "
                 + FinalClassService.class.getName() + ".run(): class " + FinalClassService.class.getName()
-                + " is final");
+                + " is final", "WELD-001503");
     }
 
     @Test
