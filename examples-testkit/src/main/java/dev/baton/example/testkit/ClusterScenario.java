@@ -64,7 +64,7 @@ public abstract class ClusterScenario {
 
         // One leader; it ran the job twice (>= 2 s) and nobody else ran it in its term.
         cluster.awaitOneLeaderRunning(boot, 2);
-        Cluster.Leadership first = awaitReadinessShowsBaton();
+        Cluster.Leadership first = awaitReadinessShowsBaton(launcher.readinessPath());
 
         // Freeze: the leader cannot renew, its lease expires, another takes over. When it wakes up it knows by its
         // own clock that it lost leadership: it announces the loss, and never again reports leading with its old
@@ -125,19 +125,20 @@ public abstract class ClusterScenario {
     }
 
     /**
-     * Waits until {@code /health/ready} of every instance is UP (on a follower too: ready means "can take part") and
+     * Waits until the readiness endpoint ({@link Launcher#readinessPath()}) of every instance is UP (on a follower too: ready means "can take part") and
      * carries Baton's check, whose data tells the instance's participant id, its role in the {@code reports} group,
      * the leader and, on the leader only, the token, all agreeing with the leadership read just before. It waits
      * because leadership may move between two answers on a busy machine; then the next look is compared.
      *
+     * @param readinessPath the runtime's readiness endpoint
      * @return the leadership the readiness answers agreed with
      */
-    private Cluster.Leadership awaitReadinessShowsBaton() {
+    private Cluster.Leadership awaitReadinessShowsBaton(String readinessPath) {
         String[] lastMismatch = {"(no look yet)"};
         return Waits.until("every instance's readiness shows Baton's check agreeing with the leadership", FAILOVER,
                 () -> cluster.oneLeader().flatMap(leadership -> {
                     for (Instance instance : cluster.alive()) {
-                        Optional<String> mismatch = readinessMismatch(instance, leadership);
+                        Optional<String> mismatch = readinessMismatch(instance, readinessPath, leadership);
                         if (mismatch.isPresent()) {
                             lastMismatch[0] = mismatch.get();
                             return Optional.empty();
@@ -149,10 +150,11 @@ public abstract class ClusterScenario {
     }
 
     /** @return why {@code instance}'s readiness does not show {@code leadership}, or empty when it does */
-    private static Optional<String> readinessMismatch(Instance instance, Cluster.Leadership leadership) {
-        Optional<HttpResponse<String>> answer = instance.get("/health/ready");
+    private static Optional<String> readinessMismatch(Instance instance, String readinessPath,
+                                                      Cluster.Leadership leadership) {
+        Optional<HttpResponse<String>> answer = instance.get(readinessPath);
         if (answer.isEmpty()) {
-            return Optional.of(instance + " did not answer /health/ready");
+            return Optional.of(instance + " did not answer " + readinessPath);
         }
         HttpResponse<String> response = answer.get();
         String body = response.body();

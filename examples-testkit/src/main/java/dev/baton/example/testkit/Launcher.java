@@ -25,4 +25,12 @@ public interface Launcher {
     default Map<String, String> environment(int port) {
         return Map.of();
     }
+
+    /**
+     * @return the path of the runtime's MicroProfile Health readiness endpoint: {@code /health/ready} by default
+     *     (Helidon, Payara); Quarkus serves it under {@code /q/health/ready}
+     */
+    default String readinessPath() {
+        return "/health/ready";
+    }
 }
