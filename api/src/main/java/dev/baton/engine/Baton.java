@@ -6,6 +6,8 @@ import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
 import dev.baton.Leases;
 import dev.baton.Registration;
+import dev.baton.observe.ElectionObserver;
+import dev.baton.observe.FlightRecorderObserver;
 import dev.baton.spi.LeaseStore;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -44,6 +46,9 @@ public final class Baton implements AutoCloseable {
 
     private final String participant;
     private final LeaseStore store;
+    /** The store as elections and leases call it: timed and reported to the observers. */
+    private final LeaseStore observedStore;
+    private final Observers observers = new Observers();
     private final boolean closeStore;
     private final ElectionSettings defaults;
     private final Scheduler scheduler;
@@ -66,8 +71,12 @@ public final class Baton implements AutoCloseable {
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : new ThreadPoolScheduler(b.schedulerThreads);
         this.shutdownTimeout = b.shutdownTimeout;
-        this.leases = new LeaseKeeper(participant, store, scheduler, dispatcher, elections::containsKey);
-        this.renewals = new RenewalBatcher(store, scheduler, elections::values);
+        observers.add(FlightRecorderObserver.get());
+        b.observers.forEach(observers::add);
+        globalListeners.add(observers::leadershipChanged);
+        this.observedStore = new ObservedStore(store, observers);
+        this.leases = new LeaseKeeper(participant, observedStore, scheduler, dispatcher, elections::containsKey);
+        this.renewals = new RenewalBatcher(observedStore, scheduler, elections::values);
     }
 
     /** @return a builder; only {@link Builder#store(LeaseStore)} is required */
@@ -120,8 +129,8 @@ public final class Baton implements AutoCloseable {
                 }
                 return existing;
             }
-            GroupElection election = new GroupElection(group, participant, store, settings, scheduler, dispatcher,
-                    taskExecutor, globalListeners, renewals);
+            GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
+                    dispatcher, taskExecutor, globalListeners, renewals);
             // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
             // group, so of two racing calls at least one sees the other.
             elections.put(group, election);
@@ -131,6 +140,7 @@ public final class Baton implements AutoCloseable {
                         + " holds; lease names and group names share one namespace, choose another group name");
             }
             election.start();
+            observers.electionStarted(election);
             return election;
         }
     }
@@ -162,6 +172,21 @@ public final class Baton implements AutoCloseable {
     public Registration onChange(Consumer<LeadershipChanged> listener) {
         globalListeners.add(listener);
         return () -> globalListeners.remove(listener);
+    }
+
+    /**
+     * Adds an observer (metrics, tracing); it first hears of every election already running.
+     *
+     * @param observer the observer
+     * @return a registration that removes it
+     */
+    public Registration observe(ElectionObserver observer) {
+        Objects.requireNonNull(observer, "observer");
+        synchronized (elections) {
+            Registration r = observers.add(observer);
+            elections.values().forEach(observer::electionStarted);
+            return r;
+        }
     }
 
     /**
@@ -213,6 +238,7 @@ public final class Baton implements AutoCloseable {
     /** Builds a {@link Baton}. */
     public static final class Builder {
         private LeaseStore store;
+        private final List<ElectionObserver> observers = new ArrayList<>();
         private String participant;
         private ElectionSettings defaults = ElectionSettings.DEFAULTS;
         private Scheduler scheduler;
@@ -292,6 +318,15 @@ public final class Baton implements AutoCloseable {
          */
         public Builder closeStore(boolean closeStore) {
             this.closeStore = closeStore;
+            return this;
+        }
+
+        /**
+         * @param observer receives every store call and role change (metrics, tracing); may be called several times
+         * @return this builder
+         */
+        public Builder observer(ElectionObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 

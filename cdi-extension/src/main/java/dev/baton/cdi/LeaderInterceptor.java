@@ -3,6 +3,7 @@ package dev.baton.cdi;
 import dev.baton.Leader;
 import dev.baton.LeaderElection;
 import dev.baton.Term;
+import dev.baton.observe.FlightRecorderObserver;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -69,6 +70,7 @@ public class LeaderInterceptor implements Serializable {
         LeaderElection election = runtime.election(guarded.group());
         Optional<Term> entered = election.tryEnter();
         if (entered.isEmpty()) {
+            FlightRecorderObserver.guardedCallSkipped(guarded.group(), guarded.site());
             return guarded.onFollower(election);
         }
         Term term = entered.get();
