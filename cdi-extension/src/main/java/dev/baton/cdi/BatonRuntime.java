@@ -14,6 +14,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Default;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import jakarta.inject.Inject;
@@ -44,6 +45,9 @@ public class BatonRuntime {
 
     @Inject
     Event<LeadershipChanged> changes;
+
+    @Inject
+    Instance<Object> beans;
 
     private final Object lock = new Object();
     private volatile Running running;
@@ -89,6 +93,8 @@ public class BatonRuntime {
             LeadershipEvents events = new LeadershipEvents(changes);
             // Registered before any election starts, so that the first ACQUIRED is announced too.
             baton.onChange(events);
+            // Also before: the first transitions are counted.
+            MetricsBinding.bind(baton, beans);
             for (String group : new TreeSet<>(d.groups())) {
                 baton.election(group, c.settingsFor(group));
             }

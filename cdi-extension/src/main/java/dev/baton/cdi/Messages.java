@@ -44,6 +44,7 @@ final class Messages {
     static final String STOPPED = "BATON-CDI-0205";
     static final String OBSERVER_FAILED = "BATON-CDI-0206";
     static final String AMBIGUOUS_CLIENT = "BATON-CDI-0207";
+    static final String METRICS_BOUND = "BATON-CDI-0208";
 
     private Messages() {}
 

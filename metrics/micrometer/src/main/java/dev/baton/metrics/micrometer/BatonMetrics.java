@@ -7,6 +7,7 @@ import dev.baton.Registration;
 import dev.baton.Role;
 import dev.baton.engine.Baton;
 import dev.baton.observe.ElectionObserver;
+import dev.baton.observe.LeadingClock;
 import dev.baton.observe.StoreOperation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
