@@ -1,0 +1,2 @@
+/** Scenario: an invalid @Leader group name fails the build (BATON-CDI-0001). */
+package dev.baton.quarkus.tests.errors.leadergroup;
