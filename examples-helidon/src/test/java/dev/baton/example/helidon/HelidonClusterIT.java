@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Boots three processes of the packaged Helidon application ({@code java -jar}) on the file backend, sharing a fresh
  * lease directory, and checks through their HTTP endpoints that the scheduled job runs on the leader only, that
  * events and readiness tell the truth, and that leadership moves when the leader freezes (SIGSTOP, like a long GC
- * pause), stops gracefully (SIGTERM) and crashes (SIGKILL). The scenario is {@link ClusterScenario}'s.
+ * pause), stops gracefully (SIGTERM) and crashes (SIGKILL), and that {@code /metrics} shows Baton's meters moving with
+ * the leadership. The scenario is {@link ClusterScenario}'s.
  */
 class HelidonClusterIT extends ClusterScenario {
 
@@ -41,6 +43,11 @@ class HelidonClusterIT extends ClusterScenario {
         @Override
         public Map<String, String> environment(int port) {
             return Map.of("SERVER_PORT", Integer.toString(port), "SERVER_HOST", "127.0.0.1");
+        }
+
+        @Override
+        public Optional<String> metricsPath() {
+            return Optional.of("/metrics");
         }
     };
 

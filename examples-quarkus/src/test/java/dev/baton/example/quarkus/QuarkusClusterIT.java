@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Boots three processes of the packaged Quarkus application ({@code java -jar target/quarkus-app/quarkus-run.jar})
  * on the file backend, sharing a fresh lease directory, and checks through their HTTP endpoints that the scheduled
  * job runs on the leader only, that events and readiness tell the truth, and that leadership moves when the leader
- * freezes (SIGSTOP, like a long GC pause), stops gracefully (SIGTERM) and crashes (SIGKILL). The scenario is
- * {@link ClusterScenario}'s.
+ * freezes (SIGSTOP, like a long GC pause), stops gracefully (SIGTERM) and crashes (SIGKILL), and that
+ * {@code /q/metrics} shows Baton's meters moving with the leadership. The scenario is {@link ClusterScenario}'s.
  */
 class QuarkusClusterIT extends ClusterScenario {
 
@@ -49,6 +50,11 @@ class QuarkusClusterIT extends ClusterScenario {
         @Override
         public String readinessPath() {
             return "/q/health/ready";
+        }
+
+        @Override
+        public Optional<String> metricsPath() {
+            return Optional.of("/q/metrics");
         }
     };
 

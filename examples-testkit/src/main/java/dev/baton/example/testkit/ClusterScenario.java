@@ -65,6 +65,7 @@ public abstract class ClusterScenario {
         // One leader; it ran the job twice (>= 2 s) and nobody else ran it in its term.
         cluster.awaitOneLeaderRunning(boot, 2);
         Cluster.Leadership first = awaitReadinessShowsBaton(launcher.readinessPath());
+        launcher.metricsPath().ifPresent(path -> awaitMetricsShow(path, "the first election"));
 
         // Freeze: the leader cannot renew, its lease expires, another takes over. When it wakes up it knows by its
         // own clock that it lost leadership: it announces the loss, and never again reports leading with its old
@@ -92,6 +93,7 @@ public abstract class ClusterScenario {
         // Graceful stop: the leader releases on shutdown, a follower takes over at once and runs the job.
         afterWaking.leader().terminate();
         Cluster.Leadership third = failover(afterWaking, "SIGTERM");
+        launcher.metricsPath().ifPresent(path -> awaitMetricsShow(path, "the takeover after SIGTERM"));
 
         // Crash: nothing is released; the file backend sees the dead holder's liveness lock freed.
         third.leader().kill();
@@ -147,6 +149,50 @@ public abstract class ClusterScenario {
                     return Optional.of(leadership);
                 }),
                 () -> "last mismatch: " + lastMismatch[0] + "\n" + cluster.describe());
+    }
+
+    /**
+     * Waits until every instance's metrics show the leadership read just before: {@code baton_leader} 1 on the leader
+     * and 0 elsewhere, the leader's {@code baton_fencing_token} its token, and at least one ACQUIRED transition counted
+     * on the leader. Waits for the same reason as {@link #awaitReadinessShowsBaton}.
+     */
+    private void awaitMetricsShow(String metricsPath, String when) {
+        String[] lastMismatch = {"(no look yet)"};
+        Waits.until("every instance's metrics agree with the leadership after " + when, FAILOVER,
+                () -> cluster.oneLeader().flatMap(leadership -> {
+                    for (Instance instance : cluster.alive()) {
+                        Optional<String> mismatch = metricsMismatch(instance, metricsPath, leadership);
+                        if (mismatch.isPresent()) {
+                            lastMismatch[0] = mismatch.get();
+                            return Optional.empty();
+                        }
+                    }
+                    return Optional.of(leadership);
+                }),
+                () -> "last mismatch: " + lastMismatch[0] + "\n" + cluster.describe());
+    }
+
+    /** @return why {@code instance}'s metrics do not show {@code leadership}, or empty when they do */
+    private static Optional<String> metricsMismatch(Instance instance, String metricsPath,
+                                                    Cluster.Leadership leadership) {
+        Optional<HttpResponse<String>> answer = instance.get(metricsPath);
+        if (answer.isEmpty() || answer.get().statusCode() != 200) {
+            return Optional.of(instance + " did not answer " + metricsPath + " with 200: " + answer.map(
+                    r -> r.statusCode() + " " + r.body()).orElse("no answer"));
+        }
+        String body = answer.get().body();
+        boolean leads = instance == leadership.leader();
+        Optional<Double> leader = PrometheusText.sample(body, "baton_leader", "reports");
+        Optional<Double> token = PrometheusText.sample(body, "baton_fencing_token", "reports");
+        boolean acquiredCounted = body.lines().anyMatch(l -> l.startsWith("baton_transitions")
+                && l.contains("group=\"reports\"") && l.contains("cause=\"ACQUIRED\""));
+        boolean agrees = leader.equals(Optional.of(leads ? 1.0 : 0.0))
+                && token.equals(Optional.of(leads ? (double) leadership.token() : 0.0))
+                && (!leads || acquiredCounted);
+        return agrees ? Optional.empty() : Optional.of(instance + " metrics vs. " + leadership.leader()
+                + " leading with token " + leadership.token() + ": baton_leader=" + leader + ", baton_fencing_token="
+                + token + ", ACQUIRED counted=" + acquiredCounted + "; baton lines: "
+                + body.lines().filter(l -> l.startsWith("baton_")).toList());
     }
 
     /** @return why {@code instance}'s readiness does not show {@code leadership}, or empty when it does */

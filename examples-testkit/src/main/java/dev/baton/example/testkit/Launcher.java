@@ -33,4 +33,12 @@ public interface Launcher {
     default String readinessPath() {
         return "/health/ready";
     }
+
+    /**
+     * @return the path of the runtime's metrics endpoint in Prometheus text format, when the example exports Baton's
+     *     metrics ({@code /metrics} on Helidon, {@code /q/metrics} on Quarkus); empty: not checked
+     */
+    default java.util.Optional<String> metricsPath() {
+        return java.util.Optional.empty();
+    }
 }
