@@ -203,7 +203,9 @@ public final class Baton implements AutoCloseable {
             closed = true;
             all = new ArrayList<>(elections.values());
         }
-        long end = System.nanoTime() + Timing.boundedNanos(shutdownTimeout);
+        long start = System.nanoTime();
+        long end = start + Timing.boundedNanos(shutdownTimeout);
+        List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
             election.shutdown(end);
@@ -221,6 +223,11 @@ public final class Baton implements AutoCloseable {
                 LOG.log(Level.WARNING, "Closing the lease store failed: " + e.getMessage(), e);
             }
         }
+        // What an operator wants to know of a shutdown: what was handed back, and whether it took long.
+        LOG.log(Level.INFO, "Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}", participant,
+                (System.nanoTime() - start) / 1_000_000, all.size(), led.isEmpty() ? "it led no group"
+                        : "it led and released " + String.join(", ", led)
+                                + " (a failed release is logged above; the lease then expires by its ttl)");
     }
 
     /** @return a participant id of the form {@code host-pid-random}, unique per process start */

@@ -52,6 +52,38 @@ class ShutdownTest {
     }
 
     @Test
+    @DisplayName("close() logs what it released and how long it took")
+    void shutdownIsLogged() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Baton.class.getName());
+        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(handler);
+        try {
+            var a = fx.participant("a");
+            fx.clock.runDueTasks();
+            a.baton.election("other"); // started, never led: the clock does not run its acquisition
+            a.baton.close();
+        } finally {
+            jul.removeHandler(handler);
+        }
+        String line = lines.stream().filter(l -> l.contains("closed in")).findFirst()
+                .orElseThrow(() -> new AssertionError("no shutdown line in " + lines));
+        assertTrue(line.matches("Baton of participant a closed in \\d+ ms: 2 election\\(s\\) stopped; it led and"
+                + " released jobs \\(.*"), line);
+    }
+
+    @Test
     @DisplayName("a guarded term is valid only for the term it was entered in")
     void termValidity() {
         var a = fx.participant("a");
