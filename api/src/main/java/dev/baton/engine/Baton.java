@@ -220,11 +220,12 @@ public final class Baton implements AutoCloseable {
             try {
                 store.close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Closing the lease store failed: " + e.getMessage(), e);
+                LOG.log(Level.WARNING, LogIds.STORE_CLOSE_FAILED + ": closing the lease store failed: " + e.getMessage()
+                        + "; connections may have leaked", e);
             }
         }
         // What an operator wants to know of a shutdown: what was handed back, and whether it took long.
-        LOG.log(Level.INFO, "Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}", participant,
+        LOG.log(Level.INFO, LogIds.CLOSED + ": Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}", participant,
                 (System.nanoTime() - start) / 1_000_000, all.size(), led.isEmpty() ? "it led no group"
                         : "it led and released " + String.join(", ", led)
                                 + " (a failed release is logged above; the lease then expires by its ttl)");

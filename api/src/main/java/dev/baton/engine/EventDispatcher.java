@@ -28,12 +28,13 @@ final class EventDispatcher implements AutoCloseable {
                     try {
                         listener.accept(event);
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "A LeadershipChanged listener failed on " + event, e);
+                        LOG.log(Level.WARNING, LogIds.LISTENER_FAILED + ": a LeadershipChanged listener failed on " + event
+                                + "; the other listeners and Baton go on", e);
                     }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.WARNING, "Event dropped after shutdown: " + event);
+            LOG.log(Level.WARNING, LogIds.EVENT_DROPPED + ": event dropped after shutdown: " + event);
         }
     }
 
@@ -51,7 +52,8 @@ final class EventDispatcher implements AutoCloseable {
                 try {
                     completion.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "Completing a future failed", e);
+                    LOG.log(Level.WARNING, LogIds.CALLBACK_FAILED + ": a callback chained on a term's or lease's future"
+                            + " failed; Baton goes on", e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -64,7 +66,8 @@ final class EventDispatcher implements AutoCloseable {
         executor.shutdown();
         try {
             if (!executor.awaitTermination(Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS)) {
-                LOG.log(Level.WARNING, "LeadershipChanged listeners did not finish within the shutdown timeout");
+                LOG.log(Level.WARNING, LogIds.LISTENERS_TOO_SLOW + ": LeadershipChanged listeners did not finish"
+                        + " within the shutdown timeout; they are interrupted; check for blocking listeners");
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -524,7 +524,9 @@ final class GroupElection implements LeaderElection {
         if (!competing || deadline - now <= 0) {
             // Shutting down, or the answer came too late to trust: give the lease back instead of leading.
             if (competing) {
-                LOG.log(Level.WARNING, "Group ''{0}'': grant arrived after its local deadline; releasing it", group);
+                LOG.log(Level.WARNING, LogIds.LATE_GRANT + ": group ''{0}'': the store''s grant arrived after its local deadline"
+                        + " (a slow or stalled call); it is released at once and the group competes again; check the"
+                        + " backend''s latency against the ttl", group);
             }
             pendingRelease = OptionalLong.of(lease.token());
             scheduleStep(0);
@@ -611,7 +613,9 @@ final class GroupElection implements LeaderElection {
                 return;
             }
             ChangeCause cause = failing ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
-            LOG.log(Level.WARNING, "Group ''{0}'': renewal not confirmed before the local deadline ({1}); stepping down",
+            LOG.log(Level.WARNING, LogIds.DEADLINE_MISSED + ": group ''{0}'': renewal not confirmed before the local"
+                    + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
+                    + " and latency, and that this process was not frozen (GC, CPU starvation)",
                     group, failing ? lastError : "no answer in time");
             endTerm(cause, true);
             // Back off like stepDown(): a participant whose renewals fail should not win the lease straight back
@@ -648,7 +652,7 @@ final class GroupElection implements LeaderElection {
                 group, participant, role, previous, leader, OptionalLong.of(token), cause, scheduler.wallClock());
         LOG.log(cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
                         ? Level.INFO : Level.WARNING,
-                "Group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);
+                LogIds.ROLE_CHANGED + ": group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);
         List<Consumer<LeadershipChanged>> all = new ArrayList<>(globalListeners);
         all.addAll(listeners);
         dispatcher.dispatch(event, all);
@@ -662,7 +666,8 @@ final class GroupElection implements LeaderElection {
         consecutiveFailures++;
         lastError = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
         LOG.log(consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG,
-                "Group ''{0}'': {1} failed: {2}", group, op, lastError);
+                LogIds.STORE_CALL_FAILED + ": group ''{0}'': {1} failed: {2}; retried with back-off (a leader keeps its"
+                        + " term until its local deadline); check the backend", group, op, lastError);
     }
 
     private void noteSuccess() {

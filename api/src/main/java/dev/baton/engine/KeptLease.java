@@ -101,7 +101,8 @@ final class KeptLease implements HeldLease {
                     return;
                 }
                 consecutiveFailures++;
-                LOG.log(Level.WARNING, "Lease ''{0}'': renewal failed: {1}", name, e.getMessage());
+                LOG.log(Level.WARNING, LogIds.LEASE_RENEWAL_FAILED + ": lease ''{0}'': renewal failed: {1}; retried until"
+                        + " its deadline; check the backend", name, e.getMessage());
                 long retry = Timing.retryDelay(consecutiveFailures, renewInterval);
                 nextRenew = scheduler.schedule(this::renew, Math.min(retry, deadlineNanos - scheduler.nanoTime()));
             }
@@ -159,7 +160,8 @@ final class KeptLease implements HeldLease {
             deadlineCheck.cancel();
         }
         if (cause != ChangeCause.RELEASED) {
-            LOG.log(Level.WARNING, "Lease ''{0}'' (token {1}) ended: {2}", name, token, cause);
+            LOG.log(Level.WARNING, LogIds.LEASE_ENDED + ": lease ''{0}'' (token {1}) ended: {2}; its holder must stop"
+                    + " the work it guards", name, token, cause);
         }
     }
 
@@ -183,7 +185,8 @@ final class KeptLease implements HeldLease {
         try {
             store.release(name, holder, token);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Lease ''{0}'': release failed ({1}); it expires in the store within {2}",
+            LOG.log(Level.WARNING, LogIds.LEASE_RELEASE_FAILED + ": lease ''{0}'': release failed ({1}); it expires in"
+                    + " the store within {2}, until then nobody else can take it",
                     name, e.getMessage(), ttl);
         } finally {
             // Only now may another caller of this participant acquire the name: before the release returned, the

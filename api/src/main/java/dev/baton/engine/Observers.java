@@ -59,7 +59,7 @@ final class Observers implements ElectionObserver {
 
     private void report(ElectionObserver o, String method, RuntimeException e) {
         if (reported.add(o.getClass().getName() + "." + method)) {
-            LOG.log(Level.WARNING, "Observer " + o.getClass().getName() + "." + method + " failed; Baton goes on"
+            LOG.log(Level.WARNING, LogIds.OBSERVER_FAILED + ": observer " + o.getClass().getName() + "." + method + " failed; Baton goes on"
                     + " (further failures of this method are not logged)", e);
         }
     }

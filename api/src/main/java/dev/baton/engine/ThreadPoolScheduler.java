@@ -55,7 +55,8 @@ public final class ThreadPoolScheduler implements Scheduler {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "Baton scheduler task failed", e);
+                LOG.log(Level.ERROR, LogIds.TASK_FAILED + ": a Baton scheduler task failed; this is a bug, in Baton or"
+                        + " in the lease store: please report it with this stack trace", e);
             }
         }, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);

@@ -79,7 +79,7 @@ class ShutdownTest {
         }
         String line = lines.stream().filter(l -> l.contains("closed in")).findFirst()
                 .orElseThrow(() -> new AssertionError("no shutdown line in " + lines));
-        assertTrue(line.matches("Baton of participant a closed in \\d+ ms: 2 election\\(s\\) stopped; it led and"
+        assertTrue(line.matches("BATON-ENG-0015: Baton of participant a closed in \\d+ ms: 2 election\\(s\\) stopped; it led and"
                 + " released jobs \\(.*"), line);
     }
 

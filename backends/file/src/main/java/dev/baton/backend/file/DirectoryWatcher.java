@@ -116,7 +116,8 @@ final class DirectoryWatcher {
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "The lease watcher of " + dir + " failed; it goes on", e);
+                LOG.log(Level.WARNING, LogIds.WATCHER_FAILED + ": the lease watcher of " + dir + " failed; it goes on"
+                        + " (followers may wake at expiry instead of at a release)", e);
             }
         }
     }
@@ -146,7 +147,7 @@ final class DirectoryWatcher {
             try {
                 r.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "A lease watch callback failed", e);
+                LOG.log(Level.WARNING, LogIds.CALLBACK_FAILED + ": a lease watch callback failed; watching goes on", e);
             }
         }
     }

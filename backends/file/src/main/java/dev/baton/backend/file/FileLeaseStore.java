@@ -337,7 +337,8 @@ public final class FileLeaseStore implements LeaseStore {
         try {
             return Optional.of(load(name, files.lease()));
         } catch (CorruptLeaseFileException e) {
-            LOG.log(Level.WARNING, "Lease ''{0}'': {1} is corrupt ({2}); its holder gives it up", name,
+            LOG.log(Level.WARNING, LogIds.CORRUPT_HELD + ": lease ''{0}'': {1} is corrupt ({2}); its holder gives it"
+                    + " up; check for other programs writing into the lease directory", name,
                     files.lease(), e.getMessage());
             return Optional.empty();
         }
@@ -356,7 +357,8 @@ public final class FileLeaseStore implements LeaseStore {
                         + " recovered only once that process gives the lease up or exits");
             }
             long token = System.currentTimeMillis() * 1000;
-            LOG.log(Level.WARNING, "Lease ''{0}'': {1} was corrupt ({2}) and no live process holds the lease; it is"
+            LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live process"
+                    + " holds the lease; it is"
                     + " reset to free with token {3} (above any token counted before)", name, files.lease(),
                     e.getMessage(), Long.toString(token));
             LeaseFileRecord free = LeaseFileRecord.free(name, token);
@@ -389,8 +391,9 @@ public final class FileLeaseStore implements LeaseStore {
                 return slot;
             }
         }
-        LOG.log(Level.WARNING, "Lease ''{0}'': all {1} liveness slots are held by live processes; this grant is"
-                + " protected by expiry only", name, LockFiles.SLOTS);
+        LOG.log(Level.WARNING, LogIds.NO_LIVENESS_SLOT + ": lease ''{0}'': all {1} liveness slots are held by live"
+                + " processes; this grant is protected by expiry only (a crashed holder is noticed at its ttl, not at"
+                + " once); check how many processes share the directory", name, LockFiles.SLOTS);
         return 0;
     }
 

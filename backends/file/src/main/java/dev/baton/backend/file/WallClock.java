@@ -27,8 +27,9 @@ final class WallClock {
         long step = offset - offsetMillis;
         if (Math.abs(step) > STEP_MILLIS) {
             offsetMillis = offset;
-            LOG.log(Level.WARNING, "The wall clock stepped {0} by {1} ms: file leases, which expire by the wall"
-                    + " clock, now expire {2} than their holders expect", step > 0 ? "forward" : "backward",
+            LOG.log(Level.WARNING, LogIds.CLOCK_STEPPED + ": the wall clock stepped {0} by {1} ms: file leases, which"
+                    + " expire by the wall clock, now expire {2} than their holders expect; check NTP and the"
+                    + " clocks of every host sharing the directory", step > 0 ? "forward" : "backward",
                     Long.toString(Math.abs(step)), step > 0 ? "earlier" : "later");
         }
         return now;

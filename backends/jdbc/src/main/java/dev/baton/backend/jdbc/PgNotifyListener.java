@@ -171,7 +171,8 @@ final class PgNotifyListener implements AutoCloseable {
             try {
                 w.callback.run();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, label + ": a lease watcher failed", e);
+                LOG.log(Level.WARNING, LogIds.WATCHER_FAILED + ": " + label + ": a lease watcher failed; listening goes"
+                        + " on", e);
             }
         }
     }

@@ -130,7 +130,8 @@ final class ReleaseWatch {
                     try {
                         r.run();
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "A lease watcher failed: " + e, e);
+                        LOG.log(Level.WARNING, LogIds.WATCHER_FAILED + ": a lease watcher failed: " + e
+                                + "; listening goes on", e);
                     }
                 }
             });
