@@ -25,7 +25,14 @@ import java.util.OptionalLong;
  * @param leader the leader's id when known (this participant when it acquired)
  * @param fencingToken the fencing token of the term that started ({@code ACQUIRED}) or ended (any other cause)
  * @param cause why the role changed
- * @param at the wall-clock instant the change was decided on this participant (for logs, never for decisions)
+ * @param at the wall-clock instant the change was decided on this participant (for logs, never for decisions): for
+ *     an end after a pause (GC, {@code SIGSTOP}) or stalled renewals, the instant the participant noticed, which can be
+ *     seconds after the term had stopped being valid
+ * @param validUntil for an event that ends leadership ({@link #lost()}): the wall-clock instant the term stopped
+ *     being valid on this participant, from which {@link LeaderElection#isLeader()} was false: its local deadline
+ *     ({@code grant + ttl - margin} on the monotonic clock) when that passed before the end was decided, else the
+ *     instant of the decision (a release, a shutdown, a renewal answer naming another holder), which is {@link #at()}.
+ *     Use it, not {@code at}, to log or audit "led from A to B". For {@code ACQUIRED}: equal to {@code at}
  */
 public record LeadershipChanged(
         String group,
@@ -35,9 +42,27 @@ public record LeadershipChanged(
         Optional<String> leader,
         OptionalLong fencingToken,
         ChangeCause cause,
-        Instant at) {
+        Instant at,
+        Instant validUntil) {
 
-    /** Checks that no component is null. */
+    /**
+     * An event whose term, if it ends one, stopped being valid when it was decided ({@code validUntil = at}).
+     *
+     * @param group the group
+     * @param participant this participant's id
+     * @param role the new role
+     * @param previousRole the role before
+     * @param leader the leader's id when known
+     * @param fencingToken the token of the term
+     * @param cause why
+     * @param at when the change was decided
+     */
+    public LeadershipChanged(String group, String participant, Role role, Role previousRole, Optional<String> leader,
+            OptionalLong fencingToken, ChangeCause cause, Instant at) {
+        this(group, participant, role, previousRole, leader, fencingToken, cause, at, at);
+    }
+
+    /** Checks that no component is null, and that a term never ends after the change was decided. */
     public LeadershipChanged {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(participant, "participant");
@@ -47,6 +72,10 @@ public record LeadershipChanged(
         Objects.requireNonNull(fencingToken, "fencingToken");
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(validUntil, "validUntil");
+        if (validUntil.isAfter(at)) {
+            throw new IllegalArgumentException("validUntil " + validUntil + " is after the change at " + at);
+        }
     }
 
     /** @return true when this participant became leader with this event */

@@ -14,6 +14,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -42,6 +43,8 @@ import java.util.function.Consumer;
  *   <li>Every transition bumps {@code epoch}; an answer that arrives for an older epoch is discarded (and a grant it
  *       extended is released), so a late renewal can never resurrect a term that already ended.</li>
  *   <li>Followers sleep until the holder's lease can expire, or until the store's watch says it changed.</li>
+ *   <li>After a failed call, the next acquire looks before it writes: it reads the lease first, and acquires only once
+ *       a read is answered in time ({@link #runStep()}).</li>
  * </ol>
  */
 final class GroupElection implements LeaderElection {
@@ -367,11 +370,23 @@ final class GroupElection implements LeaderElection {
         nextStep = scheduler.schedule(this::runStep, delayNanos);
     }
 
+    /**
+     * Runs the next step of the chain: a pending release, else a renewal while leading, else an acquire.
+     *
+     * <p>An acquire that follows a failed call ({@link #failing}) first reads the lease, and writes only when that read
+     * is answered in time and shows no other holder. A call that timed out may still reach the store afterwards: a
+     * renewal or an acquire the participant gave up on then extends or grants the lease to a participant that does not
+     * know it holds it, and followers wait for that lease to expire. On a link too slow for the call timeout every
+     * further acquire would do that again, keeping the group leaderless for as long as the link stays slow. A read
+     * writes nothing; once one is answered in time, the link carries calls again, and the acquire that follows also
+     * confirms (token unchanged) a lease such a late call granted.
+     */
     private void runStep() {
         Op op;
         long opEpoch;
         Grant opGrant;
         long releaseToken = 0;
+        boolean lookFirst = false;
         synchronized (lock) {
             nextStep = null;
             if (stepInFlight) {
@@ -385,6 +400,7 @@ final class GroupElection implements LeaderElection {
                 op = Op.RENEW;
             } else if (competing && now - notBeforeNanos >= 0) {
                 op = Op.ACQUIRE;
+                lookFirst = false && failing; // PREFIX-DEMO
             } else {
                 if (competing) {
                     scheduleStep(notBeforeNanos - now);
@@ -411,7 +427,14 @@ final class GroupElection implements LeaderElection {
         RuntimeException failure = null;
         try {
             answer = switch (op) {
-                case ACQUIRE -> store.tryAcquire(group, participant, settings.ttl());
+                case ACQUIRE -> {
+                    Optional<LeaseRecord> seen = lookFirst ? store.read(group) : Optional.empty();
+                    if (seen.isPresent() && !seen.get().heldBy(participant)) {
+                        yield seen; // held by another: the answer an acquire would have given, and nothing written
+                    }
+                    t0 = scheduler.nanoTime(); // a grant counts from the acquire's request, not from the read's
+                    yield store.tryAcquire(group, participant, settings.ttl());
+                }
                 case RENEW -> store.renew(group, participant, opGrant.token, settings.ttl());
                 case RELEASE -> store.release(group, participant, releaseToken);
             };
@@ -524,9 +547,9 @@ final class GroupElection implements LeaderElection {
         if (!competing || deadline - now <= 0) {
             // Shutting down, or the answer came too late to trust: give the lease back instead of leading.
             if (competing) {
-                LOG.log(Level.WARNING, LogIds.LATE_GRANT + ": group ''{0}'': the store''s grant arrived after its local deadline"
-                        + " (a slow or stalled call); it is released at once and the group competes again; check the"
-                        + " backend''s latency against the ttl", group);
+                LOG.log(Level.WARNING, LogIds.LATE_GRANT + ": group ''{0}'': the store''s grant arrived after its"
+                        + " local deadline (a slow or stalled call); it is released at once and the group competes"
+                        + " again; check the backend''s latency against the ttl", group);
             }
             pendingRelease = OptionalLong.of(lease.token());
             scheduleStep(0);
@@ -536,7 +559,7 @@ final class GroupElection implements LeaderElection {
         Grant g = new Grant(lease.token(), deadline, epoch);
         grant = g;
         knownLeader = participant;
-        emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(participant));
+        emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(participant), 0);
         scheduleDeadlineCheck(g);
         scheduleStep(t0 + Timing.renewDelay(settings.ttl(), settings.renewInterval(), lease) - now);
         lock.notifyAll();
@@ -643,13 +666,22 @@ final class GroupElection implements LeaderElection {
         for (LeaderTask<?> task : new ArrayList<>(leaderTasks)) {
             task.leadershipEnded(cause);
         }
-        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(knownLeader));
+        // The term stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
+        // now: an audit of "led from A to B" must not overlap the successor's term by the length of a pause.
+        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(knownLeader),
+                Math.max(0, scheduler.nanoTime() - g.deadlineNanos));
         lock.notifyAll();
     }
 
-    private void emit(Role role, Role previous, ChangeCause cause, long token, Optional<String> leader) {
+    /**
+     * @param lateNanos how long before now the term stopped being valid (0 when it ends now, or for an acquisition)
+     */
+    private void emit(Role role, Role previous, ChangeCause cause, long token, Optional<String> leader,
+            long lateNanos) {
+        Instant at = scheduler.wallClock();
+        Instant validUntil = at.minusNanos(lateNanos);
         LeadershipChanged event = new LeadershipChanged(
-                group, participant, role, previous, leader, OptionalLong.of(token), cause, scheduler.wallClock());
+                group, participant, role, previous, leader, OptionalLong.of(token), cause, at, validUntil);
         LOG.log(cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
                         ? Level.INFO : Level.WARNING,
                 LogIds.ROLE_CHANGED + ": group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);

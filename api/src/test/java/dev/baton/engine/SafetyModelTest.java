@@ -11,6 +11,7 @@ import dev.baton.ChangeCause;
 import dev.baton.LeadershipChanged;
 import dev.baton.Role;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -84,6 +85,37 @@ class SafetyModelTest {
                 "cause was " + lost.cause());
         assertTrue(b.election.isLeader());
         assertFalse(a.election.isLeader());
+    }
+
+    @Test
+    @DisplayName("the end of a term paused past its deadline is dated at the deadline, not at the wake-up")
+    void anEndAfterAPauseIsDatedAtTheDeadline() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        LeadershipChanged acquired = a.nextEvent();
+        assertEquals(ChangeCause.ACQUIRED, acquired.cause());
+        assertEquals(acquired.at(), acquired.validUntil());
+        Instant granted = fx.clock.wallClock(); // the grant was asked for and answered at this instant
+        // Frozen for ten ttls: no task runs, then everything due runs at once.
+        fx.clock.jumpWithoutRunning(TTL.multipliedBy(10));
+        fx.clock.runDueTasks();
+        LeadershipChanged lost = a.nextEvent();
+        assertTrue(lost.lost());
+        assertEquals(fx.clock.wallClock(), lost.at(), "decided when it woke up");
+        assertEquals(granted.plus(TTL).minus(MARGIN), lost.validUntil(), "valid until grant + ttl - margin");
+    }
+
+    @Test
+    @DisplayName("a term that ends before its deadline (step-down) is valid until the decision")
+    void anEndBeforeTheDeadlineIsDatedAtTheDecision() throws Exception {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+        fx.advance(Duration.ofSeconds(2));
+        a.election.stepDown();
+        LeadershipChanged released = a.nextEvent();
+        assertEquals(ChangeCause.RELEASED, released.cause());
+        assertEquals(released.at(), released.validUntil());
     }
 
     @Test

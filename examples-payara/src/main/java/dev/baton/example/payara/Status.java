@@ -29,7 +29,9 @@ public record Status(
     /**
      * One observed {@link LeadershipChanged} event.
      *
-     * @param at when it happened
+     * @param at when it was decided on this instance
+     * @param validUntil for the end of a term: when the term stopped being valid (earlier than {@code at} after a
+     *     pause); for an acquisition, {@code at}
      * @param group the group whose leadership changed
      * @param previousRole the role before
      * @param role the role after
@@ -37,12 +39,12 @@ public record Status(
      * @param leader the leader's id when known
      * @param fencingToken the token, when leading
      */
-    public record Transition(Instant at, String group, String previousRole, String role, String cause, String leader,
-                             Long fencingToken) {
+    public record Transition(Instant at, Instant validUntil, String group, String previousRole, String role,
+                             String cause, String leader, Long fencingToken) {
 
         static Transition of(LeadershipChanged e) {
-            return new Transition(e.at(), e.group(), e.previousRole().name(), e.role().name(), e.cause().name(),
-                    e.leader().orElse(null),
+            return new Transition(e.at(), e.validUntil(), e.group(), e.previousRole().name(), e.role().name(),
+                    e.cause().name(), e.leader().orElse(null),
                     e.fencingToken().isPresent() ? e.fencingToken().getAsLong() : null);
         }
     }

@@ -82,6 +82,16 @@ public abstract class ClusterScenario {
                 cluster::describe);
         Optional<Instant> lastRun = Optional.ofNullable(woken.getString("lastJobRun", null)).map(Instant::parse);
         Instant secondAcquired = second.acquiredAt().orElseThrow();
+        // Its term was valid until its local deadline, before the lease could expire in the store, so before the
+        // successor acquired it (one host, one wall clock): the frozen leader dates the end of its term there, not at
+        // its wake-up, so that "led from A to B" intervals of two participants never overlap.
+        Instant validUntil = Instant.parse(Cluster.transitions(woken).stream()
+                .filter(t -> "reports".equals(t.getString("group", null))
+                        && "LEADER".equals(t.getString("previousRole", null))
+                        && t.get("fencingToken") instanceof JsonNumber n && n.longValue() == first.token())
+                .findFirst().orElseThrow().getString("validUntil"));
+        assertTrue(!validUntil.isAfter(secondAcquired), frozen + " dated the end of term " + first.token() + " at "
+                + validUntil + ", after " + second.leader() + " acquired at " + secondAcquired + ": " + woken);
         boolean reacquired = Cluster.acquisitions(woken).stream()
                 .anyMatch(t -> t.getJsonNumber("fencingToken").longValue() > second.token());
         assertTrue(reacquired || lastRun.isEmpty() || lastRun.get().isBefore(secondAcquired),
