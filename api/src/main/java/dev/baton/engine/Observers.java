@@ -29,7 +29,7 @@ final class Observers implements ElectionObserver {
         for (ElectionObserver o : all) {
             try {
                 o.electionStarted(election);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 report(o, "electionStarted", e);
             }
         }
@@ -40,7 +40,7 @@ final class Observers implements ElectionObserver {
         for (ElectionObserver o : all) {
             try {
                 o.storeCall(name, operation, nanos, failure);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 report(o, "storeCall", e);
             }
         }
@@ -51,13 +51,13 @@ final class Observers implements ElectionObserver {
         for (ElectionObserver o : all) {
             try {
                 o.leadershipChanged(change);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 report(o, "leadershipChanged", e);
             }
         }
     }
 
-    private void report(ElectionObserver o, String method, RuntimeException e) {
+    private void report(ElectionObserver o, String method, Throwable e) {
         if (reported.add(o.getClass().getName() + "." + method)) {
             LOG.log(Level.WARNING, LogIds.OBSERVER_FAILED + ": observer " + o.getClass().getName() + "." + method + " failed; Baton goes on"
                     + " (further failures of this method are not logged)", e);

@@ -23,15 +23,29 @@ import jdk.jfr.Timespan;
  *   <li>{@code dev.baton.GuardedCallSkipped}: a {@code @Leader} call on a follower ({@link #guardedCallSkipped}).</li>
  * </ul>
  *
- * <p>{@link dev.baton.engine.Baton} always installs one. Without the {@code jdk.jfr} module (a trimmed runtime image)
- * nothing is recorded and nothing fails.
+ * <p>{@link dev.baton.engine.Baton} always installs one. Where {@code jdk.jfr} cannot be loaded (a trimmed runtime
+ * image, an application server that hides it from deployments, such as WildFly) nothing is recorded and nothing
+ * fails.
  */
 public final class FlightRecorderObserver implements ElectionObserver {
 
-    private static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+    /**
+     * Whether this class's own loader sees JFR: the JVM may have it while an application server hides it from
+     * deployments (WildFly does, unless the deployment asks for the module), and then loading an event class fails.
+     */
+    private static final boolean AVAILABLE = jfrVisible();
     private static final FlightRecorderObserver INSTANCE = new FlightRecorderObserver();
 
     private FlightRecorderObserver() {}
+
+    private static boolean jfrVisible() {
+        try {
+            Class.forName("jdk.jfr.Event", false, FlightRecorderObserver.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
 
     /** @return the observer, or a no-op one when this runtime has no JFR */
     public static ElectionObserver get() {

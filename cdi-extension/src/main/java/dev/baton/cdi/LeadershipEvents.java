@@ -20,27 +20,53 @@ final class LeadershipEvents implements Consumer<LeadershipChanged> {
     private static final System.Logger LOG = System.getLogger(BatonRuntime.class.getName());
 
     private final Event<LeadershipChanged> event;
+    private final ClassLoader deploymentLoader;
     private final Object tailLock = new Object();
     private CompletableFuture<Void> asyncTail = CompletableFuture.completedFuture(null);
 
+    /**
+     * @param event the application's event
+     */
     LeadershipEvents(Event<LeadershipChanged> event) {
         this.event = event;
+        // Created while the application starts: its context class loader is the deployment's.
+        this.deploymentLoader = Thread.currentThread().getContextClassLoader();
     }
 
     @Override
     public void accept(LeadershipChanged change) {
+        ClassLoader previous = enterDeployment();
         try {
             event.fire(change);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, Messages.OBSERVER_FAILED + ": an @Observes LeadershipChanged observer failed on "
                     + change + "; other observers and Baton go on", e);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
         synchronized (tailLock) {
             asyncTail = asyncTail.thenCompose(ignored -> fireAsync(change));
         }
     }
 
+    /**
+     * Events are fired from Baton's event thread and from the thread that completed the previous async delivery,
+     * neither of them a container thread: some containers (WildFly) find the deployment by the thread's context class
+     * loader, and refuse to fire without it.
+     *
+     * @return the loader to restore
+     */
+    private ClassLoader enterDeployment() {
+        Thread t = Thread.currentThread();
+        ClassLoader previous = t.getContextClassLoader();
+        if (deploymentLoader != null) {
+            t.setContextClassLoader(deploymentLoader);
+        }
+        return previous;
+    }
+
     private CompletableFuture<Void> fireAsync(LeadershipChanged change) {
+        ClassLoader previous = enterDeployment();
         try {
             return event.fireAsync(change).toCompletableFuture().handle((v, e) -> {
                 if (e != null) {
@@ -53,6 +79,8 @@ final class LeadershipEvents implements Consumer<LeadershipChanged> {
             LOG.log(Level.WARNING, Messages.OBSERVER_FAILED + ": LeadershipChanged could not be fired asynchronously: "
                     + change, e);
             return CompletableFuture.completedFuture(null);
+        } finally {
+            Thread.currentThread().setContextClassLoader(previous);
         }
     }
 
