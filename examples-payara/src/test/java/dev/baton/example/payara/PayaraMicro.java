@@ -33,4 +33,10 @@ record PayaraMicro(Path payara, Path war, Path rootDirs, List<String> options) i
                 "--rootdir", rootDirs.resolve(name).toString()));
         return command;
     }
+
+    /** Payara's MicroProfile Metrics, where the example's baton-mp-metrics puts Baton's metrics. */
+    @Override
+    public java.util.Optional<String> metricsPath() {
+        return java.util.Optional.of("/metrics");
+    }
 }
