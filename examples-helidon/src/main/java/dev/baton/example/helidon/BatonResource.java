@@ -7,10 +7,13 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
 import java.util.OptionalLong;
 
-/** {@code GET /baton}: role, leader, fencing token, job runs and recent transitions of this instance. */
+/**
+ * {@code GET /baton}: role, leader, fencing token, job runs and recent transitions of this instance, as JSON, or as an
+ * HTML page with a timeline for a browser.
+ */
 @Path("/baton")
 @ApplicationScoped
 public class BatonResource {
@@ -25,9 +28,9 @@ public class BatonResource {
     @Inject
     LeadershipLog log;
 
-    /** This instance's status as JSON. */
+    /** This instance's status as JSON: what clients and the tests read, chosen when a client accepts anything. */
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces("application/json;qs=1")
     public Status status() {
         OptionalLong token = reports.fencingToken();
         return new Status(
@@ -39,5 +42,12 @@ public class BatonResource {
                 job.runs(),
                 job.lastRun().orElse(null),
                 log.recent().stream().map(Status.Transition::of).toList());
+    }
+
+    /** The same status as an HTML page, for a browser (which asks for {@code text/html} first). */
+    @GET
+    @Produces("text/html;qs=0.9")
+    public String page() {
+        return StatusPage.render(status(), Instant.now());
     }
 }

@@ -95,6 +95,14 @@ public final class Instance implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /**
+     * @param path a path of the instance's HTTP server
+     * @return its address, for clients other than {@link #get(String)} (a browser)
+     */
+    public java.net.URI uri(String path) {
+        return java.net.URI.create("http://127.0.0.1:" + port + path);
+    }
+
     /** @return the instance's name, also its participant id */
     public String name() {
         return name;
