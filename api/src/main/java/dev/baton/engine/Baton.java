@@ -8,6 +8,7 @@ import dev.baton.Leases;
 import dev.baton.Registration;
 import dev.baton.observe.ElectionObserver;
 import dev.baton.observe.FlightRecorderObserver;
+import dev.baton.spi.HolderIds;
 import dev.baton.spi.LeaseStore;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -268,13 +269,10 @@ public final class Baton implements AutoCloseable {
         /**
          * @param participant this participant's id, unique in the cluster; default {@link #defaultParticipantId()}
          * @return this builder
+         * @throws IllegalArgumentException when it breaks the holder-id rule ({@link HolderIds})
          */
         public Builder participant(String participant) {
-            if (participant == null || participant.isBlank() || participant.length() > 200) {
-                throw new IllegalArgumentException(
-                        "participant id must be a non-blank string of at most 200 characters, got '" + participant + "'");
-            }
-            this.participant = participant;
+            this.participant = HolderIds.requireValid(participant);
             return this;
         }
 

@@ -34,7 +34,7 @@ public interface LeaseStore extends AutoCloseable {
      * token and extending it to {@code ttl}).
      *
      * @param name the lease name
-     * @param holder the participant asking
+     * @param holder the participant asking: a valid holder id ({@link HolderIds}), kept exactly
      * @param ttl the lease length if granted
      * @return the lease as it stands after the attempt: held by {@code holder} when granted, by someone else when
      *     not; empty only when the lease was free but the attempt lost a race (callers retry)

@@ -125,8 +125,9 @@ final class ConfigBinder {
         if (raw.isEmpty() || raw.get().isEmpty()) {
             return Baton.defaultParticipantId();
         }
-        if (raw.get().length() > 200) {
-            problems.add(Messages.badParticipant(raw.get().length()));
+        String problem = dev.baton.spi.HolderIds.problem(raw.get());
+        if (problem != null) {
+            problems.add(Messages.badParticipant(problem));
             return Baton.defaultParticipantId();
         }
         return raw.get();

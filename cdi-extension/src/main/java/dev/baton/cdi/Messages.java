@@ -137,9 +137,11 @@ final class Messages {
         return BAD_DEFAULT_GROUP + ": " + Keys.GROUP + "='" + value + "' is invalid; " + validGroup();
     }
 
-    static String badParticipant(int length) {
-        return BAD_PARTICIPANT + ": " + Keys.PARTICIPANT + " is " + length
-                + " characters long; expected a non-blank id of at most 200 characters, unique in the cluster";
+    static String badParticipant(String problem) {
+        // The value itself is not shown: it may be 200 characters of anything.
+        return BAD_PARTICIPANT + ": " + Keys.PARTICIPANT + " is invalid: " + problem + "; expected a non-blank id of"
+                + " at most " + dev.baton.spi.HolderIds.MAX_LENGTH + " characters, well-formed UTF-16, without NUL,"
+                + " unique in the cluster";
     }
 
     static String badReadiness(String key, String value) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.baton.spi.HolderIds;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -741,6 +742,37 @@ public abstract class LeaseStoreContract {
                 LeaseRecord seen = store.read(names.get(i)).orElseThrow();
                 assertEquals(names.get(i), seen.name());
                 assertEquals("holder-" + i, seen.holder(), "names of maximum length collide (truncated?)");
+            }
+        }
+
+        @Test
+        @DisplayName("holder ids of HolderIds.MAX_LENGTH characters (ASCII, CJK, emoji) round-trip exactly, and ids"
+                + " that differ only in their last character or in case are different holders")
+        void maxLengthHolders() {
+            String prefix = "holder-" + uniqueName("h");
+            String ascii = pad(prefix, 'x', HolderIds.MAX_LENGTH);
+            List<String> holders = List.of(ascii, pad(prefix, '名', HolderIds.MAX_LENGTH),
+                    pad(prefix, "🎉", HolderIds.MAX_LENGTH));
+            for (String holder : holders) {
+                assertEquals(HolderIds.MAX_LENGTH, holder.length());
+                assertEquals(null, HolderIds.problem(holder), holder);
+                String name = uniqueName("holder");
+                LeaseRecord r = acquire(store, name, holder, LONG_TTL);
+                assertEquals(holder, r.holder());
+                assertEquals(holder, other.read(name).orElseThrow().holder(), "another client reads the same id");
+                // One character less, one changed, or another case: someone else, refused while the lease is held.
+                String shorter = holder.substring(0, holder.offsetByCodePoints(holder.length(), -1));
+                for (String rival : List.of(shorter, shorter + "y", holder.toUpperCase(java.util.Locale.ROOT))) {
+                    if (rival.equals(holder)) {
+                        continue;
+                    }
+                    Optional<LeaseRecord> answer = other.tryAcquire(name, rival, LONG_TTL);
+                    assertTrue(answer.isEmpty() || answer.get().holder().equals(holder),
+                            () -> "holder ids collide: a rival got " + answer);
+                    assertTrue(other.renew(name, rival, r.token(), LONG_TTL).isEmpty(), "a rival id renewed");
+                }
+                assertEquals(holder, store.renew(name, holder, r.token(), LONG_TTL).orElseThrow().holder());
+                assertTrue(store.release(name, holder, r.token()));
             }
         }
 

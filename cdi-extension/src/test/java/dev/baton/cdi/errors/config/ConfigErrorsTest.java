@@ -75,7 +75,11 @@ class ConfigErrorsTest {
     @Test
     void invalidParticipant() {
         assertReported(failure(b -> b.config("baton.participant", "p".repeat(201))),
-                "BATON-CDI-0107: baton.participant is 201 characters long");
+                "BATON-CDI-0107: baton.participant is invalid: a holder id is at most 200 characters long, this one"
+                        + " has 201; expected a non-blank id of at most 200 characters");
+        assertReported(failure(b -> b.config("baton.participant", "node-\uD800")),
+                "BATON-CDI-0107: baton.participant is invalid: a holder id must be well-formed UTF-16; the character"
+                        + " at index 5 is an unpaired surrogate (\\uD800)");
     }
 
     @Test
