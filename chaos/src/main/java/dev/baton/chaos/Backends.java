@@ -7,9 +7,10 @@ public final class Backends {
 
     /**
      * Every backend a chaos run can target (memory is one JVM only, so it has none); {@code jdbc} is PostgreSQL and
-     * {@code mariadb} the jdbc backend on MariaDB.
+     * {@code mariadb} the jdbc backend on MariaDB; {@code azure-blob} runs on the Azurite emulator.
      */
-    public static final List<String> NAMES = List.of("file", "redis", "jdbc", "mariadb", "etcd", "zookeeper");
+    public static final List<String> NAMES =
+            List.of("file", "redis", "jdbc", "mariadb", "etcd", "zookeeper", "azure-blob");
 
     private Backends() {}
 
@@ -25,6 +26,7 @@ public final class Backends {
             case "mariadb" -> new MariaDbBackend();
             case "etcd" -> new EtcdBackend();
             case "zookeeper" -> new ZookeeperBackend();
+            case "azure-blob" -> new AzureBlobBackend();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: " + NAMES);
         };
     }

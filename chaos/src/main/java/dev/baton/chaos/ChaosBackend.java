@@ -2,6 +2,7 @@ package dev.baton.chaos;
 
 import dev.baton.tck.fixtures.ServerProcess;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,6 +26,16 @@ public interface ChaosBackend extends AutoCloseable {
      * @param dir a fresh folder for data and logs
      */
     void start(Path dir);
+
+    /**
+     * Time a backend needs beyond the harness's failover bounds because its store tells time more coarsely than the
+     * others: added to both bounds and printed with them in the report.
+     *
+     * @return zero unless the backend says otherwise
+     */
+    default Duration failoverAllowance() {
+        return Duration.ZERO;
+    }
 
     /** @return the running server process, for server faults and as the target of the TCP proxies */
     Optional<ServerProcess> server();

@@ -76,8 +76,8 @@ public final class ChaosRun {
         this.renew = b.renew;
         this.tick = b.tick;
         this.probe = b.probe;
-        this.leaderSlack = Timing.scaled(b.leaderSlack);
-        this.serverSlack = Timing.scaled(b.serverSlack);
+        this.leaderSlack = Timing.scaled(b.leaderSlack).plus(b.backend.failoverAllowance());
+        this.serverSlack = Timing.scaled(b.serverSlack).plus(b.backend.failoverAllowance());
         this.seed = b.seed;
         this.faults = b.faults;
         this.reportRoot = b.reportRoot;
