@@ -45,6 +45,7 @@ final class Messages {
     static final String OBSERVER_FAILED = "BATON-CDI-0206";
     static final String AMBIGUOUS_CLIENT = "BATON-CDI-0207";
     static final String METRICS_BOUND = "BATON-CDI-0208";
+    static final String METRICS_NOT_BOUND = "BATON-CDI-0209";
 
     private Messages() {}
 

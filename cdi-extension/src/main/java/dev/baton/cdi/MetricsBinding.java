@@ -25,13 +25,20 @@ final class MetricsBinding {
      * @param beans where the registries are looked up
      */
     static void bind(Baton baton, Instance<Object> beans) {
-        if (isLoadable("org.eclipse.microprofile.metrics.MetricRegistry")
-                && isLoadable("dev.baton.metrics.mp.BatonMpMetrics")) {
-            MicroProfile.bind(baton, beans);
-        }
-        if (isLoadable("io.micrometer.core.instrument.MeterRegistry")
-                && isLoadable("dev.baton.metrics.micrometer.BatonMetrics")) {
-            Micrometer.bind(baton, beans);
+        try {
+            if (isLoadable("org.eclipse.microprofile.metrics.MetricRegistry")
+                    && isLoadable("dev.baton.metrics.mp.BatonMpMetrics")) {
+                MicroProfile.bind(baton, beans);
+            }
+            if (isLoadable("io.micrometer.core.instrument.MeterRegistry")
+                    && isLoadable("dev.baton.metrics.micrometer.BatonMetrics")) {
+                Micrometer.bind(baton, beans);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Metrics are for operators; a registry that refuses them must not stop the application or its elections.
+            LOG.log(Level.WARNING, Messages.METRICS_NOT_BOUND + ": Baton's metrics could not be bound to the runtime's"
+                    + " registry (" + e + "); leader election runs without them; check the metrics adapter's and the"
+                    + " registry's versions", e);
         }
     }
 
