@@ -25,6 +25,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
 
     private final List<String> extraArgs;
     private int port;
+    /** How many test classes (an outer one and its {@code @Nested} ones) are using the server now. */
+    private int users;
     private ServerProcess process;
 
     /** @param extraArgs more {@code redis-server} arguments, e.g. {@code "--requirepass", "secret"} */
@@ -46,14 +48,23 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
         return server;
     }
 
+    /**
+     * Starts the server for the outermost test class only: JUnit calls a static extension of an enclosing class again
+     * for each {@code @Nested} class, and a second start on the same port failed ("Address already in use") whenever
+     * the new process exited before the readiness probe reached the first one, and leaked that first process.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
-        start();
+        if (users++ == 0) {
+            start();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        close();
+        if (--users == 0) {
+            close();
+        }
     }
 
     /**
