@@ -27,15 +27,10 @@ public final class HolderIds {
         if (holder.indexOf('\0') >= 0) {
             return "a holder id must not contain the NUL character (\\u0000)";
         }
-        for (int i = 0; i < holder.length(); i++) {
-            char c = holder.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < holder.length()
-                    && Character.isLowSurrogate(holder.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return String.format("a holder id must be well-formed UTF-16; the character at index %d is an"
-                        + " unpaired surrogate (\\u%04X)", i, (int) c);
-            }
+        int unpaired = LeaseNames.unpairedSurrogate(holder);
+        if (unpaired >= 0) {
+            return String.format("a holder id must be well-formed UTF-16; the character at index %d is an unpaired"
+                    + " surrogate (\\u%04X)", unpaired, (int) holder.charAt(unpaired));
         }
         return null;
     }

@@ -43,8 +43,8 @@ public final class LeaseNames {
         return name;
     }
 
-    /** @return the index of the first surrogate that is not half of a high-low pair, or -1 */
-    private static int unpairedSurrogate(String s) {
+    /** @return the index of the first surrogate that is not half of a high-low pair, or -1 (also for holder ids) */
+    static int unpairedSurrogate(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
