@@ -43,6 +43,8 @@ import java.util.function.Consumer;
  *   <li>Every transition bumps {@code epoch}; an answer that arrives for an older epoch is discarded (and a grant it
  *       extended is released), so a late renewal can never resurrect a term that already ended.</li>
  *   <li>Followers sleep until the holder's lease can expire, or until the store's watch says it changed.</li>
+ *   <li>After a failed call, the next acquire looks before it writes: it reads the lease first, and acquires only once
+ *       a read is answered in time ({@link #runStep()}).</li>
  * </ol>
  */
 final class GroupElection implements LeaderElection {
@@ -368,11 +370,23 @@ final class GroupElection implements LeaderElection {
         nextStep = scheduler.schedule(this::runStep, delayNanos);
     }
 
+    /**
+     * Runs the next step of the chain: a pending release, else a renewal while leading, else an acquire.
+     *
+     * <p>An acquire that follows a failed call ({@link #failing}) first reads the lease, and writes only when that read
+     * is answered in time and shows no other holder. A call that timed out may still reach the store afterwards: a
+     * renewal or an acquire the participant gave up on then extends or grants the lease to a participant that does not
+     * know it holds it, and followers wait for that lease to expire. On a link too slow for the call timeout every
+     * further acquire would do that again, keeping the group leaderless for as long as the link stays slow. A read
+     * writes nothing; once one is answered in time, the link carries calls again, and the acquire that follows also
+     * confirms (token unchanged) a lease such a late call granted.
+     */
     private void runStep() {
         Op op;
         long opEpoch;
         Grant opGrant;
         long releaseToken = 0;
+        boolean lookFirst = false;
         synchronized (lock) {
             nextStep = null;
             if (stepInFlight) {
@@ -386,6 +400,7 @@ final class GroupElection implements LeaderElection {
                 op = Op.RENEW;
             } else if (competing && now - notBeforeNanos >= 0) {
                 op = Op.ACQUIRE;
+                lookFirst = failing;
             } else {
                 if (competing) {
                     scheduleStep(notBeforeNanos - now);
@@ -412,7 +427,14 @@ final class GroupElection implements LeaderElection {
         RuntimeException failure = null;
         try {
             answer = switch (op) {
-                case ACQUIRE -> store.tryAcquire(group, participant, settings.ttl());
+                case ACQUIRE -> {
+                    Optional<LeaseRecord> seen = lookFirst ? store.read(group) : Optional.empty();
+                    if (seen.isPresent() && !seen.get().heldBy(participant)) {
+                        yield seen; // held by another: the answer an acquire would have given, and nothing written
+                    }
+                    t0 = scheduler.nanoTime(); // a grant counts from the acquire's request, not from the read's
+                    yield store.tryAcquire(group, participant, settings.ttl());
+                }
                 case RENEW -> store.renew(group, participant, opGrant.token, settings.ttl());
                 case RELEASE -> store.release(group, participant, releaseToken);
             };

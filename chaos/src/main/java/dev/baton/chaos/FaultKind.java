@@ -18,7 +18,7 @@ public enum FaultKind {
     /** The leader's connections stay open but carry nothing for longer than the lease (a partition). */
     PARTITION_LEADER(Scope.LEADER, true, false, "leader's backend connections blackholed for ttl + 1 s"),
     /** Every byte between the leader and the backend delayed (a slow link); leadership may survive it. */
-    DELAY_LEADER(Scope.SLOW, true, false, "leader's backend link delayed 100-300 ms per chunk for 3 s"),
+    DELAY_LEADER(Scope.SLOW, true, false, "leader's backend link given 100-300 ms of latency each way for 3 s"),
     /** The backend server killed with SIGKILL and restarted after 0.5-3 s. */
     KILL_SERVER(Scope.SERVER, false, true, "backend server kill -9, restarted 0.5-3 s later"),
     /** The backend server frozen (SIGSTOP) for longer than the lease, then SIGCONT. */

@@ -16,7 +16,9 @@ import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.FaultyStore;
 import dev.baton.tck.fixtures.PatientStore;
+import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -33,8 +35,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +54,9 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>Faults are injected between the engine and the store with {@link FaultyStore}: a participant whose store fails
- * every call has "crashed" (it can neither renew nor release), one whose renewals fail has lost its backend. The kit
+ * every call has "crashed" (it can neither renew nor release), one whose renewals fail has lost its backend. A backend
+ * with a network link also lets the kit slow a participant's link down ({@link #serverAddress()},
+ * {@link #newStore(InetSocketAddress)}, {@link TcpProxy}). The kit
  * asserts outcomes and safety (never two leaders at one instant, steps down by the local deadline), not speed:
  * timing goals belong in benchmarks. Every bound is scaled by {@link Timing}.
  *
@@ -69,6 +75,7 @@ public abstract class ElectionContract {
     private final String runId = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
     private final List<Participant> participants = new CopyOnWriteArrayList<>();
     private final List<LeaseStore> rawStores = new CopyOnWriteArrayList<>();
+    private final List<TcpProxy> proxies = new CopyOnWriteArrayList<>();
     private int count;
 
     /**
@@ -77,6 +84,30 @@ public abstract class ElectionContract {
      * @return a new store client
      */
     protected abstract LeaseStore newStore();
+
+    /**
+     * Where the backend's server listens, for the tests that put a participant behind a slow link (a {@link TcpProxy}
+     * in front of this address). A backend with a network link overrides this and {@link #newStore(InetSocketAddress)};
+     * the default, empty, skips those tests (memory, file).
+     *
+     * @return the server's address, or empty when the backend has no network link
+     */
+    protected Optional<InetSocketAddress> serverAddress() {
+        return Optional.empty();
+    }
+
+    /**
+     * A new client exactly like {@link #newStore()} (same settings, timeouts derived from the suite's ttl), but
+     * connecting to {@code server} instead of the server's own address: the kit passes a proxy's loopback address.
+     * Called only when {@link #serverAddress()} is present. The kit closes it.
+     *
+     * @param server the address to connect to
+     * @return a new store client
+     */
+    protected LeaseStore newStore(InetSocketAddress server) {
+        throw new UnsupportedOperationException(getClass().getName() + " returns a serverAddress() but does not"
+                + " override newStore(InetSocketAddress)");
+    }
 
     /**
      * @return the timing of the elections in this suite; default a 2 s ttl renewed every 500 ms, both scaled by
@@ -228,6 +259,7 @@ public abstract class ElectionContract {
 
     @AfterEach
     void closeParticipants() {
+        proxies.forEach(p -> p.setDelay(Duration.ZERO)); // a quick link for the releases on close
         for (Participant p : participants) {
             p.store.pass(); // let shutdown release quickly, whatever fault a test left behind
             p.baton.close();
@@ -235,6 +267,8 @@ public abstract class ElectionContract {
         participants.clear();
         rawStores.forEach(LeaseStore::close);
         rawStores.clear();
+        proxies.forEach(TcpProxy::close);
+        proxies.clear();
     }
 
     private String uniqueGroup() {
@@ -242,8 +276,13 @@ public abstract class ElectionContract {
     }
 
     private Participant participant(ElectionSettings settings) {
+        return participant(settings, newStore());
+    }
+
+    /** A participant on its own Baton, using {@code client} (which the kit closes). */
+    private Participant participant(ElectionSettings settings, LeaseStore client) {
         String id = "p" + (participants.size() + 1) + "-" + runId;
-        FaultyStore store = new FaultyStore(newStore());
+        FaultyStore store = new FaultyStore(client);
         // close() releases and delivers the last events within this bound; generous, since it only costs time when
         // something is stuck, and a slow release or event thread must not turn a shutdown into an expiry.
         Baton baton = Baton.builder()
@@ -547,6 +586,142 @@ public abstract class ElectionContract {
             LeadershipChanged end = leader.participant().events.awaitEndOf(leader.token(), electionTimeout());
             assertTrue(EnumSet.of(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.EXPIRED).contains(end.cause()),
                     () -> "cause of stepping down on hung renewals: " + leader.participant().events);
+        }
+    }
+
+    // ---- slow links ----------------------------------------------------------------------------------------
+
+    @Nested
+    @Tag("slow-link") // run just these with -Dgroups=slow-link
+    @DisplayName("a participant on a slow link (latency added to its connection to the backend)")
+    class SlowLinks {
+
+        /** A proxy in front of the backend's server; skips the test when the backend has no network link. */
+        private TcpProxy proxy() {
+            Optional<InetSocketAddress> server = serverAddress();
+            Assumptions.assumeTrue(server.isPresent(), "the backend has no network link to slow down");
+            TcpProxy proxy = TcpProxy.start(server.get().getHostString(), server.get().getPort());
+            proxies.add(proxy);
+            return proxy;
+        }
+
+        /** A participant whose store client connects through {@code proxy}. */
+        private Participant behind(TcpProxy proxy, ElectionSettings settings) {
+            return participant(settings, newStore(new InetSocketAddress("127.0.0.1", proxy.port())));
+        }
+
+        /**
+         * Checks that {@code p} does not claim a term the store no longer holds: its claim is read, then the store
+         * (through a client on a direct link), then its claim again; a term claimed both before and after a read that
+         * shows the store without it outlived its lease (the store never gives a term back once it ended).
+         */
+        private void assertBacked(Participant p, LeaseStore observer) {
+            OptionalLong before = p.election.fencingToken();
+            if (before.isEmpty()) {
+                return;
+            }
+            Optional<dev.baton.spi.LeaseRecord> inStore = observer.read(p.election.group());
+            boolean backed = inStore.isPresent() && inStore.get().heldBy(p.id)
+                    && inStore.get().token() == before.getAsLong();
+            if (!backed && p.election.fencingToken().equals(before)) {
+                throw new AssertionError(p.id + " claims term " + before.getAsLong() + " which the store no longer"
+                        + " holds: " + inStore);
+            }
+        }
+
+        @Test
+        @DisplayName("with a twentieth of the ttl of latency each way (the documented tolerance), it follows,"
+                + " acquires and keeps its term beyond three ttls")
+        void keepsItsTerm() {
+            ElectionSettings settings = settings();
+            Duration ttl = settings.ttl();
+            TcpProxy proxy = proxy();
+            // A round trip of a tenth of the ttl, from the start: every call of the slow participant pays it.
+            proxy.setDelay(ttl.dividedBy(20));
+            String group = uniqueGroup();
+            // First a participant on a direct link holds the group, so the slow one acquires as a follower (it finds
+            // the lease held), then, once that one is closed, takes over the released lease.
+            Participant fast = participant(settings);
+            fast.election = fast.baton.election(group);
+            awaitLeader(List.of(fast));
+            Participant slow = behind(proxy, settings);
+            slow.election = slow.baton.election(group);
+            try {
+                Await.until(slow.id + " learns through its slow link that " + fast.id + " leads",
+                        () -> slow.election.leader().equals(Optional.of(fast.id)), electionTimeout());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; " + slow.election.status(), e);
+            }
+            fast.baton.close();
+            LeaseStore observer = rawStore();
+            // A term that outlives three ttls needs its renewals confirmed through the slow link. A renewal stalled
+            // on a loaded machine may end a term (legitimately; the participant then acquires again, alone in the
+            // group, and the watch checks every term); the test waits for one term that lasts.
+            Duration kept = ttl.multipliedBy(3);
+            TermWatch watch = new TermWatch(List.of(slow.election), kept);
+            Await.until(slow.id + " holds one term for longer than three ttls (" + kept.toMillis() + " ms) through"
+                    + " a link of " + ttl.dividedBy(20).toMillis() + " ms each way", () -> {
+                        watch.check();
+                        assertBacked(slow, observer);
+                        return watch.outlivedTtl(slow.election);
+                    }, electionTimeout().plus(kept.multipliedBy(3)));
+            slow.events.assertWellFormed(group, slow.id);
+        }
+
+        @Test
+        @DisplayName("too slow for the backend's calls, it may lose its term, but calls it gave up on never leave"
+                + " the group leaderless for long (half a ttl; a ttl and a half where releases are not notified)")
+        void callsGivenUpOnDoNotHoldTheLease() {
+            // The steady ttl (five suite ttls) with clients set up for the suite's: a call times out long before a
+            // term could, and half a ttl of leaderlessness is several seconds, which no stall on a loaded machine
+            // explains, while one extra ttl (a lease extended by a call given up on) is far beyond it.
+            boolean notifies = supportsWatch();
+            ElectionSettings steady = steadySettings();
+            Duration ttl = steady.ttl();
+            TcpProxy proxy = proxy();
+            String group = uniqueGroup();
+            Participant slow = behind(proxy, steady);
+            slow.election = slow.baton.election(group);
+            awaitLeader(List.of(slow), electionTimeout(steady));
+            List<Participant> all = new ArrayList<>(List.of(slow));
+            for (int i = 0; i < 2; i++) {
+                Participant p = participant(steady);
+                p.election = p.baton.election(group);
+                all.add(p);
+            }
+            for (Participant p : all.subList(1, all.size())) {
+                Await.until(p.id + " knows that " + slow.id + " leads",
+                        () -> p.election.leader().equals(Optional.of(slow.id)), electionTimeout(steady));
+            }
+            LeaseStore observer = rawStore();
+            // A round trip of 1.2 call timeouts: every call of the slow participant now times out, yet each request
+            // still reaches the server, and what it writes takes effect there after the client gave up on it. A
+            // leader may even keep its term (etcd confirms keep-alives that arrive late); what matters is that the
+            // group never waits long for a lease nobody uses.
+            proxy.setDelay(slow.store.maxCallTime().multipliedBy(6).dividedBy(10));
+            // A participant that steps down sends its release after every call it gave up on, so where releases are
+            // notified, followers take over as soon as it lands. Where they are not (MariaDB), followers sleep until
+            // the lease they last saw can expire, and a renewal sent just before the step-down may have extended it
+            // when it landed: up to a ttl and the link's one-way delay.
+            Duration bound = notifies ? ttl.dividedBy(2) : ttl.plus(ttl.dividedBy(2));
+            TermWatch watch = TermWatch.of(all, ttl);
+            long[] leaderlessSince = {Long.MIN_VALUE};
+            // Long enough for the slow leader's deadline (under a ttl away), the bound, and more.
+            during(ttl.plus(bound).plus(ttl.dividedBy(2)), () -> {
+                long now = System.nanoTime();
+                Map<LeaderElection, Long> claims = watch.check();
+                assertBacked(slow, observer);
+                if (!claims.isEmpty()) {
+                    leaderlessSince[0] = Long.MIN_VALUE;
+                } else if (leaderlessSince[0] == Long.MIN_VALUE) {
+                    leaderlessSince[0] = now;
+                } else if (now - leaderlessSince[0] > bound.toNanos()) {
+                    throw new AssertionError("no participant has led group '" + group + "' for " + TimeUnit
+                            .NANOSECONDS.toMillis(now - leaderlessSince[0]) + " ms (bound " + bound.toMillis()
+                            + " ms); the store shows " + observer.read(group) + "; " + all);
+                }
+            });
+            awaitLeader(all, electionTimeout(steady));
         }
     }
 

@@ -16,12 +16,12 @@ class AzureBlobElectionContractIT extends ElectionContract {
         return store(SERVER.port());
     }
 
-    // The TCK's slow-link hooks (serverAddress, newStore(address)); no @Override, so this class also compiles against
-    // a TCK without them, where they are simply unused.
+    @Override
     protected Optional<InetSocketAddress> serverAddress() {
         return Optional.of(new InetSocketAddress("127.0.0.1", SERVER.port()));
     }
 
+    @Override
     protected LeaseStore newStore(InetSocketAddress server) {
         return store(server.getPort());
     }

@@ -146,10 +146,20 @@ public final class EtcdLeaseStore implements LeaseStore {
         SharedLease lease = lease(ttl);
         watch.open(); // the store's own watch verifies held keys; opening it never blocks
         for (int attempt = 1; ; attempt++) {
-            // Use the lease while it is surely alive; a follower's attempt then costs no keep-alive.
+            // Use the lease while it is surely alive, and refresh it (when due) in the same round trip as the
+            // transaction: an acquire costs two round trips at most (one more to a foreign key's lease TTL), so it
+            // fits the call timeout on a link with a tenth of the ttl of round-trip time.
             SharedLease.Snapshot s = lease.current();
+            CompletableFuture<SharedLease.Snapshot> alive = lease.fresh();
             if (s == null) {
-                s = calls.await(lease.fresh(), deadline, what);
+                // No live lease to put the key on: read the key while one is granted. A key held by another
+                // participant is answered from that read, without waiting for the grant.
+                KeyValue seen = first(calls.await(kv.get(key), deadline, what));
+                if (seen != null && !seen.getValue().equals(value)) {
+                    return Optional.of(new LeaseRecord(name, decode(seen.getValue()), seen.getCreateRevision(),
+                            remainingOf(seen.getLease(), ttl, deadline, what)));
+                }
+                s = calls.await(alive, deadline, what);
             }
             TxnResponse r;
             try {
@@ -172,7 +182,7 @@ public final class EtcdLeaseStore implements LeaseStore {
             }
             long revision = r.getHeader().getRevision();
             if (r.isSucceeded()) {
-                return granted(key, name, holder, found.getCreateRevision(), ttl, t0, lease,
+                return granted(key, name, holder, found.getCreateRevision(), ttl, t0, alive,
                         new Seen(s.id(), revision), deadline, what);
             }
             if (!found.getValue().equals(value)) {
@@ -180,26 +190,32 @@ public final class EtcdLeaseStore implements LeaseStore {
                         remainingOf(found.getLease(), ttl, deadline, what)));
             }
             // Already ours: confirm it, keeping the token, on this ttl's lease.
-            Optional<Seen> seen = found.getLease() == s.id() ? Optional.of(new Seen(s.id(), revision))
+            boolean onIt = found.getLease() == s.id();
+            Optional<Seen> seen = onIt ? Optional.of(new Seen(s.id(), revision))
                     : moveOnto(key, value, found.getCreateRevision(), lease, deadline, what);
             if (seen.isEmpty()) {
                 return Optional.empty(); // changed meanwhile: the caller asks again
             }
-            return granted(key, name, holder, found.getCreateRevision(), ttl, t0, lease, seen.get(), deadline, what);
+            return granted(key, name, holder, found.getCreateRevision(), ttl, t0, onIt ? alive : lease.fresh(),
+                    seen.get(), deadline, what);
         }
     }
 
     /** The key was seen as ours on etcd lease {@code leaseId} at etcd revision {@code revision}. */
     private record Seen(long leaseId, long revision) {}
 
+    /**
+     * Finishes a grant: the key was put on (or seen on) the lease {@code alive} confirms, a keep-alive or grant sent
+     * with the transaction.
+     */
     private Optional<LeaseRecord> granted(ByteSequence key, String name, String holder, long token, Duration ttl,
-            long t0, SharedLease lease, Seen seen, long deadline, String what) {
-        SharedLease.Snapshot fresh = calls.await(lease.fresh(), deadline, what);
+            long t0, CompletableFuture<SharedLease.Snapshot> alive, Seen seen, long deadline, String what) {
+        SharedLease.Snapshot fresh = calls.await(alive, deadline, what);
         if (fresh.id() != seen.leaseId()) {
             return Optional.empty(); // the lease we put the key on ended meanwhile, and the key with it
         }
         held.seen(key, name, holder, token, t0 + ttl.toNanos(), seen.leaseId(), seen.revision());
-        return Optional.of(new LeaseRecord(name, holder, token, remaining(fresh, ttl)));
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(fresh, ttl, t0)));
     }
 
     /** Moves our key onto {@code lease}, keeping its create revision; empty when the key changed meanwhile. */
@@ -287,7 +303,7 @@ public final class EtcdLeaseStore implements LeaseStore {
         if (!held.holds(key, token)) {
             return Optional.empty(); // swept while the renewal was out: its delete is on the way
         }
-        return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl)));
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl, t0)));
     }
 
     /** The engine may batch: {@link #renewAll} needs one keep-alive per ttl and reads 100 keys per transaction. */
@@ -456,11 +472,14 @@ public final class EtcdLeaseStore implements LeaseStore {
     }
 
     /**
-     * What a holder may count on: the shared lease's confirmed time, but never more than the ttl asked for (etcd
-     * counts whole seconds, so it may keep the key a little longer; that only delays a follower).
+     * What a holder may count on, counted from {@code t0}, when its call started (the engine adds it to that instant):
+     * the shared lease's confirmed time after {@code t0}, but never more than the ttl asked for (etcd counts whole
+     * seconds, so it may keep the key a little longer; that only delays a follower). Counted from the answer instead,
+     * the call's own round trip would be charged twice, once here and once by the engine: on a slow link every term
+     * would end a round trip early, and renewals would come proportionally sooner.
      */
-    private static Duration remaining(SharedLease.Snapshot s, Duration ttl) {
-        Duration confirmed = Duration.ofNanos(s.remainingNanos(System.nanoTime()));
+    private static Duration remaining(SharedLease.Snapshot s, Duration ttl, long t0) {
+        Duration confirmed = Duration.ofNanos(s.remainingNanos(t0));
         return confirmed.compareTo(ttl) > 0 ? ttl : confirmed;
     }
 

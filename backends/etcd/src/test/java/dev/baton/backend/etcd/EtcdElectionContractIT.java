@@ -2,6 +2,8 @@ package dev.baton.backend.etcd;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -25,5 +27,16 @@ class EtcdElectionContractIT extends ElectionContract {
     protected LeaseStore newStore() {
         // Default call timeout: a third of the ttl, as in production.
         return EtcdStores.open(etcd.endpoints(), "/election-tck/", settings().ttl());
+    }
+
+    @Override
+    protected Optional<InetSocketAddress> serverAddress() {
+        return Optional.of(new InetSocketAddress("127.0.0.1", etcd.clientPort(0)));
+    }
+
+    @Override
+    protected LeaseStore newStore(InetSocketAddress server) {
+        return EtcdStores.open("http://" + server.getHostString() + ":" + server.getPort(), "/election-tck/",
+                settings().ttl());
     }
 }

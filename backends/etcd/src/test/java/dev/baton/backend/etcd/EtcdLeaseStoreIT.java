@@ -13,6 +13,7 @@ import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.RenewRequest;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.MapStoreContext;
+import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -214,6 +215,33 @@ class EtcdLeaseStoreIT {
             assertTrue(tokenB > tokenA, "b's token exceeds a's");
         } finally {
             a.close();
+        }
+    }
+
+    @Test
+    void overASlowLinkARenewalIsTrustedFromItsRequest() throws Exception {
+        // The engine trusts a grant until request time + remaining - margin: remaining must count from the request.
+        // Counted from the answer, a renewal that waited for a keep-alive would be charged its round trip twice,
+        // and every term on a slow link would end that much early.
+        Duration ttl = Duration.ofSeconds(4);
+        Duration oneWay = Duration.ofMillis(500);
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", etcd.clientPort(0));
+                LeaseStore a = (EtcdLeaseStore) new EtcdLeaseStoreFactory().create(new MapStoreContext()
+                        .with(EtcdLeaseStoreFactory.ENDPOINTS, "http://127.0.0.1:" + proxy.port())
+                        .with(EtcdLeaseStoreFactory.KEY_PREFIX, "/slow-link/")
+                        .shortestTtl(LONG))) {
+            long token = a.tryAcquire("job", "a", ttl).orElseThrow().token();
+            proxy.setDelay(oneWay);
+            // The shared lease gets a keep-alive once less than three quarters of its ttl are confirmed.
+            Thread.sleep(ttl.dividedBy(4).plusMillis(200).toMillis()); // fault timing: let a keep-alive fall due
+            long t0 = System.nanoTime();
+            LeaseRecord renewed = a.renew("job", "a", token, ttl).orElseThrow();
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(oneWay.multipliedBy(2)) >= 0, "the renewal waited for a keep-alive: " + took);
+            // The keep-alive left after t0, so etcd keeps the lease at least ttl after t0: the full ttl, not the ttl
+            // less the round trip the engine already counts.
+            assertTrue(renewed.remaining().compareTo(ttl.minus(oneWay)) > 0,
+                    "remaining " + renewed.remaining() + " after a round trip of " + took);
         }
     }
 

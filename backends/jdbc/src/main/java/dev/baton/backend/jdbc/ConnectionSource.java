@@ -12,8 +12,17 @@ import java.util.Optional;
  */
 abstract sealed class ConnectionSource implements AutoCloseable permits UrlConnections, DataSourceConnections {
 
-    /** A connection lent to one operation, with what must be restored when it is given back. */
-    record Borrowed(Connection connection, int savedNetworkTimeout, boolean savedAutoCommit) {}
+    /**
+     * A connection lent to one operation, with what must be restored when it is given back.
+     *
+     * @param openedNanos how long opening it took, when the operation had to wait for its opening (its own, or one
+     *     an earlier operation gave up on); 0 for a connection that was ready (or from a pool)
+     */
+    record Borrowed(Connection connection, int savedNetworkTimeout, boolean savedAutoCommit, long openedNanos) {
+        Borrowed(Connection connection, int savedNetworkTimeout, boolean savedAutoCommit) {
+            this(connection, savedNetworkTimeout, savedAutoCommit, 0);
+        }
+    }
 
     /** Runs {@code setNetworkTimeout} callbacks inline: drivers only use the executor to abort. */
     static final java.util.concurrent.Executor DIRECT = Runnable::run;

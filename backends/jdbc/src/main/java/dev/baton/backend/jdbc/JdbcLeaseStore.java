@@ -295,12 +295,25 @@ public final class JdbcLeaseStore implements LeaseStore {
     // ---- machinery -----------------------------------------------------------------------------------------
 
     private <T> T run(String op, String name, Work<T> work) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         ConnectionSource.Borrowed b;
         try {
             b = source.borrow(timeout);
         } catch (SQLException e) {
             throw failure(op, name, e);
+        }
+        long left = deadline - System.nanoTime();
+        if (b.openedNanos() > 0 && left < b.openedNanos() * 2 / 3) {
+            // This operation waited for a new connection, whose opening took at least three round trips (TCP and a
+            // login), and what is left of its budget is less than two of them (the statement, and for the store's
+            // first statement the table check): it would likely time out, which costs the connection. Keep the
+            // connection for the next operation, which then has its whole budget for the statement.
+            source.giveBack(b, true);
+            throw new LeaseStoreException(description + ": " + op + " of '" + shortName(name) + "' failed (no answer"
+                    + " within " + timeout.toMillis() + " ms): opening a connection took "
+                    + b.openedNanos() / 1_000_000 + " ms, too much of the budget for the statement; the next"
+                    + " operation uses that connection");
         }
         boolean healthy = false;
         try {
@@ -336,7 +349,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     private LeaseStoreException failure(String op, String name, SQLException e) {
-        source.discardIdle();
+        if (!(e instanceof SQLTimeoutException)) {
+            // A broken connection: the idle ones probably are too (database restarted). A timeout only says the
+            // link or the database is slow, and an idle connection may be one just opened for the next operation.
+            source.discardIdle();
+        }
         String what = e instanceof SQLTimeoutException || isTimeout(e) ? " (no answer within " + timeout.toMillis()
                 + " ms)" : "";
         return new LeaseStoreException(description + ": " + op + " of '" + shortName(name) + "' failed" + what + ": "

@@ -2,6 +2,8 @@ package dev.baton.backend.jdbc;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,5 +20,15 @@ class MariaDbElectionContractIT extends ElectionContract {
     @Override
     protected LeaseStore newStore() {
         return TestContext.mariadb(db).shortestTtl(settings().ttl()).store();
+    }
+
+    @Override
+    protected Optional<InetSocketAddress> serverAddress() {
+        return Optional.of(new InetSocketAddress("127.0.0.1", db.port()));
+    }
+
+    @Override
+    protected LeaseStore newStore(InetSocketAddress server) {
+        return TestContext.mariadb(MariaDbServer.url(server.getPort())).shortestTtl(settings().ttl()).store();
     }
 }

@@ -45,6 +45,10 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     public String url() {
+        return url(port);
+    }
+
+    static String url(int port) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
     }
 

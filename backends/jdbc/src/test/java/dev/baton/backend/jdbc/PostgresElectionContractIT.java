@@ -2,6 +2,8 @@ package dev.baton.backend.jdbc;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -18,5 +20,15 @@ class PostgresElectionContractIT extends ElectionContract {
     @Override
     protected LeaseStore newStore() {
         return TestContext.postgres(pg).shortestTtl(settings().ttl()).store();
+    }
+
+    @Override
+    protected Optional<InetSocketAddress> serverAddress() {
+        return Optional.of(new InetSocketAddress("127.0.0.1", pg.port()));
+    }
+
+    @Override
+    protected LeaseStore newStore(InetSocketAddress server) {
+        return TestContext.postgres(PostgresServer.url(server.getPort())).shortestTtl(settings().ttl()).store();
     }
 }

@@ -138,7 +138,7 @@ class PostgresFaultsIT {
                 LeaderElection election = b.election("jobs");
                 assertTrue(election.awaitLeadership(Timing.scaled(GENEROUS)));
                 long token = election.fencingToken().orElseThrow();
-                // Slow every exchange (a fifth of the renew interval per chunk each way) so a renewal is often in
+                // Slow every exchange (a fifth of the renew interval of latency each way) so a renewal is often in
                 // flight, then cut everything at once.
                 proxy.setDelay(settings.renewInterval().dividedBy(5));
                 Thread.sleep(settings.renewInterval().toMillis()); // fault timing: let a renewal start on the slow link

@@ -23,7 +23,11 @@ final class TestContext implements StoreContext {
     }
 
     static TestContext mariadb(MariaDbServer db) {
-        return create().with(JdbcLeaseStoreFactory.URL, db.url()).with(JdbcLeaseStoreFactory.USER, MariaDbServer.USER)
+        return mariadb(db.url());
+    }
+
+    static TestContext mariadb(String url) {
+        return create().with(JdbcLeaseStoreFactory.URL, url).with(JdbcLeaseStoreFactory.USER, MariaDbServer.USER)
                 .with(JdbcLeaseStoreFactory.PASSWORD, MariaDbServer.PASSWORD);
     }
 

@@ -98,6 +98,17 @@ final class CommandLink {
     }
 
     /**
+     * Runs one script sent whole ({@code EVAL}), one request whatever the server's script cache holds, and waits for
+     * it until the deadline. For a write that must take effect even when the caller gives up on its answer: with
+     * {@code EVALSHA}, a {@code NOSCRIPT} reply that comes after the timeout never leads to the {@code EVAL}.
+     */
+    <T> T callWhole(LeaseScript script, ScriptOutputType type, String what, String[] keys, String... args) {
+        long end = deadline();
+        StatefulRedisConnection<String, String> c = connection(end, what);
+        return await(c.async().<T>eval(script.body(), type, keys, args).toCompletableFuture(), end, what, true);
+    }
+
+    /**
      * Waits for a reply until the deadline and turns every failure into a {@link LeaseStoreException} whose message
      * names the server and the operation (never a secret).
      */

@@ -20,12 +20,17 @@ import java.util.function.Supplier;
  * down on close), or one the application owns (left running on close).
  *
  * <p>A client of our own is tuned for leases: commands are rejected at once while disconnected instead of being
- * buffered and run later (a renewal replayed after the caller gave up is useless), the socket connect timeout and the
- * command timeout are the store's call timeout, and Lettuce's automatic reconnection retries every 10 ms doubling up to
- * the call timeout (at most 1 s), so a restarted server is found again within a fraction of a lease. An application's
- * client keeps its own options; every call is still bounded by the store's deadline.
+ * buffered and run later (a renewal replayed after the caller gave up is useless), the command timeout is the store's
+ * call timeout, and Lettuce's automatic reconnection retries every 10 ms doubling up to the call timeout (at most 1 s),
+ * so a restarted server is found again within a fraction of a lease. Connecting (TCP, then {@code HELLO},
+ * {@code CLIENT SETINFO}, {@code AUTH}, {@code SELECT}: several round trips) may take {@link #CONNECT_BUDGET} call
+ * timeouts: on a slow link it outlasts the call that started it, which fails at its own deadline, and the connection
+ * serves the next call. An application's client keeps its own options; every call is still bounded by the store's
+ * deadline.
  */
 final class RedisEndpoint {
+    /** How many call timeouts connecting may take (in the background of the calls that wait for it). */
+    static final int CONNECT_BUDGET = 3;
     private final RedisClient client;
     private final RedisURI uri;
     /** Our own resources to shut down on close; null for an application's client. */
@@ -47,12 +52,13 @@ final class RedisEndpoint {
                 .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), reconnectCap, 2, TimeUnit.MILLISECONDS))
                 .build();
-        uri.setTimeout(timeout);
+        Duration connecting = timeout.multipliedBy(CONNECT_BUDGET);
+        uri.setTimeout(connecting); // bounds the handshake; commands have their own timeout below
         RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(connecting).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
                 .build());
         return new RedisEndpoint(client, uri, resources, RedisUris.describe(uri));

@@ -123,7 +123,9 @@ public final class RedisLeaseStore implements LeaseStore {
         String what = "release of lease '" + LeaseNames.requireValid(name) + "'";
         requireHolder(holder);
         checkOpen();
-        Long released = link.call(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, what, keys.keys(name),
+        // Sent whole: a release must land even when its answer comes too late (a leader that stepped down on a slow
+        // link releases after a renewal it gave up on, which may still extend the lease); releases are rare.
+        Long released = link.callWhole(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, what, keys.keys(name),
                 holder, Long.toString(token), keys.releaseChannel(), name);
         return released != null && released == 1L;
     }

@@ -17,7 +17,7 @@ import java.util.Optional;
  *       {@code rediss://} for TLS, {@code redis-sentinel://host:26379#master}); required unless the application
  *       provides a {@link RedisClient} (then it is optional and, when set, says where that client connects).</li>
  *   <li>{@code baton.redis.key-prefix}: prefix of every key and of the release channel, default {@code baton:}.</li>
- *   <li>{@code baton.redis.timeout}: the longest any operation may take, default the shorter of 2 s and a third of
+ *   <li>{@code baton.redis.timeout}: the longest any operation may take, default the shorter of 5 s and a third of
  *       the shortest lease ttl; at most half of it.</li>
  * </ul>
  *
@@ -38,7 +38,8 @@ public final class RedisLeaseStoreFactory implements LeaseStoreFactory {
     private static final String VALID_URI = "a Redis URI such as redis://localhost:6379, "
             + "rediss://user:password@host:6380/0 or redis-sentinel://host:26379#mymaster "
             + "(or an application RedisClient bean)";
-    private static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+    /** As for etcd and ZooKeeper: a third of the default 15 s ttl, so that all tolerate the same link latency. */
+    private static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
     @Override
     public String name() {

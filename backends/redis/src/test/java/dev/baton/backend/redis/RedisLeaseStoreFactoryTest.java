@@ -82,13 +82,13 @@ class RedisLeaseStoreFactoryTest {
     }
 
     @Test
-    @DisplayName("the default timeout is the shorter of 2 s and a third of the shortest ttl")
+    @DisplayName("the default timeout is the shorter of 5 s and a third of the shortest ttl")
     void defaultTimeout() {
         try (LeaseStore s = factory.create(uriOfNothing().shortestTtl(Duration.ofSeconds(3)))) {
             assertEquals(Duration.ofSeconds(1), s.maxCallTime());
         }
-        try (LeaseStore s = factory.create(uriOfNothing())) {
-            assertEquals(Duration.ofSeconds(2), s.maxCallTime());
+        try (LeaseStore s = factory.create(uriOfNothing().shortestTtl(Duration.ofSeconds(60)))) {
+            assertEquals(Duration.ofSeconds(5), s.maxCallTime());
         }
         try (LeaseStore s = factory.create(uriOfNothing().with("baton.redis.timeout", "750ms"))) {
             assertEquals(Duration.ofMillis(750), s.maxCallTime());

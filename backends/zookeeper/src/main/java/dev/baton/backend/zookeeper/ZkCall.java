@@ -33,12 +33,37 @@ final class ZkCall {
      * @throws LeaseStoreException on timeout, interruption or a client that refuses to start the operation
      */
     static CuratorEvent await(String what, long deadlineNanos, Starter starter) {
+        return await(what, deadlineNanos, start(what, starter));
+    }
+
+    /**
+     * Sends an operation without waiting for its answer, so that several go out together: ZooKeeper answers one
+     * session's requests in the order they were sent, so operations sent together cost one round trip and see what
+     * they would have seen one after the other.
+     *
+     * @param what the operation in words, for messages
+     * @param starter starts the background operation
+     * @return its answer, to {@linkplain #await(String, long, CompletableFuture) await}
+     * @throws LeaseStoreException when the client refuses to start the operation
+     */
+    static CompletableFuture<CuratorEvent> start(String what, Starter starter) {
         CompletableFuture<CuratorEvent> answer = new CompletableFuture<>();
         try {
             starter.start((client, event) -> answer.complete(event));
         } catch (Exception e) {
             throw new LeaseStoreException(what + " could not be sent to ZooKeeper: " + e, e);
         }
+        return answer;
+    }
+
+    /**
+     * @param what the operation in words, for messages
+     * @param deadlineNanos when to give up, on {@link System#nanoTime()}
+     * @param answer an operation's answer from {@link #start}
+     * @return the answer (any result code; the caller interprets it)
+     * @throws LeaseStoreException on timeout or interruption
+     */
+    static CuratorEvent await(String what, long deadlineNanos, CompletableFuture<CuratorEvent> answer) {
         try {
             return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
@@ -59,7 +60,14 @@ import org.apache.zookeeper.data.Stat;
  * </ul>
  *
  * <p>Every operation waits for ZooKeeper at most the call timeout ({@link ZkCall}); every write is conditional, so
- * an answer that arrives after the caller gave up cannot corrupt anything.
+ * an answer that arrives after the caller gave up cannot corrupt anything. Requests that do not depend on each other's
+ * answers go out together (ZooKeeper answers a session's requests in order), so that an operation costs at most two
+ * round trips (a renewal and a release of a lease this store holds, one) and fits its call timeout on a slow link:
+ * see the README's limits.
+ *
+ * <p>A request the caller gave up on still reaches the server: a renewal that timed out may extend the lease after
+ * its holder stepped down. The holder's release, sent on the same session after it, then deletes the node in one
+ * transaction, whenever it lands, so such a renewal cannot keep the lease from the followers.
  */
 public final class ZooKeeperLeaseStore implements LeaseStore {
     private static final System.Logger LOG = System.getLogger(ZooKeeperLeaseStore.class.getName());
@@ -119,7 +127,12 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         String what = "acquire of lease '" + name + "'";
         long deadline = deadline();
         byte[] data = new ZkLeaseData(ttlMillis, holder).encode();
-        State s = readState(what, deadline, name);
+        // The two reads and a write of the clock node go out together: whoever holds the lease, one round trip tells
+        // whether it expired (the clock is stamped after the reads), and the grant below is the second and last.
+        CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
+        CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
+        CompletableFuture<CuratorEvent> clock = startClock(what);
+        State s = state(what, deadline, name, counter, holderNode);
         if (s.counterVersion() < 0) {
             // A name never used: a fresh counter has version 0 and no holder; if another participant raced us,
             // the grant's check fails and the caller retries.
@@ -143,7 +156,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 }
                 return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(), now.getVersion());
             }
-            long serverNow = serverNow(what, deadline);
+            long serverNow = serverNow(what, deadline, clock);
             long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
             if (serverNow < expiresAt) {
                 return Optional.of(new LeaseRecord(name, s.holder().holder(), s.holderStat().getCzxid(),
@@ -234,7 +247,21 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         checkOpen();
         String what = "release of lease '" + name + "'";
         long deadline = deadline();
-        written.remove(name);
+        Written last = written.remove(name);
+        if (last != null && last.token() == token) {
+            // One transaction, one round trip: the counter still at our grant's version proves the holder node is
+            // ours. Sent on the session after any renewal this store gave up on, it lands after it and frees the
+            // lease however late that renewal landed. Whether the lease was still unexpired is judged from our last
+            // confirmed write: a renewal that landed after it (unanswered) can only make a live lease look expired.
+            CuratorEvent e = multi(what, deadline, List.of(
+                    checkOp(counterPath(name), last.counterVersion()),
+                    deleteOp(holderPath(name), -1),
+                    setOp(clockPath, EMPTY, -1)));
+            if (ZkCall.code(e) == Code.OK) {
+                return e.getOpResults().get(2).getResultStat().getMtime() < last.mtime() + last.ttlMillis();
+            }
+            // A grant since, no node, or no clock node yet: look at the lease as it is.
+        }
         State s = readState(what, deadline, name);
         if (s.holder() == null || !s.holder().holder().equals(holder) || s.holderStat().getCzxid() != token) {
             return false;
@@ -262,14 +289,16 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         checkOpen();
         String what = "read of lease '" + name + "'";
         long deadline = deadline();
-        CuratorEvent read = getData(what, deadline, holderPath(name));
+        CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
+        CompletableFuture<CuratorEvent> clock = startClock(what); // stamped after the read: one round trip for both
+        CuratorEvent read = getData(what, deadline, holderNode);
         if (ZkCall.code(read) == Code.NONODE) {
             return Optional.empty();
         }
         ZkLeaseData current = decode(what, holderPath(name), read.getData());
         Stat stat = read.getStat();
         long expiresAt = stat.getMtime() + current.ttlMillis();
-        long serverNow = serverNow(what, deadline);
+        long serverNow = serverNow(what, deadline, clock);
         if (serverNow >= expiresAt) {
             return Optional.empty();
         }
@@ -341,10 +370,18 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         written.put(name, new Written(holderStat.getCzxid(), counterVersion, holderStat.getMtime(), ttlMillis));
     }
 
+    /** Reads the counter and the holder node, both in one round trip. */
     private State readState(String what, long deadline, String name) {
-        CuratorEvent counter = getData(what, deadline, counterPath(name));
+        return state(what, deadline, name, startGetData(what, counterPath(name)),
+                startGetData(what, holderPath(name)));
+    }
+
+    /** The lease from the answers of reads of its counter and holder node, sent in that order. */
+    private State state(String what, long deadline, String name, CompletableFuture<CuratorEvent> counterRead,
+            CompletableFuture<CuratorEvent> holderRead) {
+        CuratorEvent counter = getData(what, deadline, counterRead);
         int counterVersion = ZkCall.code(counter) == Code.NONODE ? -1 : counter.getStat().getVersion();
-        CuratorEvent holder = getData(what, deadline, holderPath(name));
+        CuratorEvent holder = getData(what, deadline, holderRead);
         if (ZkCall.code(holder) == Code.NONODE) {
             return new State(counterVersion, null, null);
         }
@@ -394,7 +431,20 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     }
 
     private CuratorEvent getData(String what, long deadline, String path) {
-        CuratorEvent e = ZkCall.await(what, deadline, cb -> client.getData().inBackground(cb).forPath(path));
+        return getData(what, deadline, startGetData(what, path));
+    }
+
+    private CompletableFuture<CuratorEvent> startGetData(String what, String path) {
+        return ZkCall.start(what, cb -> client.getData().inBackground(cb).forPath(path));
+    }
+
+    /** Writes the clock node without waiting: its answer's mtime is ZooKeeper's time ({@link #serverNow}). */
+    private CompletableFuture<CuratorEvent> startClock(String what) {
+        return ZkCall.start(what, cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY));
+    }
+
+    private CuratorEvent getData(String what, long deadline, CompletableFuture<CuratorEvent> pending) {
+        CuratorEvent e = ZkCall.await(what, deadline, pending);
         Code code = ZkCall.code(e);
         if (code != Code.OK && code != Code.NONODE) {
             throw ZkCall.unexpected(what, e);
@@ -434,6 +484,22 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         } catch (Exception e) {
             throw new IllegalStateException("cannot build a create of " + path, e);
         }
+    }
+
+    /**
+     * ZooKeeper's clock from a write of the clock node already sent ({@link #startClock}); when that found no clock
+     * node yet, as {@link #serverNow(String, long)} (which creates it).
+     */
+    private long serverNow(String what, long deadline, CompletableFuture<CuratorEvent> clock) {
+        CuratorEvent e = ZkCall.await(what, deadline, clock);
+        Code code = ZkCall.code(e);
+        if (code == Code.OK) {
+            return e.getStat().getMtime();
+        }
+        if (code != Code.NONODE) {
+            throw ZkCall.unexpected(what, e);
+        }
+        return serverNow(what, deadline);
     }
 
     /** ZooKeeper's clock now: the mtime a write to the clock node receives. */

@@ -2,6 +2,7 @@ package dev.baton.backend.zookeeper;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.ElectionContract;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -15,7 +16,21 @@ class ZooKeeperElectionContractIT extends ElectionContract {
 
     @Override
     protected LeaseStore newStore() {
-        return ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-election", Optional.empty(),
-                settings().ttl(), settings().ttl().dividedBy(3));
+        return store(server.connectString());
+    }
+
+    @Override
+    protected Optional<InetSocketAddress> serverAddress() {
+        return Optional.of(new InetSocketAddress("127.0.0.1", server.port()));
+    }
+
+    @Override
+    protected LeaseStore newStore(InetSocketAddress address) {
+        return store(address.getHostString() + ":" + address.getPort());
+    }
+
+    private LeaseStore store(String connect) {
+        return ZooKeeperLeaseStoreFactory.open(connect, "/baton-election", Optional.empty(), settings().ttl(),
+                settings().ttl().dividedBy(3));
     }
 }
