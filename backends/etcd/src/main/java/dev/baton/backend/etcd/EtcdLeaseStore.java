@@ -502,7 +502,9 @@ public final class EtcdLeaseStore implements LeaseStore {
                         .whenComplete((r, err) -> held.sweptDone(due.getKey(), e));
             }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "etcd lease sweeper failed; retrying", e);
+            LOG.log(Level.WARNING, LogIds.SWEEPER_FAILED + ": the sweeper of leases nobody renewed failed (" + e
+                    + "); it retries on its next round, and until then such a lease stays until etcd's own lease"
+                    + " expires it. Check that etcd is reachable.", e);
         }
     }
 

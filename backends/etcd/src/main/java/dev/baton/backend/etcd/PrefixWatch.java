@@ -169,7 +169,9 @@ final class PrefixWatch implements AutoCloseable {
         try {
             r.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "a lease watch callback failed", e);
+            LOG.log(Level.WARNING, LogIds.WATCH_CALLBACK_FAILED + ": a lease watch callback failed (" + e + "); the other"
+                    + " callbacks still run, and the group it served learns of changes when its lease could expire"
+                    + " instead of at once. This is a bug in the callback.", e);
         }
     }
 

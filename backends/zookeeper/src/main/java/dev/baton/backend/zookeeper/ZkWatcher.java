@@ -100,7 +100,10 @@ final class ZkWatcher implements Watcher {
             try {
                 ensureAdded(System.nanoTime() + callTimeout.toNanos());
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Re-adding the lease watch on " + leasesPath + " failed: " + e.getMessage());
+                LOG.log(Level.WARNING, LogIds.REWATCH_FAILED + ": re-adding the lease watch on " + leasesPath
+                        + " after a reconnection failed (" + e.getMessage() + "); followers learn of releases when"
+                        + " leases could expire instead of at once, until the next reconnection. Check ZooKeeper's"
+                        + " health and the client's ACLs on that path.");
             }
             callbacks.values().forEach(list -> list.forEach(ZkWatcher::runQuietly));
         }, "baton-zookeeper-rewatch");
@@ -112,7 +115,9 @@ final class ZkWatcher implements Watcher {
         try {
             r.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "A lease watch callback failed", e);
+            LOG.log(Level.WARNING, LogIds.WATCH_CALLBACK_FAILED + ": a lease watch callback failed (" + e + "); the other"
+                    + " callbacks still run, and the group it served learns of changes when its lease could expire"
+                    + " instead of at once. This is a bug in the callback.", e);
         }
     }
 

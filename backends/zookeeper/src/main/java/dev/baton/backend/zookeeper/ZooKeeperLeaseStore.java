@@ -525,15 +525,17 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     private void stateChanged(CuratorFramework c, ConnectionState state) {
         switch (state) {
-            case SUSPENDED -> LOG.log(Level.WARNING, "ZooKeeper connection suspended ({0}); leaders keep their"
-                    + " leases only until their local deadlines unless it comes back", description);
+            case SUSPENDED -> LOG.log(Level.WARNING, LogIds.SUSPENDED + ": ZooKeeper connection suspended ({0});"
+                    + " leaders keep their terms only until their local deadlines unless it comes back. Check the"
+                    + " network to ZooKeeper and the ensemble''s health.", description);
             case LOST -> {
-                LOG.log(Level.WARNING, "ZooKeeper session lost ({0}); leases stay until their ttl, renewals "
-                        + "continue on the next session", description);
+                LOG.log(Level.WARNING, LogIds.SESSION_LOST + ": ZooKeeper session lost ({0}); leases stay until"
+                        + " their ttl and renewals continue on the next session. Check the network to ZooKeeper and"
+                        + " the session timeout.", description);
                 written.clear();
             }
             case RECONNECTED -> {
-                LOG.log(Level.INFO, "ZooKeeper connection re-established ({0})", description);
+                LOG.log(Level.INFO, LogIds.RECONNECTED + ": ZooKeeper connection re-established ({0})", description);
                 watcher.reconnected();
             }
             default -> LOG.log(Level.DEBUG, "ZooKeeper connection {0} ({1})", state, description);
