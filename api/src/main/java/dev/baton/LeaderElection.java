@@ -49,6 +49,21 @@ public interface LeaderElection {
     Optional<String> leader();
 
     /**
+     * The leader with what it advertises: id, fencing token, metadata ({@code url}, {@code version}, ...) and since
+     * when it leads as far as the store says. On the leader itself, its own info while {@link #isLeader()}; on a
+     * follower, the holder last reported by the store. Answered locally, without a store call: a follower refreshes
+     * it when it learns of a new holder (the store's notification of a change, or its next acquire attempt when the
+     * lease it last saw can expire), so it may be stale, like {@link #leader()}, with which it always agrees.
+     *
+     * <p>Metadata is empty when the leader advertises none or the backend keeps none
+     * ({@link dev.baton.spi.LeaseStore#supportsMetadata()}). Informational only: route requests with it, never
+     * decide with it whether this participant may act.
+     *
+     * @return the leader's info when a leader is known; empty otherwise
+     */
+    Optional<LeaderInfo> leaderInfo();
+
+    /**
      * Enters guarded work if this participant leads now. The returned term carries the fencing token and stays
      * open until closed; a graceful shutdown waits (bounded) for open terms before it releases the lease. This is
      * what the {@link Leader} interceptor does around every guarded call.

@@ -1,9 +1,12 @@
 package dev.baton;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * Announces that this participant's role in a group changed. In a CDI application it is fired as an event,
@@ -33,6 +36,10 @@ import java.util.OptionalLong;
  *     ({@code grant + ttl - margin} on the monotonic clock) when that passed before the end was decided, else the
  *     instant of the decision (a release, a shutdown, a renewal answer naming another holder), which is {@link #at()}.
  *     Use it, not {@code at}, to log or audit "led from A to B". For {@code ACQUIRED}: equal to {@code at}
+ * @param leaderMetadata the metadata {@link #leader()} advertises (as {@link LeaderInfo#metadata()}: unmodifiable,
+ *     sorted by key, without Baton's reserved {@code baton.*} entries): this participant's own for {@code ACQUIRED},
+ *     the new holder's when a term ended because another holder was found; empty when the leader is unknown, it
+ *     advertises nothing or the backend keeps no metadata. Never null
  */
 public record LeadershipChanged(
         String group,
@@ -43,10 +50,30 @@ public record LeadershipChanged(
         OptionalLong fencingToken,
         ChangeCause cause,
         Instant at,
-        Instant validUntil) {
+        Instant validUntil,
+        Map<String, String> leaderMetadata) {
 
     /**
-     * An event whose term, if it ends one, stopped being valid when it was decided ({@code validUntil = at}).
+     * An event without leader metadata ({@link #leaderMetadata()} empty).
+     *
+     * @param group the group
+     * @param participant this participant's id
+     * @param role the new role
+     * @param previousRole the role before
+     * @param leader the leader's id when known
+     * @param fencingToken the token of the term
+     * @param cause why
+     * @param at when the change was decided
+     * @param validUntil when an ended term stopped being valid ({@code at} for an acquisition)
+     */
+    public LeadershipChanged(String group, String participant, Role role, Role previousRole, Optional<String> leader,
+            OptionalLong fencingToken, ChangeCause cause, Instant at, Instant validUntil) {
+        this(group, participant, role, previousRole, leader, fencingToken, cause, at, validUntil, Map.of());
+    }
+
+    /**
+     * An event whose term, if it ends one, stopped being valid when it was decided ({@code validUntil = at}), without
+     * leader metadata.
      *
      * @param group the group
      * @param participant this participant's id
@@ -62,7 +89,10 @@ public record LeadershipChanged(
         this(group, participant, role, previousRole, leader, fencingToken, cause, at, at);
     }
 
-    /** Checks that no component is null, and that a term never ends after the change was decided. */
+    /**
+     * Checks that no component is null, and that a term never ends after the change was decided; keeps an
+     * unmodifiable copy of {@code leaderMetadata} sorted by key.
+     */
     public LeadershipChanged {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(participant, "participant");
@@ -73,8 +103,17 @@ public record LeadershipChanged(
         Objects.requireNonNull(cause, "cause");
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(validUntil, "validUntil");
+        Objects.requireNonNull(leaderMetadata, "leaderMetadata");
         if (validUntil.isAfter(at)) {
             throw new IllegalArgumentException("validUntil " + validUntil + " is after the change at " + at);
+        }
+        if (leaderMetadata.isEmpty()) {
+            leaderMetadata = Collections.emptySortedMap();
+        } else {
+            TreeMap<String, String> copy = new TreeMap<>();
+            leaderMetadata.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "a leaderMetadata key is null"),
+                    Objects.requireNonNull(v, "a leaderMetadata value is null")));
+            leaderMetadata = Collections.unmodifiableSortedMap(copy);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.baton.Registration;
 import dev.baton.observe.ElectionObserver;
 import dev.baton.observe.FlightRecorderObserver;
 import dev.baton.spi.HolderIds;
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseStore;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -46,6 +47,7 @@ public final class Baton implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Baton.class.getName());
 
     private final String participant;
+    private final AdvertisedMetadata metadata;
     private final LeaseStore store;
     /** The store as elections and leases call it: timed and reported to the observers. */
     private final LeaseStore observedStore;
@@ -66,6 +68,7 @@ public final class Baton implements AutoCloseable {
 
     private Baton(Builder b) {
         this.participant = b.participant != null ? b.participant : defaultParticipantId();
+        this.metadata = new AdvertisedMetadata(b.metadata);
         this.store = Objects.requireNonNull(b.store, "a LeaseStore is required: Baton.builder().store(...)");
         this.closeStore = b.closeStore;
         this.defaults = b.defaults;
@@ -76,7 +79,8 @@ public final class Baton implements AutoCloseable {
         b.observers.forEach(observers::add);
         globalListeners.add(observers::leadershipChanged);
         this.observedStore = new ObservedStore(store, observers);
-        this.leases = new LeaseKeeper(participant, observedStore, scheduler, dispatcher, elections::containsKey);
+        this.leases = new LeaseKeeper(participant, observedStore, scheduler, dispatcher, elections::containsKey,
+                metadata);
         this.renewals = new RenewalBatcher(observedStore, scheduler, elections::values);
     }
 
@@ -88,6 +92,14 @@ public final class Baton implements AutoCloseable {
     /** @return this participant's id */
     public String participant() {
         return participant;
+    }
+
+    /**
+     * @return the leader metadata this participant advertises with every grant ({@link Builder#metadata(Map)}):
+     *     unmodifiable, sorted by key, empty when none was given
+     */
+    public Map<String, String> metadata() {
+        return metadata.own();
     }
 
     /** @return the store's description (never secrets) */
@@ -131,7 +143,7 @@ public final class Baton implements AutoCloseable {
                 return existing;
             }
             GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
-                    dispatcher, taskExecutor, globalListeners, renewals);
+                    dispatcher, taskExecutor, globalListeners, renewals, metadata);
             // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
             // group, so of two racing calls at least one sees the other.
             elections.put(group, election);
@@ -249,6 +261,7 @@ public final class Baton implements AutoCloseable {
         private LeaseStore store;
         private final List<ElectionObserver> observers = new ArrayList<>();
         private String participant;
+        private Map<String, String> metadata = LeaderMetadata.requireValid(Map.of());
         private ElectionSettings defaults = ElectionSettings.DEFAULTS;
         private Scheduler scheduler;
         private int schedulerThreads = 2;
@@ -273,6 +286,24 @@ public final class Baton implements AutoCloseable {
          */
         public Builder participant(String participant) {
             this.participant = HolderIds.requireValid(participant);
+            return this;
+        }
+
+        /**
+         * The leader metadata this participant advertises: stored with each of its grants (groups and one-off leases)
+         * in the same operation, shown to followers by {@link LeaderElection#leaderInfo()} and in
+         * {@link LeadershipChanged#leaderMetadata()}. Typical keys: {@code url} (where followers send requests meant
+         * for the leader), {@code version}, {@code zone}. Rules ({@link LeaderMetadata}): at most 16 entries, keys
+         * matching {@code [a-z][a-z0-9_.-]{0,62}} and not starting with {@code baton.}, values of at most 512
+         * characters (well-formed UTF-16, no NUL), at most 1024 bytes in UTF-8 together. On a backend that keeps no
+         * metadata, elections run without it and one warning ({@code BATON-ENG-0016}) says so.
+         *
+         * @param metadata the entries; empty (the default) advertises nothing
+         * @return this builder
+         * @throws IllegalArgumentException naming each entry that breaks a rule, the rule and the limit
+         */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = LeaderMetadata.requireValid(metadata);
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
 import dev.baton.ElectionStatus;
 import dev.baton.LeaderElection;
+import dev.baton.LeaderInfo;
 import dev.baton.LeadershipChanged;
 import dev.baton.NotLeaderException;
 import dev.baton.Registration;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -45,13 +47,20 @@ import java.util.function.Consumer;
  *   <li>Followers sleep until the holder's lease can expire, or until the store's watch says it changed.</li>
  *   <li>After a failed call, the next acquire looks before it writes: it reads the lease first, and acquires only once
  *       a read is answered in time ({@link #runStep()}).</li>
+ *   <li>Every acquire stores the participant's metadata and {@code baton.since} with the grant
+ *       ({@link AdvertisedMetadata}); the leader's info ({@link #leaderInfo()}) is the record of the holder the last
+ *       acquire (or read) answered, kept locally, so asking for it costs no store call and renewals carry nothing
+ *       extra.</li>
  * </ol>
  */
 final class GroupElection implements LeaderElection {
     private static final System.Logger LOG = System.getLogger(GroupElection.class.getName());
 
-    /** A grant this participant holds; a new instance on each renewal, same {@code epoch} for the whole term. */
-    private record Grant(long token, long deadlineNanos, long epoch) {}
+    /**
+     * A grant this participant holds; a new instance on each renewal, same {@code epoch} and {@code info} (this
+     * participant as the store reported it at the grant) for the whole term.
+     */
+    private record Grant(long token, long deadlineNanos, long epoch, LeaderInfo info) {}
 
     private enum Op {
         ACQUIRE,
@@ -68,12 +77,14 @@ final class GroupElection implements LeaderElection {
     private final Executor taskExecutor;
     private final List<Consumer<LeadershipChanged>> globalListeners;
     private final RenewalBatcher batcher;
+    private final AdvertisedMetadata metadata;
     private final List<Consumer<LeadershipChanged>> listeners = new CopyOnWriteArrayList<>();
 
     private final Object lock = new Object();
     // Everything below is guarded by lock; the volatile fields are also read without it.
     private volatile Grant grant;
-    private volatile String knownLeader;
+    /** The holder last reported by the store (this participant while it leads), or null when unknown. */
+    private volatile LeaderInfo known;
     private long epoch;
     private boolean competing = true;
     private boolean stepInFlight;
@@ -101,7 +112,8 @@ final class GroupElection implements LeaderElection {
             EventDispatcher dispatcher,
             Executor taskExecutor,
             List<Consumer<LeadershipChanged>> globalListeners,
-            RenewalBatcher batcher) {
+            RenewalBatcher batcher,
+            AdvertisedMetadata metadata) {
         this.group = group;
         this.participant = participant;
         this.store = store;
@@ -111,6 +123,7 @@ final class GroupElection implements LeaderElection {
         this.taskExecutor = taskExecutor;
         this.globalListeners = globalListeners;
         this.batcher = batcher;
+        this.metadata = metadata;
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -154,11 +167,17 @@ final class GroupElection implements LeaderElection {
 
     @Override
     public Optional<String> leader() {
-        if (isLeader()) {
-            return Optional.of(participant);
+        return leaderInfo().map(LeaderInfo::participant);
+    }
+
+    @Override
+    public Optional<LeaderInfo> leaderInfo() {
+        Grant g = grant;
+        if (valid(g)) {
+            return Optional.of(g.info);
         }
-        String known = knownLeader;
-        return known == null || known.equals(participant) ? Optional.empty() : Optional.of(known);
+        LeaderInfo k = known;
+        return k == null || k.participant().equals(participant) ? Optional.empty() : Optional.of(k);
     }
 
     @Override
@@ -432,8 +451,9 @@ final class GroupElection implements LeaderElection {
                     if (seen.isPresent() && !seen.get().heldBy(participant)) {
                         yield seen; // held by another: the answer an acquire would have given, and nothing written
                     }
+                    Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
                     t0 = scheduler.nanoTime(); // a grant counts from the acquire's request, not from the read's
-                    yield store.tryAcquire(group, participant, settings.ttl());
+                    yield store.tryAcquire(group, participant, settings.ttl(), advertised);
                 }
                 case RENEW -> store.renew(group, participant, opGrant.token, settings.ttl());
                 case RELEASE -> store.release(group, participant, releaseToken);
@@ -538,7 +558,7 @@ final class GroupElection implements LeaderElection {
         }
         LeaseRecord lease = answer.get();
         if (!lease.heldBy(participant)) {
-            knownLeader = lease.holder();
+            known = infoOf(lease);
             scheduleStep(Timing.followerWait(lease, settings.ttl()));
             return;
         }
@@ -556,10 +576,11 @@ final class GroupElection implements LeaderElection {
             return;
         }
         epoch++;
-        Grant g = new Grant(lease.token(), deadline, epoch);
+        LeaderInfo self = infoOf(lease);
+        Grant g = new Grant(lease.token(), deadline, epoch, self);
         grant = g;
-        knownLeader = participant;
-        emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(participant), 0);
+        known = self;
+        emit(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(self), 0);
         scheduleDeadlineCheck(g);
         scheduleStep(t0 + Timing.renewDelay(settings.ttl(), settings.renewInterval(), lease) - now);
         lock.notifyAll();
@@ -587,14 +608,14 @@ final class GroupElection implements LeaderElection {
             return;
         }
         if (answer.isEmpty() || !answer.get().heldBy(participant) || answer.get().token() != current.token) {
-            knownLeader = answer.filter(l -> !l.heldBy(participant)).map(LeaseRecord::holder).orElse(null);
+            known = answer.filter(l -> !l.heldBy(participant)).map(this::infoOf).orElse(null);
             endTerm(ChangeCause.LOST_TO_ANOTHER, false);
             scheduleStep(0);
             return;
         }
         long deadline = Timing.deadline(t0, settings.ttl(), answer.get(), settings.safetyMargin());
         if (deadline - current.deadlineNanos > 0) {
-            Grant renewed = new Grant(current.token, deadline, current.epoch);
+            Grant renewed = new Grant(current.token, deadline, current.epoch, current.info);
             grant = renewed;
             scheduleDeadlineCheck(renewed);
         }
@@ -660,28 +681,37 @@ final class GroupElection implements LeaderElection {
         if (release) {
             pendingRelease = OptionalLong.of(g.token);
         }
-        if (knownLeader != null && knownLeader.equals(participant)) {
-            knownLeader = null;
+        LeaderInfo k = known;
+        if (k != null && k.participant().equals(participant)) {
+            known = null;
+            k = null;
         }
         for (LeaderTask<?> task : new ArrayList<>(leaderTasks)) {
             task.leadershipEnded(cause);
         }
         // The term stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
         // now: an audit of "led from A to B" must not overlap the successor's term by the length of a pause.
-        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(knownLeader),
+        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(k),
                 Math.max(0, scheduler.nanoTime() - g.deadlineNanos));
         lock.notifyAll();
     }
 
+    /** The leader's info from a record the store returned: its holder, token and metadata. */
+    private LeaderInfo infoOf(LeaseRecord lease) {
+        return LeaderInfo.fromStored(lease.holder(), lease.token(), lease.metadata());
+    }
+
     /**
+     * @param leader the leader when known: its id and metadata go into the event
      * @param lateNanos how long before now the term stopped being valid (0 when it ends now, or for an acquisition)
      */
-    private void emit(Role role, Role previous, ChangeCause cause, long token, Optional<String> leader,
+    private void emit(Role role, Role previous, ChangeCause cause, long token, Optional<LeaderInfo> leader,
             long lateNanos) {
         Instant at = scheduler.wallClock();
         Instant validUntil = at.minusNanos(lateNanos);
-        LeadershipChanged event = new LeadershipChanged(
-                group, participant, role, previous, leader, OptionalLong.of(token), cause, at, validUntil);
+        LeadershipChanged event = new LeadershipChanged(group, participant, role, previous,
+                leader.map(LeaderInfo::participant), OptionalLong.of(token), cause, at, validUntil,
+                leader.map(LeaderInfo::metadata).orElse(Map.of()));
         LOG.log(cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
                         ? Level.INFO : Level.WARNING,
                 LogIds.ROLE_CHANGED + ": group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);

@@ -15,25 +15,30 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-/** {@link Leases} on top of a store: acquires on the caller's thread, keeps leases alive on the scheduler. */
+/**
+ * {@link Leases} on top of a store: acquires on the caller's thread (storing the participant's leader metadata with
+ * the grant, as a group's election does), keeps leases alive on the scheduler.
+ */
 final class LeaseKeeper implements Leases {
     private final String participant;
     private final LeaseStore store;
     private final Scheduler scheduler;
     private final EventDispatcher dispatcher;
     private final Predicate<String> isGroup;
+    private final AdvertisedMetadata metadata;
     private final Map<String, KeptLease> held = new ConcurrentHashMap<>();
     /** Names held or being acquired by this participant, so two local callers never share one grant. */
     private final Set<String> reserved = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     LeaseKeeper(String participant, LeaseStore store, Scheduler scheduler, EventDispatcher dispatcher,
-            Predicate<String> isGroup) {
+            Predicate<String> isGroup, AdvertisedMetadata metadata) {
         this.participant = participant;
         this.store = store;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
         this.isGroup = isGroup;
+        this.metadata = metadata;
     }
 
     @Override
@@ -54,8 +59,9 @@ final class LeaseKeeper implements Leases {
                 throw new IllegalArgumentException("'" + name + "' is the name of an election group on this"
                         + " participant; lease names and group names share one namespace, choose another name");
             }
+            Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
             long t0 = scheduler.nanoTime();
-            Optional<LeaseRecord> answer = store.tryAcquire(name, participant, ttl);
+            Optional<LeaseRecord> answer = store.tryAcquire(name, participant, ttl, advertised);
             if (answer.isEmpty() || !answer.get().heldBy(participant)) {
                 return Optional.empty();
             }

@@ -36,6 +36,11 @@ final class LogIds {
     static final String OBSERVER_FAILED = "BATON-ENG-0014";
     /** Baton closed: how long it took and what it released (INFO). */
     static final String CLOSED = "BATON-ENG-0015";
+    /**
+     * The participant advertises leader metadata but the store keeps none: it acquires without, once per Baton
+     * (WARNING).
+     */
+    static final String METADATA_UNSUPPORTED = "BATON-ENG-0016";
 
     private LogIds() {}
 }

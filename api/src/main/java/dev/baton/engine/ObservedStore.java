@@ -7,6 +7,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -40,6 +41,16 @@ final class ObservedStore implements LeaseStore {
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
         return timed(name, StoreOperation.ACQUIRE, () -> store.tryAcquire(name, holder, ttl));
+    }
+
+    @Override
+    public boolean supportsMetadata() {
+        return store.supportsMetadata();
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
+        return timed(name, StoreOperation.ACQUIRE, () -> store.tryAcquire(name, holder, ttl, metadata));
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.baton.spi;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,11 @@ import java.util.Optional;
  *   <li>Names are any non-blank string accepted by {@link LeaseNames#requireValid(String)}, stored safely
  *       (encoded where the backend restricts characters).</li>
  *   <li>After {@link #close()} every operation throws {@link IllegalStateException} saying the store is closed.</li>
+ *   <li>A store that {@linkplain #supportsMetadata() supports leader metadata} writes it in the same atomic operation
+ *       as the grant (a new grant or the holder's confirmation), where it replaces whatever was stored before; keeps it
+ *       unchanged on {@link #renew}/{@link #renewAll} (which send no metadata, so renewals cost no extra bytes);
+ *       returns the current holder's stored metadata in every {@link LeaseRecord} (acquire, renew, read); and deletes
+ *       it with the lease on release.</li>
  * </ol>
  *
  * <p>Threading: operations may be called concurrently from several threads.
@@ -41,6 +48,46 @@ public interface LeaseStore extends AutoCloseable {
      * @throws LeaseStoreException when the backend cannot answer in time
      */
     Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl);
+
+    /**
+     * Whether this store keeps leader metadata ({@link #tryAcquire(String, String, Duration, Map)}). Every Baton
+     * backend does (the JDBC backend only when its table has the {@code metadata} column). The engine asks before
+     * each acquire; when this is false and the participant advertises metadata, it logs one warning and acquires
+     * without.
+     *
+     * @return true when metadata given to {@code tryAcquire} is stored and read back; false (the default) otherwise
+     */
+    default boolean supportsMetadata() {
+        return false;
+    }
+
+    /**
+     * {@link #tryAcquire(String, String, Duration)} that also stores leader metadata with the grant, in the same
+     * atomic operation: on a new grant and on the holder's confirmation, {@code metadata} replaces whatever was stored
+     * (an empty map clears it); when the lease is held by someone else nothing is written and the answer carries the
+     * holder's metadata. The three-argument form is this one with an empty map.
+     *
+     * <p>The default, for stores that keep no metadata, calls the three-argument form when {@code metadata} is empty
+     * and throws otherwise; the engine never calls it with metadata on such a store.
+     *
+     * @param name the lease name
+     * @param holder the participant asking: a valid holder id ({@link HolderIds}), kept exactly
+     * @param ttl the lease length if granted
+     * @param metadata what to store with the grant: the participant's metadata and Baton's reserved entries, valid
+     *     by {@link LeaderMetadata#requireStorable(Map)}; may be empty, never null
+     * @return as {@link #tryAcquire(String, String, Duration)}, each record carrying the holder's stored metadata
+     * @throws IllegalArgumentException when {@code metadata} breaks {@link LeaderMetadata}'s rules
+     * @throws UnsupportedOperationException when {@code metadata} is not empty and this store keeps none
+     * @throws LeaseStoreException when the backend cannot answer in time
+     */
+    default Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
+        if (metadata.isEmpty()) {
+            return tryAcquire(name, holder, ttl);
+        }
+        throw new UnsupportedOperationException(describe() + " does not store leader metadata (supportsMetadata()"
+                + " is false); acquire without metadata");
+    }
 
     /**
      * Extends the lease when {@code holder} still holds it with {@code token}.

@@ -9,6 +9,7 @@ import dev.baton.LeadershipChanged;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,12 +35,12 @@ final class EngineFixture implements AutoCloseable {
         private final ManualScheduler scheduler;
         private int barriers;
 
-        Participant(String id, String group, ManualScheduler scheduler) {
+        Participant(String id, String group, ManualScheduler scheduler, Map<String, String> metadata) {
             this.scheduler = scheduler;
             // close() waits (in real time) for guarded work up to this bound; generous, so that a test holding a term
             // open across close() sees it waiting however slowly its own thread runs.
             baton = Baton.builder().store(store).closeStore(false).participant(id).scheduler(scheduler)
-                    .defaults(SETTINGS).shutdownTimeout(Waits.generous()).build();
+                    .defaults(SETTINGS).shutdownTimeout(Waits.generous()).metadata(metadata).build();
             batons.add(baton);
             baton.onChange(e -> {
                 if (e.group().equals(group)) { // not the barrier groups of flushEvents()
@@ -73,12 +74,17 @@ final class EngineFixture implements AutoCloseable {
     }
 
     Participant participant(String id) {
-        return new Participant(id, "jobs", clock);
+        return new Participant(id, "jobs", clock, Map.of());
+    }
+
+    /** A participant advertising leader metadata. */
+    Participant participant(String id, Map<String, String> metadata) {
+        return new Participant(id, "jobs", clock, metadata);
     }
 
     /** A participant on its own clock: it only runs when the test advances that clock (a frozen process). */
     Participant participant(String id, ManualScheduler ownClock) {
-        return new Participant(id, "jobs", ownClock);
+        return new Participant(id, "jobs", ownClock, Map.of());
     }
 
     void advance(Duration d) {

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * be made to fail, and every call is counted. Watch callbacks run synchronously (the engine only schedules a step).
  */
 final class FakeStore implements LeaseStore {
-    private record Entry(String holder, long token, long expiresAt) {}
+    private record Entry(String holder, long token, long expiresAt, Map<String, String> metadata) {}
 
     private final ManualScheduler clock;
     private final Map<String, Entry> leases = new HashMap<>();
@@ -31,6 +31,10 @@ final class FakeStore implements LeaseStore {
     volatile boolean failRenewals;
     volatile boolean throwErrors;
     volatile boolean watchable = true;
+    /** What {@link #supportsMetadata()} answers; when false, metadata given to an acquire is refused as the SPI says. */
+    volatile boolean keepsMetadata = true;
+    /** The metadata of every acquire, in order (empty maps included). */
+    final List<Map<String, String>> acquiredWith = new CopyOnWriteArrayList<>();
     /** When set, grants last at most this long whatever ttl is asked (a ZooKeeper server clamping the session). */
     volatile Duration grantCap;
     /** What {@link #renewBatchLimit()} answers: 1 keeps the engine on single renewals. */
@@ -68,17 +72,32 @@ final class FakeStore implements LeaseStore {
     private LeaseRecord record(String name, Entry e) {
         Duration reported = reportedRemaining;
         return new LeaseRecord(name, e.holder, e.token,
-                reported != null ? reported : Duration.ofNanos(e.expiresAt - clock.nanoTime()));
+                reported != null ? reported : Duration.ofNanos(e.expiresAt - clock.nanoTime()), e.metadata);
     }
 
     @Override
-    public synchronized Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    @Override
+    public boolean supportsMetadata() {
+        return keepsMetadata;
+    }
+
+    @Override
+    public synchronized Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        if (!keepsMetadata && !metadata.isEmpty()) {
+            throw new UnsupportedOperationException("fake store without metadata asked to store " + metadata);
+        }
         acquires.incrementAndGet();
+        acquiredWith.add(Map.copyOf(metadata));
         maybeFail(false);
         Entry e = live(name);
         if (e == null || e.holder.equals(holder)) {
             long token = e != null ? e.token : lastToken.merge(name, 1L, Long::sum);
-            e = new Entry(holder, token, clock.nanoTime() + granted(ttl));
+            e = new Entry(holder, token, clock.nanoTime() + granted(ttl), Map.copyOf(metadata));
             leases.put(name, e);
         }
         return Optional.of(record(name, e));
@@ -118,7 +137,7 @@ final class FakeStore implements LeaseStore {
         if (e == null || !e.holder.equals(holder) || e.token != token) {
             return Optional.empty();
         }
-        e = new Entry(holder, token, clock.nanoTime() + granted(ttl));
+        e = new Entry(holder, token, clock.nanoTime() + granted(ttl), e.metadata);
         leases.put(name, e);
         return Optional.of(record(name, e));
     }
@@ -160,8 +179,13 @@ final class FakeStore implements LeaseStore {
 
     /** Takes the lease away from its holder behind its back, as an operator or a bug elsewhere could. */
     synchronized void steal(String name, String thief, Duration ttl) {
+        steal(name, thief, ttl, Map.of());
+    }
+
+    /** {@link #steal(String, String, Duration)} by a thief that stores metadata with its grant. */
+    synchronized void steal(String name, String thief, Duration ttl, Map<String, String> metadata) {
         long token = lastToken.merge(name, 1L, Long::sum);
-        leases.put(name, new Entry(thief, token, clock.nanoTime() + ttl.toNanos()));
+        leases.put(name, new Entry(thief, token, clock.nanoTime() + ttl.toNanos(), Map.copyOf(metadata)));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +63,21 @@ class LateCallsTest {
                 slowAcquires.incrementAndGet();
             }
             Optional<LeaseRecord> r = store.tryAcquire(name, holder, ttl);
+            return slow ? late(r) : r;
+        }
+
+        @Override
+        public boolean supportsMetadata() {
+            return store.supportsMetadata();
+        }
+
+        @Override
+        public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl,
+                Map<String, String> metadata) {
+            if (slow) {
+                slowAcquires.incrementAndGet();
+            }
+            Optional<LeaseRecord> r = store.tryAcquire(name, holder, ttl, metadata);
             return slow ? late(r) : r;
         }
 
