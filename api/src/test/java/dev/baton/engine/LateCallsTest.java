@@ -151,8 +151,10 @@ class LateCallsTest {
             }
         }
         assertFalse(a.isLeader());
-        assertTrue(slowEvents.stream().anyMatch(e -> e.cause() == ChangeCause.BACKEND_UNAVAILABLE
-                || e.cause() == ChangeCause.EXPIRED), () -> "a's events: " + slowEvents);
+        // Events arrive on the event thread, which a loaded machine may delay: wait for the end, never assume it came.
+        Waits.until("a's term ends for BACKEND_UNAVAILABLE or EXPIRED (an event on the event thread)",
+                () -> slowEvents.stream().anyMatch(e -> e.cause() == ChangeCause.BACKEND_UNAVAILABLE
+                        || e.cause() == ChangeCause.EXPIRED));
         assertTrue(takeover >= 0, () -> "b never led: the store shows " + fx.store.read("jobs") + " after "
                 + link.slowAcquires.get() + " acquires of a that it did not see answered");
         // The lease a's last renewal extended runs out at most a ttl after a stopped hearing answers (plus the

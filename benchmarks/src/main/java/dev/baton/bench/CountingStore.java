@@ -5,6 +5,7 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -40,6 +41,17 @@ final class CountingStore implements LeaseStore {
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
         acquires.increment();
         return delegate.tryAcquire(name, holder, ttl);
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
+        acquires.increment();
+        return delegate.tryAcquire(name, holder, ttl, metadata);
+    }
+
+    @Override
+    public boolean supportsMetadata() {
+        return delegate.supportsMetadata();
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
 import dev.baton.HeldLease;
 import dev.baton.LeaderElection;
+import dev.baton.LeaderInfo;
 import dev.baton.LeadershipChanged;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseStore;
@@ -143,6 +144,19 @@ public abstract class ElectionContract {
             return true;
         } catch (Exception e) {
             throw new AssertionError("probing watch support failed", e);
+        }
+    }
+
+    /**
+     * Whether the backend stores leader metadata. The default asks a fresh client after one read (a store may learn
+     * it from its first operation).
+     *
+     * @return true when {@link LeaseStore#supportsMetadata()} says so
+     */
+    protected boolean supportsMetadata() {
+        try (LeaseStore probe = newStore()) {
+            new PatientStore(probe, electionTimeout()).read(uniqueGroup());
+            return probe.supportsMetadata();
         }
     }
 
@@ -281,6 +295,11 @@ public abstract class ElectionContract {
 
     /** A participant on its own Baton, using {@code client} (which the kit closes). */
     private Participant participant(ElectionSettings settings, LeaseStore client) {
+        return participant(settings, client, Map.of());
+    }
+
+    /** A participant on its own Baton advertising {@code metadata}, using {@code client} (which the kit closes). */
+    private Participant participant(ElectionSettings settings, LeaseStore client, Map<String, String> metadata) {
         String id = "p" + (participants.size() + 1) + "-" + runId;
         FaultyStore store = new FaultyStore(client);
         // close() releases and delivers the last events within this bound; generous, since it only costs time when
@@ -290,6 +309,7 @@ public abstract class ElectionContract {
                 .participant(id)
                 .defaults(settings)
                 .shutdownTimeout(Timing.scaled(Duration.ofSeconds(15)))
+                .metadata(metadata)
                 .build();
         Participant p = new Participant(id, store, baton, settings);
         participants.add(p);
@@ -441,6 +461,71 @@ public abstract class ElectionContract {
                 assertFalse(p.isLeader(), () -> p.id + " leads while " + leader.id() + " does");
                 assertEquals(OptionalLong.empty(), p.election.fencingToken(), "a follower has no token");
             }
+        }
+    }
+
+    // ---- leader metadata -----------------------------------------------------------------------------------
+
+    @Nested
+    @DisplayName("leader metadata (backends whose supportsMetadata() is true)")
+    class Metadata {
+
+        /** What participant number {@code i} advertises: a url, and a zone with non-ASCII and reserved characters. */
+        private Map<String, String> metadataOf(int i) {
+            return Map.of("url", "http://p" + i + ".example:8080/app", "zone", "eu-west-ü-東京 &=%+ " + i);
+        }
+
+        /** Waits until {@code p} names {@code leader} with its metadata, checking safety at every read. */
+        private LeaderInfo awaitInfo(Participant p, Participant leader, Map<String, String> expected, TermWatch watch,
+                Duration timeout) {
+            return Await.untilPresent(p.id + " sees " + leader.id + " lead with its metadata " + expected, () -> {
+                watch.check();
+                return p.election.leaderInfo()
+                        .filter(i -> i.participant().equals(leader.id) && i.metadata().equals(expected));
+            }, timeout);
+        }
+
+        @Test
+        @DisplayName("a follower's leaderInfo() shows the leader's metadata, and after a takeover the new leader's;"
+                + " ACQUIRED carries the leader's own")
+        void followersSeeTheLeadersMetadata() {
+            Assumptions.assumeTrue(supportsMetadata(), "this backend does not store leader metadata yet");
+            ElectionSettings steady = steadySettings();
+            Duration timeout = electionTimeout(steady);
+            String group = uniqueGroup();
+            List<Participant> all = new ArrayList<>();
+            Map<Participant, Map<String, String>> advertised = new IdentityHashMap<>();
+            for (int i = 1; i <= 3; i++) {
+                Participant p = participant(steady, newStore(), metadataOf(i));
+                advertised.put(p, metadataOf(i));
+                all.add(p);
+            }
+            all.forEach(p -> p.election = p.baton.election(group));
+            Held first = awaitLeader(all, timeout);
+            Participant leader = first.participant();
+            TermWatch watch = TermWatch.of(all, steady.ttl());
+            LeaderInfo own = awaitInfo(leader, leader, advertised.get(leader), watch, timeout);
+            assertTrue(own.since().isPresent(), () -> "the leader's own since: " + own);
+            for (Participant p : others(all, leader)) {
+                LeaderInfo seen = awaitInfo(p, leader, advertised.get(leader), watch, timeout);
+                if (seen.fencingToken() == own.fencingToken()) { // the same term: the same stored instant
+                    assertEquals(own.since(), seen.since(), () -> p.id + " sees another since than the leader's own");
+                }
+                assertTrue(seen.url().isPresent(), () -> "url() of " + seen);
+            }
+            LeadershipChanged acquired = leader.events.await("ACQUIRED", LeadershipChanged::acquired, timeout);
+            assertEquals(advertised.get(leader), acquired.leaderMetadata(), "ACQUIRED carries the leader's metadata");
+
+            leader.baton.close();
+            Held next = awaitTakeover(all, first, timeout);
+            Participant successor = next.participant();
+            TermWatch after = TermWatch.of(others(all, leader), steady.ttl());
+            for (Participant p : others(all, leader)) {
+                awaitInfo(p, successor, advertised.get(successor), after, timeout);
+            }
+            LeadershipChanged acquiredNext = successor.events.await("ACQUIRED",
+                    e -> e.acquired() && e.fencingToken().getAsLong() == next.token(), timeout);
+            assertEquals(advertised.get(successor), acquiredNext.leaderMetadata());
         }
     }
 

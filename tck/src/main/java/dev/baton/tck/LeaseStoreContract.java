@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.baton.spi.HolderIds;
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -628,6 +629,174 @@ public abstract class LeaseStoreContract {
         void emptyWithoutSupport() {
             assumeFalse(supportsWatch(), "this backend notifies");
             assertEquals(Optional.empty(), store.watch(uniqueName("watch"), () -> { }));
+        }
+    }
+
+    // ---- leader metadata -----------------------------------------------------------------------------------
+
+    /** A map as the engine sends it: the participant's entries plus {@code baton.since}. */
+    private static Map<String, String> withSince(Map<String, String> own) {
+        Map<String, String> m = new LinkedHashMap<>(own);
+        m.put(LeaderMetadata.SINCE, "2026-12-05T18:00:00.123Z");
+        return m;
+    }
+
+    /** Unicode, the characters of the encoded form itself, spaces and an empty value. */
+    private static final Map<String, String> UNUSUAL = withSince(Map.of(
+            "zone", "eu-west-ü-東京",
+            "url", "http://a.example:8080/app?x=1&y=2",
+            "note", "a&b=c%d+e f  g",
+            "emoji", "🎉 \uD83C\uDF89",
+            "empty", "",
+            "lines", "tab\tand\nnewline"));
+
+    @Nested
+    @DisplayName("leader metadata (backends whose supportsMetadata() is true)")
+    class Metadata {
+
+        @BeforeEach
+        void onlyWhereSupported() {
+            assumeTrue(store.supportsMetadata(), "this backend does not store leader metadata yet");
+        }
+
+        private LeaseRecord acquireWith(LeaseStore s, String name, String holder, Duration ttl,
+                Map<String, String> metadata) {
+            Optional<LeaseRecord> r = s.tryAcquire(name, holder, ttl, metadata);
+            assertTrue(r.isPresent(), () -> "tryAcquire of free lease '" + name + "' returned empty");
+            assertEquals(holder, r.get().holder(), () -> "holder of free lease '" + name + "' after tryAcquire");
+            return r.get();
+        }
+
+        @Test
+        @DisplayName("unicode, '&=%+', spaces and empty values round-trip exactly through acquire, read, renew,"
+                + " renewAll and a refused rival's answer")
+        void roundTrip() {
+            String name = uniqueName("meta");
+            LeaseRecord a = acquireWith(store, name, "a", LONG_TTL, UNUSUAL);
+            assertAll(
+                    () -> assertEquals(UNUSUAL, a.metadata(), "acquire answer"),
+                    () -> assertEquals(UNUSUAL, other.read(name).orElseThrow().metadata(), "read by another client"),
+                    () -> assertEquals(UNUSUAL, store.renew(name, "a", a.token(), LONG_TTL).orElseThrow().metadata(),
+                            "renew answer"),
+                    () -> assertEquals(UNUSUAL, store.renewAll(List.of(new RenewRequest(name, "a", a.token(),
+                            LONG_TTL))).get(0).orElseThrow().metadata(), "renewAll answer"),
+                    () -> assertEquals(UNUSUAL, other.tryAcquire(name, "b", LONG_TTL, Map.of("url", "http://b"))
+                            .orElseThrow().metadata(), "a refused rival sees the holder's metadata"),
+                    () -> assertEquals(UNUSUAL, other.read(name).orElseThrow().metadata(),
+                            "a refused rival wrote nothing"));
+            assertEquals(UNUSUAL, other.read(name).orElseThrow().metadata(), "renewals keep the metadata");
+        }
+
+        @Test
+        @DisplayName("the largest map (16 entries, 1024 bytes in UTF-8, plus Baton's baton.since) is kept exactly")
+        void largest() {
+            Map<String, String> own = new LinkedHashMap<>();
+            // 16 keys of 3 bytes, then values of 3-byte characters and one 4-byte emoji to reach 1024 bytes exactly.
+            int left = LeaderMetadata.MAX_TOTAL_BYTES - 16 * 3 - 4;
+            for (int i = 0; i < 16; i++) {
+                int chars = (left / 3) / (16 - i);
+                own.put(String.format("k%02d", i), "名".repeat(chars));
+                left -= chars * 3;
+            }
+            own.put("k15", own.get("k15") + "x".repeat(left) + "🎉");
+            int bytes = own.entrySet().stream()
+                    .mapToInt(e -> (e.getKey() + e.getValue()).getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .sum();
+            assertEquals(LeaderMetadata.MAX_TOTAL_BYTES, bytes, "the test map is exactly at the limit");
+            assertEquals(own, LeaderMetadata.requireValid(own), "the test map is valid");
+            Map<String, String> sent = withSince(own);
+            String name = uniqueName("meta-max");
+            assertEquals(sent, acquireWith(store, name, "a", LONG_TTL, sent).metadata());
+            assertEquals(sent, other.read(name).orElseThrow().metadata());
+        }
+
+        @Test
+        @DisplayName("an empty map, and the three-argument tryAcquire, store none: every record reads empty")
+        void empty() {
+            String name = uniqueName("meta-empty");
+            LeaseRecord a = acquireWith(store, name, "a", LONG_TTL, Map.of());
+            assertEquals(Map.of(), a.metadata());
+            assertEquals(Map.of(), other.read(name).orElseThrow().metadata());
+            assertEquals(Map.of(), store.renew(name, "a", a.token(), LONG_TTL).orElseThrow().metadata());
+            String plain = uniqueName("meta-plain");
+            assertEquals(Map.of(), acquire(store, plain, "a", LONG_TTL).metadata());
+            assertEquals(Map.of(), other.read(plain).orElseThrow().metadata());
+        }
+
+        @Test
+        @DisplayName("a new holder's metadata replaces the old holder's (the old lease expired, never released)")
+        void newHolderReplaces() {
+            String name = uniqueName("meta-next");
+            acquireWith(store, name, "a", shortTtl(), withSince(Map.of("url", "http://a", "zone", "a-zone")));
+            Map<String, String> bMeta = withSince(Map.of("url", "http://b"));
+            LeaseRecord b = Await.untilPresent("b acquires '" + name + "' after expiry",
+                    () -> other.tryAcquire(name, "b", LONG_TTL, bMeta).filter(r -> r.heldBy("b")), expiryWait());
+            assertEquals(bMeta, b.metadata(), "the grant's answer");
+            assertEquals(bMeta, store.read(name).orElseThrow().metadata(), "nothing of a's metadata is left");
+        }
+
+        @Test
+        @DisplayName("the holder's confirmation replaces its own metadata, keeping the token; an empty map clears it")
+        void confirmationReplaces() {
+            String name = uniqueName("meta-confirm");
+            LeaseRecord first = acquireWith(store, name, "a", LONG_TTL, withSince(Map.of("version", "1")));
+            Map<String, String> second = withSince(Map.of("version", "2", "url", "http://a"));
+            LeaseRecord again = acquireWith(store, name, "a", LONG_TTL, second);
+            assertEquals(first.token(), again.token());
+            assertEquals(second, again.metadata());
+            assertEquals(second, other.read(name).orElseThrow().metadata());
+            assertEquals(Map.of(), acquireWith(store, name, "a", LONG_TTL, Map.of()).metadata());
+            assertEquals(Map.of(), other.read(name).orElseThrow().metadata());
+        }
+
+        @Test
+        @DisplayName("release removes it: the next holder, without metadata, reads empty")
+        void releaseRemoves() {
+            String name = uniqueName("meta-release");
+            LeaseRecord a = acquireWith(store, name, "a", LONG_TTL, UNUSUAL);
+            assertTrue(store.release(name, "a", a.token()));
+            assertEquals(Optional.empty(), other.read(name));
+            LeaseRecord b = acquire(other, name, "b", LONG_TTL);
+            assertEquals(Map.of(), b.metadata());
+            assertEquals(Map.of(), store.read(name).orElseThrow().metadata());
+        }
+
+        @Test
+        @DisplayName("metadata breaking LeaderMetadata's rules is refused with IllegalArgumentException, nothing"
+                + " written")
+        void invalidRefused() {
+            String name = uniqueName("meta-invalid");
+            Map<String, String> nullValue = new java.util.HashMap<>();
+            nullValue.put("url", null);
+            Map<String, String> tooMany = new LinkedHashMap<>();
+            for (int i = 0; i < LeaderMetadata.MAX_ENTRIES + 1; i++) {
+                tooMany.put("k" + i, "v");
+            }
+            List<Executable> checks = new ArrayList<>();
+            for (Map<String, String> bad : List.of(Map.of("URL", "x"), Map.of("url", "x".repeat(513)),
+                    Map.of("url", "a\u0000b"), Map.of("url", "a\uD800"), nullValue, tooMany)) {
+                checks.add(() -> assertThrows(IllegalArgumentException.class,
+                        () -> store.tryAcquire(name, "a", LONG_TTL, bad), () -> "accepted " + bad.keySet()));
+            }
+            assertAll(checks);
+            assertEquals(Optional.empty(), other.read(name), "a refused acquire wrote nothing");
+        }
+    }
+
+    @Nested
+    @DisplayName("without leader metadata (backends whose supportsMetadata() is false)")
+    class WithoutMetadata {
+
+        @Test
+        @DisplayName("the 4-argument tryAcquire acquires with an empty map and refuses metadata it cannot keep")
+        void unsupported() {
+            assumeFalse(store.supportsMetadata(), "this backend stores leader metadata");
+            String name = uniqueName("no-meta");
+            LeaseRecord a = store.tryAcquire(name, "a", LONG_TTL, Map.of()).orElseThrow();
+            assertEquals("a", a.holder());
+            assertEquals(Map.of(), a.metadata());
+            assertThrows(UnsupportedOperationException.class,
+                    () -> other.tryAcquire(name, "b", LONG_TTL, Map.of("url", "http://b")));
         }
     }
 

@@ -8,6 +8,7 @@ import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.LeaseStoreFactory;
 import dev.baton.spi.StoreContext;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -59,6 +60,18 @@ public final class FaultyLeaseStoreFactory implements LeaseStoreFactory {
         public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
             check("tryAcquire");
             return delegate.tryAcquire(name, holder, ttl);
+        }
+
+        @Override
+        public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl,
+                Map<String, String> metadata) {
+            check("tryAcquire");
+            return delegate.tryAcquire(name, holder, ttl, metadata);
+        }
+
+        @Override
+        public boolean supportsMetadata() {
+            return delegate.supportsMetadata();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.baton.backend.file;
 
 import dev.baton.backend.file.LeaseFileRecord.CorruptLeaseFileException;
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -20,14 +21,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Leases shared by the processes of one host through a local directory.
  *
  * <p>Files per lease (the stem is {@link LeaseFileNames#stem(String) the encoded name}):
  * <ul>
- *   <li>{@code <stem>.lease} — the record: name, holder, fencing token, expiry and liveness slot, one line with a
- *       CRC-32 ({@link LeaseFileRecord}). It is replaced only by writing {@code <stem>.lease.tmp} and renaming it
+ *   <li>{@code <stem>.lease} — the record: name, holder, fencing token, expiry, liveness slot and the holder's leader
+ *       metadata, one line with a CRC-32 ({@link LeaseFileRecord}). It is replaced only by writing {@code <stem>.lease.tmp} and renaming it
  *       over the old one, so a process that dies mid-write leaves the old record intact.</li>
  *   <li>{@code <stem>.lock} — never written; byte 0 is the operation lock, bytes 1..64 are liveness slots
  *       ({@link LockFiles}).</li>
@@ -44,6 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>grants with token = last token + 1 (the record keeps the last token after a release), locking a free
  *       liveness slot first and naming it in the record, so no reader ever sees a record whose slot is not yet
  *       held.</li>
+ *   <li>writes the holder's leader metadata in the same record as the grant (replacing what was there, also on a
+ *       confirmation); renewals copy it unchanged, a release writes a free record without it.</li>
  * </ol>
  *
  * <p>A record that fails its checksum (truncated, garbage, foreign) is never trusted. When no liveness slot of the
@@ -71,6 +75,7 @@ public final class FileLeaseStore implements LeaseStore {
     /** The liveness slots this store keeps locked, by lease name. */
     private final Map<String, HeldSlot> slots = new ConcurrentHashMap<>();
     private final DirectoryWatcher watcher;
+    private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private volatile boolean closed;
 
     private record HeldSlot(LockFiles.Entry file, FileLock lock, long token) {}
@@ -129,9 +134,21 @@ public final class FileLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: metadata is kept in the lease file with the holder */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
         checkTtl(ttl);
+        String encoded = LeaderMetadata.encode(LeaderMetadata.requireStorable(metadata));
         return locked(name, "acquire", (lock, files) -> {
             long now = clock.nowMillis();
             LeaseFileRecord rec = loadOrRecover(name, lock, files);
@@ -139,7 +156,7 @@ public final class FileLeaseStore implements LeaseStore {
                 if (rec.holder().equals(holder)) {
                     int slot = ownSlot(name, rec, lock);
                     LeaseFileRecord extended =
-                            new LeaseFileRecord(name, holder, rec.token(), now + ttl.toMillis(), slot);
+                            new LeaseFileRecord(name, holder, rec.token(), now + ttl.toMillis(), slot, encoded);
                     write(files, extended, false);
                     return Optional.of(toLease(extended, now));
                 }
@@ -152,7 +169,7 @@ public final class FileLeaseStore implements LeaseStore {
             long token = rec.token() + 1;
             dropSlot(name, -1);
             int slot = takeSlot(name, lock, token);
-            LeaseFileRecord granted = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), slot);
+            LeaseFileRecord granted = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), slot, encoded);
             try {
                 write(files, granted, sync);
             } catch (IOException | RuntimeException e) {
@@ -176,8 +193,8 @@ public final class FileLeaseStore implements LeaseStore {
                 return Optional.empty();
             }
             LeaseFileRecord rec = loaded.get();
-            LeaseFileRecord renewed =
-                    new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), rec.livenessSlot());
+            LeaseFileRecord renewed = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(),
+                    rec.livenessSlot(), rec.metadata());
             write(files, renewed, false);
             return Optional.of(toLease(renewed, now));
         });
@@ -312,9 +329,27 @@ public final class FileLeaseStore implements LeaseStore {
         return rec.heldAt(now) && rec.holder().equals(holder) && rec.token() == token;
     }
 
-    private static LeaseRecord toLease(LeaseFileRecord rec, long now) {
+    private LeaseRecord toLease(LeaseFileRecord rec, long now) {
         return new LeaseRecord(rec.name(), rec.holder(), rec.token(),
-                Duration.ofMillis(Math.max(0, rec.expiresAtMillis() - now)));
+                Duration.ofMillis(Math.max(0, rec.expiresAtMillis() - now)), metadataOf(rec));
+    }
+
+    /** The record's metadata; empty, with one warning per store, when it cannot be decoded: never an error. */
+    private Map<String, String> metadataOf(LeaseFileRecord rec) {
+        if (rec.metadata().isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return LeaderMetadata.decode(rec.metadata());
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadableMetadata.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_UNREADABLE + ": lease ''{0}'': the leader metadata in its file"
+                        + " cannot be decoded ({1}); the lease is reported without metadata (elections are not"
+                        + " affected); check for other programs writing into the lease directory (logged once)",
+                        rec.name(), e.getMessage());
+            }
+            return Map.of();
+        }
     }
 
     /** Reads the record; a missing file is a never-used lease. Does not interpret corruption. */

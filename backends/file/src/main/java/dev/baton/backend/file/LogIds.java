@@ -17,6 +17,8 @@ final class LogIds {
     static final String NO_LIVENESS_SLOT = "BATON-FILE-0005";
     /** The wall clock stepped: leases expire earlier or later than their holders expect (WARNING). */
     static final String CLOCK_STEPPED = "BATON-FILE-0006";
+    /** A lease file's leader metadata cannot be decoded: the lease is reported without metadata (WARNING, once). */
+    static final String METADATA_UNREADABLE = "BATON-FILE-0007";
 
     private LogIds() {}
 }

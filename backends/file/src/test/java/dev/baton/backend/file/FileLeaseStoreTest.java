@@ -14,9 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -177,5 +180,68 @@ class FileLeaseStoreTest {
             assertThrows(LeaseFileRecord.CorruptLeaseFileException.class, () -> LeaseFileRecord.decode(flipped),
                     () -> "flipped byte " + at + " accepted");
         }
+    }
+
+    @Test
+    @DisplayName("a record with leader metadata survives encoding as baton-lease/2; one without stays baton-lease/1")
+    void recordWithMetadata() {
+        String encoded = dev.baton.spi.LeaderMetadata.encode(Map.of("url", "http://a:8080", "zone", "ü 東京 &=%+"));
+        LeaseFileRecord rec = new LeaseFileRecord("näme/1", "holder 1", 42, 1234567890123L, 7, encoded);
+        byte[] bytes = rec.encode();
+        assertTrue(new String(bytes, StandardCharsets.US_ASCII).startsWith("baton-lease/2 "));
+        assertEquals(rec, LeaseFileRecord.decode(bytes));
+        for (int i = 0; i < bytes.length - 1; i++) {
+            byte[] flipped = bytes.clone();
+            flipped[i] ^= 0x04;
+            int at = i;
+            assertThrows(LeaseFileRecord.CorruptLeaseFileException.class, () -> LeaseFileRecord.decode(flipped),
+                    () -> "flipped byte " + at + " accepted");
+        }
+        assertTrue(new String(new LeaseFileRecord("n", "h", 1, 2, 3).encode(), StandardCharsets.US_ASCII)
+                .startsWith("baton-lease/1 "));
+        assertThrows(IllegalArgumentException.class, () -> new LeaseFileRecord("n", "h", 1, 2, 3, "a b"));
+    }
+
+    /** A record exactly as versions before leader metadata wrote it, built here without LeaseFileRecord. */
+    private static byte[] previousVersionRecord(String name, String holder, long token, long expiresAt, int slot) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String body = "baton-lease/1 " + b64.encodeToString(name.getBytes(StandardCharsets.UTF_8)) + " "
+                + b64.encodeToString(holder.getBytes(StandardCharsets.UTF_8)) + " " + token + " " + expiresAt + " "
+                + slot;
+        CRC32 crc = new CRC32();
+        crc.update(body.getBytes(StandardCharsets.US_ASCII));
+        return (body + " " + Long.toHexString(crc.getValue()) + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    @DisplayName("a lease file written before leader metadata is read (empty metadata) and taken over with metadata")
+    void previousVersionFile() throws IOException {
+        long farFuture = System.currentTimeMillis() + LONG.toMillis();
+        Files.write(leaseFile("old"), previousVersionRecord("old", "old-holder", 41, farFuture, 0));
+        LeaseRecord seen = a.read("old").orElseThrow();
+        assertEquals("old-holder", seen.holder());
+        assertEquals(41, seen.token());
+        assertEquals(Map.of(), seen.metadata());
+        LeaseRecord renewed = b.renew("old", "old-holder", 41, LONG).orElseThrow();
+        assertEquals(Map.of(), renewed.metadata());
+        assertTrue(b.release("old", "old-holder", 41));
+        Map<String, String> metadata = Map.of("url", "http://new:8080", "baton.since", "2026-12-05T18:00:00Z");
+        LeaseRecord next = a.tryAcquire("old", "new-holder", LONG, metadata).orElseThrow();
+        assertEquals(42, next.token(), "the token counts on from the old file");
+        assertEquals(metadata, b.read("old").orElseThrow().metadata());
+        assertTrue(new String(Files.readAllBytes(leaseFile("old")), StandardCharsets.US_ASCII)
+                .startsWith("baton-lease/2 "));
+    }
+
+    @Test
+    @DisplayName("metadata that cannot be decoded (a foreign writer with a valid checksum) reads as empty, not an error")
+    void unreadableMetadata() throws IOException {
+        long farFuture = System.currentTimeMillis() + LONG.toMillis();
+        LeaseFileRecord foreign = new LeaseFileRecord("odd", "someone", 5, farFuture, 0, "no-equals-sign");
+        Files.write(leaseFile("odd"), foreign.encode());
+        LeaseRecord seen = a.read("odd").orElseThrow();
+        assertEquals("someone", seen.holder());
+        assertEquals(Map.of(), seen.metadata());
+        assertEquals("someone", b.tryAcquire("odd", "b", LONG, Map.of("url", "http://b")).orElseThrow().holder());
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.backend.memory;
 
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -7,6 +8,7 @@ import dev.baton.spi.RenewRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -16,7 +18,9 @@ import java.util.function.LongSupplier;
  * several participants (or several CDI containers) in one process compete through it. Nothing survives the JVM and
  * nothing is shared with other processes: use it for tests, demos and single-process applications.
  *
- * <p>Expiry uses the namespace's own monotonic clock; watches notify on release and on a change of holder.
+ * <p>Expiry uses the namespace's own monotonic clock; watches notify on release and on a change of holder. Leader
+ * metadata is kept with the holder in the same entry, replaced by each grant or confirmation, kept by renewals and
+ * dropped on release.
  */
 public final class MemoryLeaseStore implements LeaseStore {
     private static final int BATCH_LIMIT = 256;
@@ -76,14 +80,27 @@ public final class MemoryLeaseStore implements LeaseStore {
     }
 
     private static LeaseRecord record(String name, MemoryNamespace.Entry e, long now) {
-        return new LeaseRecord(name, e.holder(), e.token(), Duration.ofNanos(Math.max(0, e.expiresAtNanos() - now)));
+        return new LeaseRecord(name, e.holder(), e.token(), Duration.ofNanos(Math.max(0, e.expiresAtNanos() - now)),
+                e.metadata());
     }
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: metadata is kept in memory with the holder */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
         checkTtl(ttl);
+        Map<String, String> kept = Map.copyOf(LeaderMetadata.requireStorable(metadata));
         checkOpen();
         boolean changedHands;
         LeaseRecord result;
@@ -95,7 +112,7 @@ public final class MemoryLeaseStore implements LeaseStore {
             }
             long token = e != null ? e.token() : ns.lastTokens.merge(name, 1L, Long::sum);
             changedHands = e == null;
-            MemoryNamespace.Entry granted = new MemoryNamespace.Entry(holder, token, now + ttl.toNanos());
+            MemoryNamespace.Entry granted = new MemoryNamespace.Entry(holder, token, now + ttl.toNanos(), kept);
             ns.leases.put(name, granted);
             result = record(name, granted, now);
         }
@@ -116,7 +133,7 @@ public final class MemoryLeaseStore implements LeaseStore {
             if (e == null || !e.holder().equals(holder) || e.token() != token) {
                 return Optional.empty();
             }
-            MemoryNamespace.Entry renewed = new MemoryNamespace.Entry(holder, token, now + ttl.toNanos());
+            MemoryNamespace.Entry renewed = new MemoryNamespace.Entry(holder, token, now + ttl.toNanos(), e.metadata());
             ns.leases.put(name, renewed);
             return Optional.of(record(name, renewed, now));
         }

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
 final class MemoryNamespace {
     private static final Map<String, MemoryNamespace> NAMESPACES = new ConcurrentHashMap<>();
 
-    /** A lease as stored. */
-    record Entry(String holder, long token, long expiresAtNanos) {}
+    /** A lease as stored; {@code metadata} is an unmodifiable {@code Map.copyOf} map, handed out without copying. */
+    record Entry(String holder, long token, long expiresAtNanos, Map<String, String> metadata) {}
 
     final String name;
     final LongSupplier clock;
