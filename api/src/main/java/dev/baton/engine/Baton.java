@@ -143,7 +143,7 @@ public final class Baton implements AutoCloseable {
                 return existing;
             }
             GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
-                    dispatcher, taskExecutor, globalListeners, renewals, metadata);
+                    dispatcher, taskExecutor, globalListeners, renewals, metadata, observers);
             // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
             // group, so of two racing calls at least one sees the other.
             elections.put(group, election);

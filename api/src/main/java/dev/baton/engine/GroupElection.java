@@ -10,6 +10,7 @@ import dev.baton.NotLeaderException;
 import dev.baton.Registration;
 import dev.baton.Role;
 import dev.baton.Term;
+import dev.baton.observe.ElectionObserver;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
@@ -79,12 +80,16 @@ final class GroupElection implements LeaderElection {
     private final RenewalBatcher batcher;
     private final AdvertisedMetadata metadata;
     private final List<Consumer<LeadershipChanged>> listeners = new CopyOnWriteArrayList<>();
+    /** Told when the leader this participant knows changes ({@link #reportLeader()}). */
+    private final ElectionObserver observer;
 
     private final Object lock = new Object();
     // Everything below is guarded by lock; the volatile fields are also read without it.
     private volatile Grant grant;
     /** The holder last reported by the store (this participant while it leads), or null when unknown. */
     private volatile LeaderInfo known;
+    /** The leader last reported to {@link #observer}; none until one is known. */
+    private Optional<String> reportedLeader = Optional.empty();
     private long epoch;
     private boolean competing = true;
     private boolean stepInFlight;
@@ -113,7 +118,8 @@ final class GroupElection implements LeaderElection {
             Executor taskExecutor,
             List<Consumer<LeadershipChanged>> globalListeners,
             RenewalBatcher batcher,
-            AdvertisedMetadata metadata) {
+            AdvertisedMetadata metadata,
+            ElectionObserver observer) {
         this.group = group;
         this.participant = participant;
         this.store = store;
@@ -124,6 +130,7 @@ final class GroupElection implements LeaderElection {
         this.globalListeners = globalListeners;
         this.batcher = batcher;
         this.metadata = metadata;
+        this.observer = observer;
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -475,6 +482,7 @@ final class GroupElection implements LeaderElection {
             try {
                 apply(op, t0, opEpoch, opGrant, releaseToken, answer, failure);
                 applied = true;
+                reportLeader();
             } finally {
                 if (wakeRequested) {
                     wakeRequested = false;
@@ -693,7 +701,20 @@ final class GroupElection implements LeaderElection {
         // now: an audit of "led from A to B" must not overlap the successor's term by the length of a pause.
         emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(k),
                 Math.max(0, scheduler.nanoTime() - g.deadlineNanos));
+        reportLeader();
         lock.notifyAll();
+    }
+
+    /**
+     * Tells the observer when the leader this participant knows ({@link #leader()}) changed, so metrics can count the
+     * time without one. Called after every store answer and every end of a term. Caller holds the lock.
+     */
+    private void reportLeader() {
+        Optional<String> now = leader();
+        if (!now.equals(reportedLeader)) {
+            reportedLeader = now;
+            observer.leaderSeen(group, now);
+        }
     }
 
     /** The leader's info from a record the store returned: its holder, token and metadata. */

@@ -7,6 +7,7 @@ import dev.baton.observe.ElectionObserver;
 import dev.baton.observe.StoreOperation;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -53,6 +54,17 @@ final class Observers implements ElectionObserver {
                 o.leadershipChanged(change);
             } catch (RuntimeException | LinkageError e) {
                 report(o, "leadershipChanged", e);
+            }
+        }
+    }
+
+    @Override
+    public void leaderSeen(String group, Optional<String> leader) {
+        for (ElectionObserver o : all) {
+            try {
+                o.leaderSeen(group, leader);
+            } catch (RuntimeException | LinkageError e) {
+                report(o, "leaderSeen", e);
             }
         }
     }

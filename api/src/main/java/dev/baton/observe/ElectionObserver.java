@@ -2,6 +2,7 @@ package dev.baton.observe;
 
 import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
+import java.util.Optional;
 
 /**
  * Receives what a {@link dev.baton.engine.Baton} does, for metrics and tracing. Register with
@@ -39,4 +40,14 @@ public interface ElectionObserver {
      * @param change the change, as listeners receive it
      */
     default void leadershipChanged(LeadershipChanged change) {}
+
+    /**
+     * The leader this participant knows for a group changed: another participant, itself, or none (after a term
+     * ended, or before the first answer of the store). Metrics count the time without a known leader from these calls.
+     * Runs on a lease thread (or the thread that ended a term) with the group's lock held: record and return.
+     *
+     * @param group the group
+     * @param leader the leader now known ({@link LeaderElection#leader()}), or empty when none is
+     */
+    default void leaderSeen(String group, Optional<String> leader) {}
 }

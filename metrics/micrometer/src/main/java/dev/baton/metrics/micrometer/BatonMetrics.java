@@ -7,7 +7,7 @@ import dev.baton.Registration;
 import dev.baton.Role;
 import dev.baton.engine.Baton;
 import dev.baton.observe.ElectionObserver;
-import dev.baton.observe.LeadingClock;
+import dev.baton.observe.TimeCounter;
 import dev.baton.observe.StoreOperation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  *       <td>role changes by {@link ChangeCause}</td></tr>
  *   <tr><td>{@code baton.leading.time} ({@code baton_leading_time_seconds_total})</td><td>function counter,
  *       seconds</td><td>group</td><td>time spent leading</td></tr>
+ *   <tr><td>{@code baton.leaderless.time} ({@code baton_leaderless_time_seconds_total})</td><td>function counter,
+ *       seconds</td><td>group</td><td>time this participant knew of no leader (neither itself nor another)</td></tr>
  *   <tr><td>{@code baton.deadline.missed} ({@code baton_deadline_missed_total})</td><td>counter</td><td>group</td>
  *       <td>terms ended because renewals were not confirmed before the local deadline (cause {@code EXPIRED} or
  *       {@code BACKEND_UNAVAILABLE})</td></tr>
@@ -56,7 +59,8 @@ public final class BatonMetrics implements MeterBinder, ElectionObserver {
     public static final String ONE_OFF = "one-off";
 
     private final Baton baton;
-    private final Map<String, LeadingClock> groups = new ConcurrentHashMap<>();
+    private final Map<String, TimeCounter> groups = new ConcurrentHashMap<>();
+    private final Map<String, TimeCounter> leaderless = new ConcurrentHashMap<>();
     private volatile MeterRegistry registry;
     private Registration observing;
 
@@ -96,12 +100,17 @@ public final class BatonMetrics implements MeterBinder, ElectionObserver {
     public void electionStarted(LeaderElection election) {
         MeterRegistry r = registry;
         String group = election.group();
-        if (r == null || groups.putIfAbsent(group, new LeadingClock()) != null) {
+        if (r == null || groups.putIfAbsent(group, new TimeCounter()) != null) {
             return;
         }
-        LeadingClock clock = groups.get(group);
+        TimeCounter clock = groups.get(group);
         if (election.isLeader()) {
             clock.started(System.nanoTime());
+        }
+        // Made before the state is read: a change reported in between is then counted, never lost.
+        TimeCounter noLeader = leaderless.computeIfAbsent(group, g -> new TimeCounter());
+        if (election.leader().isEmpty()) {
+            noLeader.started(System.nanoTime());
         }
         Tags tags = Tags.of("group", group);
         Gauge.builder("baton.leader", election, e -> e.isLeader() ? 1 : 0).tags(tags)
@@ -112,6 +121,8 @@ public final class BatonMetrics implements MeterBinder, ElectionObserver {
                 .description("The fencing token while this participant leads, else 0").register(r);
         FunctionCounter.builder("baton.leading.time", clock, c -> c.seconds(System.nanoTime())).tags(tags)
                 .baseUnit("seconds").description("Time this participant spent leading the group").register(r);
+        FunctionCounter.builder("baton.leaderless.time", noLeader, c -> c.seconds(System.nanoTime())).tags(tags)
+                .baseUnit("seconds").description("Time this participant knew of no leader of the group").register(r);
         // Created now so that they read 0 before the first miss, instead of being absent.
         Counter.builder("baton.deadline.missed").tags(tags)
                 .description("Terms ended because renewals were not confirmed before the local deadline").register(r);
@@ -126,7 +137,7 @@ public final class BatonMetrics implements MeterBinder, ElectionObserver {
         Tags tags = Tags.of("group", change.group());
         Counter.builder("baton.transitions").tags(tags).tag("cause", change.cause().name())
                 .description("Role changes of this participant, by cause").register(r).increment();
-        LeadingClock clock = groups.get(change.group());
+        TimeCounter clock = groups.get(change.group());
         if (clock != null) {
             if (change.role() == Role.LEADER) {
                 clock.started(System.nanoTime());
@@ -137,6 +148,18 @@ public final class BatonMetrics implements MeterBinder, ElectionObserver {
         if (change.previousRole() == Role.LEADER
                 && (change.cause() == ChangeCause.EXPIRED || change.cause() == ChangeCause.BACKEND_UNAVAILABLE)) {
             Counter.builder("baton.deadline.missed").tags(tags).register(r).increment();
+        }
+    }
+
+    @Override
+    public void leaderSeen(String group, Optional<String> leader) {
+        TimeCounter noLeader = leaderless.get(group);
+        if (noLeader != null) {
+            if (leader.isEmpty()) {
+                noLeader.started(System.nanoTime());
+            } else {
+                noLeader.ended(System.nanoTime());
+            }
         }
     }
 

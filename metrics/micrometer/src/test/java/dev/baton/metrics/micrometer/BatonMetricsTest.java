@@ -100,6 +100,32 @@ class BatonMetricsTest {
     }
 
     @Test
+    void leaderlessTimeGrowsOnlyWhileNoLeaderIsKnown() throws Exception {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        try (Baton baton = participant("metrics-" + UUID.randomUUID(), "solo")) {
+            new BatonMetrics(baton).bindTo(registry);
+            LeaderElection election = baton.election("reports");
+            assertTrue(election.awaitLeadership(PATIENCE));
+            double leading = leaderless(registry);
+            Thread.sleep(50); // lets time pass: while it leads, the counter must not move
+            assertEquals(leading, leaderless(registry));
+
+            // Stepping down alone: the participant knows no leader until it leads again after its back-off.
+            election.stepDown();
+            assertTrue(election.leader().isEmpty());
+            assertTrue(election.awaitLeadership(PATIENCE));
+            double after = leaderless(registry);
+            assertTrue(after > leading, () -> "the back-off without a leader was counted: " + leading + " -> " + after);
+            Thread.sleep(50);
+            assertEquals(after, leaderless(registry));
+        }
+    }
+
+    private static double leaderless(MeterRegistry r) {
+        return RequiredSearch.in(r).name("baton.leaderless.time").tag("group", "reports").functionCounter().count();
+    }
+
+    @Test
     void oneOffLeasesShareOneTagAndABinderBindsOnce() throws Exception {
         MeterRegistry registry = new SimpleMeterRegistry();
         try (Baton baton = participant("metrics-" + UUID.randomUUID(), "solo")) {

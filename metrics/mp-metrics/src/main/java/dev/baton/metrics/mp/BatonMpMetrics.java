@@ -7,11 +7,12 @@ import dev.baton.Registration;
 import dev.baton.Role;
 import dev.baton.engine.Baton;
 import dev.baton.observe.ElectionObserver;
-import dev.baton.observe.LeadingClock;
+import dev.baton.observe.TimeCounter;
 import dev.baton.observe.StoreOperation;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -24,8 +25,9 @@ import org.eclipse.microprofile.metrics.Tag;
  * {@code baton_leader{group="reports"} 1}.
  *
  * <ul>
- *   <li>gauges {@code baton.leader}, {@code baton.leader.known}, {@code baton.fencing.token} and
- *       {@code baton.leading.time} (seconds, cumulative) per group, {@code baton.groups.led};</li>
+ *   <li>gauges {@code baton.leader}, {@code baton.leader.known}, {@code baton.fencing.token},
+ *       {@code baton.leading.time} and {@code baton.leaderless.time} (seconds, cumulative) per group,
+ *       {@code baton.groups.led};</li>
  *   <li>counters {@code baton.transitions} (group, cause), {@code baton.deadline.missed} (group),
  *       {@code baton.backend.errors} (group, operation);</li>
  *   <li>timer {@code baton.store.calls} (group, operation, outcome); one-off leases share group
@@ -40,7 +42,8 @@ public final class BatonMpMetrics implements ElectionObserver {
     public static final String ONE_OFF = "one-off";
 
     private final Baton baton;
-    private final Map<String, LeadingClock> groups = new ConcurrentHashMap<>();
+    private final Map<String, TimeCounter> groups = new ConcurrentHashMap<>();
+    private final Map<String, TimeCounter> leaderless = new ConcurrentHashMap<>();
     private volatile MetricRegistry registry;
     private Registration observing;
 
@@ -82,12 +85,17 @@ public final class BatonMpMetrics implements ElectionObserver {
     public void electionStarted(LeaderElection election) {
         MetricRegistry r = registry;
         String group = election.group();
-        if (r == null || groups.putIfAbsent(group, new LeadingClock()) != null) {
+        if (r == null || groups.putIfAbsent(group, new TimeCounter()) != null) {
             return;
         }
-        LeadingClock clock = groups.get(group);
+        TimeCounter clock = groups.get(group);
         if (election.isLeader()) {
             clock.started(System.nanoTime());
+        }
+        // Made before the state is read: a change reported in between is then counted, never lost.
+        TimeCounter noLeader = leaderless.computeIfAbsent(group, g -> new TimeCounter());
+        if (election.leader().isEmpty()) {
+            noLeader.started(System.nanoTime());
         }
         Tag tag = new Tag("group", group);
         r.gauge(meta("baton.leader", "1 while this participant leads the group, else 0", MetricUnits.NONE),
@@ -98,6 +106,8 @@ public final class BatonMpMetrics implements ElectionObserver {
                 MetricUnits.NONE), election, e -> e.fencingToken().orElse(0), tag);
         r.gauge(meta("baton.leading.time", "Time this participant spent leading the group", MetricUnits.SECONDS),
                 clock, c -> c.seconds(System.nanoTime()), tag);
+        r.gauge(meta("baton.leaderless.time", "Time this participant knew of no leader of the group",
+                MetricUnits.SECONDS), noLeader, c -> c.seconds(System.nanoTime()), tag);
         // Created now so that it reads 0 before the first miss, instead of being absent.
         r.counter(meta("baton.deadline.missed", "Terms ended because renewals were not confirmed before the local"
                 + " deadline", MetricUnits.NONE), tag);
@@ -112,7 +122,7 @@ public final class BatonMpMetrics implements ElectionObserver {
         Tag group = new Tag("group", change.group());
         r.counter(meta("baton.transitions", "Role changes of this participant, by cause", MetricUnits.NONE), group,
                 new Tag("cause", change.cause().name())).inc();
-        LeadingClock clock = groups.get(change.group());
+        TimeCounter clock = groups.get(change.group());
         if (clock != null) {
             if (change.role() == Role.LEADER) {
                 clock.started(System.nanoTime());
@@ -123,6 +133,18 @@ public final class BatonMpMetrics implements ElectionObserver {
         if (change.previousRole() == Role.LEADER
                 && (change.cause() == ChangeCause.EXPIRED || change.cause() == ChangeCause.BACKEND_UNAVAILABLE)) {
             r.counter("baton.deadline.missed", group).inc();
+        }
+    }
+
+    @Override
+    public void leaderSeen(String group, Optional<String> leader) {
+        TimeCounter noLeader = leaderless.get(group);
+        if (noLeader != null) {
+            if (leader.isEmpty()) {
+                noLeader.started(System.nanoTime());
+            } else {
+                noLeader.ended(System.nanoTime());
+            }
         }
     }
 
