@@ -1,6 +1,8 @@
 package dev.baton.cdi;
 
 import dev.baton.ElectionStatus;
+import dev.baton.LeaderElection;
+import dev.baton.LeaderInfo;
 import dev.baton.Role;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,7 +24,8 @@ import org.eclipse.microprofile.health.Readiness;
  * routing behind a load balancer).
  *
  * <p>Data: {@code backend}, {@code participant}, and per group {@code <group>.role} ({@code leader}/{@code follower}),
- * {@code <group>.leader}, {@code <group>.token}, {@code <group>.error}, {@code <group>.down} (why the group makes
+ * {@code <group>.leader}, {@code <group>.leader.url} (the leader's advertised {@code url} metadata, when it has one),
+ * {@code <group>.token}, {@code <group>.error}, {@code <group>.down} (why the group makes
  * the node not ready).
  *
  * <p>It never reads configuration: everything was bound at deployment (health checks may run on threads where a
@@ -52,10 +55,16 @@ public class BatonReadinessCheck implements HealthCheck {
         data.put("participant", runtime.participant());
         boolean up = true;
         Set<String> leaderOnly = runtime.leaderOnlyGroups();
-        for (ElectionStatus s : runtime.statuses()) {
+        for (LeaderElection election : runtime.elections()) {
+            ElectionStatus s = election.status();
             String g = s.group() + ".";
             data.put(g + "role", s.role() == Role.LEADER ? "leader" : "follower");
             s.leader().ifPresent(l -> data.put(g + "leader", l));
+            // Asked after the status: shown only when it is about the leader the status names.
+            election.leaderInfo()
+                    .filter(info -> s.leader().equals(Optional.of(info.participant())))
+                    .flatMap(info -> info.metadata(LeaderInfo.URL_KEY))
+                    .ifPresent(url -> data.put(g + "leader.url", url));
             s.fencingToken().ifPresent(t -> data.put(g + "token", t));
             s.lastError().ifPresent(e -> data.put(g + "error", e));
             if (!s.backendReachable()) {

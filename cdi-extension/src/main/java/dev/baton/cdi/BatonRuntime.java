@@ -1,7 +1,6 @@
 package dev.baton.cdi;
 
 import dev.baton.ElectionSettings;
-import dev.baton.ElectionStatus;
 import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
 import dev.baton.Leases;
@@ -86,6 +85,7 @@ public class BatonRuntime {
             Baton baton = Baton.builder()
                     .store(d.store())
                     .participant(c.participant())
+                    .metadata(c.metadata())
                     .defaults(c.defaults())
                     .schedulerThreads(c.schedulerThreads())
                     .shutdownTimeout(c.shutdownTimeout())
@@ -115,7 +115,9 @@ public class BatonRuntime {
         return Messages.STARTED + ": Baton started: backend " + baton.backend()
                 + (d.factory().singleHost() ? " [single host only: participants on other hosts are not coordinated]"
                         : "")
-                + "; participant " + baton.participant() + "; default group '" + c.defaultGroup() + "'"
+                + "; participant " + baton.participant()
+                + (c.metadata().isEmpty() ? "" : " (metadata keys: " + String.join(", ", c.metadata().keySet()) + ")")
+                + "; default group '" + c.defaultGroup() + "'"
                 + (d.groups().contains(c.defaultGroup()) ? "" : " (not started: nothing uses it yet)")
                 + "; groups " + (groups.isEmpty() ? "none" : groups);
     }
@@ -175,12 +177,11 @@ public class BatonRuntime {
         return running().baton().participant();
     }
 
-    /** @return a snapshot of every election, sorted by group */
-    List<ElectionStatus> statuses() {
+    /** @return every election, sorted by group */
+    List<LeaderElection> elections() {
         Running r = running();
         return r.baton().elections().stream()
-                .map(LeaderElection::status)
-                .sorted(java.util.Comparator.comparing(ElectionStatus::group))
+                .sorted(java.util.Comparator.comparing(LeaderElection::group))
                 .toList();
     }
 

@@ -4,18 +4,21 @@ import dev.baton.ElectionSettings;
 import dev.baton.GroupName;
 import dev.baton.engine.Baton;
 import dev.baton.spi.Durations;
+import dev.baton.spi.LeaderMetadata;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Binds the {@code baton.*} keys of MicroProfile Config into a {@link BatonConfig}, collecting every problem instead
@@ -60,6 +63,7 @@ final class ConfigBinder {
      */
     BatonConfig bind(Set<String> usedGroups, String defaultGroup) {
         String participant = participant();
+        Map<String, String> metadata = metadata();
         Set<String> used = new TreeSet<>(usedGroups);
 
         Timing global = globalTiming();
@@ -104,7 +108,8 @@ final class ConfigBinder {
         }
         Duration shutdown = duration(Keys.SHUTDOWN_TIMEOUT, false, problems)
                 .map(Setting::value).orElse(Duration.ofSeconds(10));
-        return new BatonConfig(participant, defaultGroup, defaults, groupSettings, leaderOnly, shutdown, threads());
+        return new BatonConfig(participant, metadata, defaultGroup, defaults, groupSettings, leaderOnly, shutdown,
+                threads());
     }
 
     /** @return the default group, valid even when the configured one is not (the problem is recorded) */
@@ -131,6 +136,91 @@ final class ConfigBinder {
             return Baton.defaultParticipantId();
         }
         return raw.get();
+    }
+
+    /**
+     * The leader metadata this participant advertises: every {@code baton.participant.metadata.<key>} of any source.
+     * An environment variable {@code BATON_PARTICIPANT_METADATA_<KEY>} gives {@code <key>} in lower case with
+     * {@code _} kept (the name under which MicroProfile Config's lookup finds the variable), on every runtime; one
+     * that is the environment form of a key set in another source ({@code baton.participant.metadata.build-id} and
+     * {@code BATON_PARTICIPANT_METADATA_BUILD_ID}) only overrides that key's value, as for any other key. An empty
+     * value sets no entry (MicroProfile Config's "unset"); values are trimmed like every other value.
+     *
+     * @return the valid metadata, sorted by key; empty when a problem was recorded
+     */
+    private Map<String, String> metadata() {
+        // key -> the name that set it, for messages; then the environment variables (raw names)
+        Map<String, String> sources = new TreeMap<>();
+        Set<String> variables = new TreeSet<>();
+        for (ConfigSource source : config.getConfigSources()) {
+            Set<String> names = source.getPropertyNames();
+            Set<String> rawVariables = new HashSet<>();
+            for (String name : names) {
+                if (isMetadataVariable(name)) {
+                    variables.add(name);
+                    rawVariables.add(name.toUpperCase(Locale.ROOT));
+                }
+            }
+            for (String name : names) {
+                // SmallRye's environment source also lists each variable under a dotted name it guesses (_ as .):
+                // such an alias is the variable, not a key of its own, so that a key is the same on every runtime.
+                if (name.startsWith(Keys.METADATA_PREFIX) && !rawVariables.contains(envForm(name))) {
+                    sources.putIfAbsent(name.substring(Keys.METADATA_PREFIX.length()), name);
+                }
+            }
+        }
+        Set<String> envFormsOfKeys = new HashSet<>();
+        sources.keySet().forEach(key -> envFormsOfKeys.add(envForm(Keys.METADATA_PREFIX + key)));
+        int before = problems.size();
+        for (String name : variables) {
+            if (envFormsOfKeys.contains(name.toUpperCase(Locale.ROOT))) {
+                continue; // overrides the value of a key set elsewhere
+            }
+            String suffix = name.substring(Keys.METADATA_ENV_PREFIX.length());
+            // Only names MicroProfile Config's lookup finds again: upper case (its rule 3) or lower case (rule 2).
+            if (suffix.matches("[A-Z0-9_]+") || suffix.matches("[a-z0-9_]+")) {
+                sources.putIfAbsent(suffix.toLowerCase(Locale.ROOT), name);
+            } else {
+                problems.add(Messages.badMetadataVariable(name));
+            }
+        }
+        Map<String, String> metadata = new TreeMap<>();
+        Set<String> reported = new HashSet<>();
+        for (Map.Entry<String, String> e : sources.entrySet()) {
+            String key = e.getKey();
+            String source = e.getValue();
+            Optional<String> value = config.getOptionalValue(Keys.METADATA_PREFIX + key, String.class)
+                    .or(() -> config.getOptionalValue(source, String.class))
+                    .map(String::trim)
+                    .filter(v -> !v.isEmpty());
+            if (value.isEmpty()) {
+                continue;
+            }
+            String shown = source.startsWith(Keys.METADATA_PREFIX) ? source
+                    : "environment variable " + source + " (" + Keys.METADATA_PREFIX + key + ")";
+            // Each entry alone first, so that every message names the configuration key to fix.
+            for (String problem : LeaderMetadata.problems(Map.of(key, value.get()))) {
+                problems.add(Messages.badMetadata(shown, problem));
+                reported.add(problem);
+            }
+            metadata.put(key, value.get());
+        }
+        // Then all of them together: their number and size.
+        LeaderMetadata.problems(metadata).stream()
+                .filter(p -> !reported.contains(p))
+                .forEach(p -> problems.add(Messages.badMetadataTogether(p)));
+        return problems.size() > before ? Map.of() : LeaderMetadata.requireValid(metadata);
+    }
+
+    /** @return whether a name is an environment variable's form of a metadata key (upper or lower case prefix) */
+    private static boolean isMetadataVariable(String name) {
+        return name.startsWith(Keys.METADATA_ENV_PREFIX)
+                || name.startsWith(Keys.METADATA_ENV_PREFIX.toLowerCase(Locale.ROOT));
+    }
+
+    /** @return the name MicroProfile Config's third lookup rule finds an environment variable under */
+    private static String envForm(String key) {
+        return key.replaceAll("[^A-Za-z0-9_]", "_").toUpperCase(Locale.ROOT);
     }
 
     private int threads() {

@@ -8,6 +8,10 @@ final class Keys {
     static final String PREFIX = "baton.";
     static final String BACKEND = "baton.backend";
     static final String PARTICIPANT = "baton.participant";
+    /** {@code baton.participant.metadata.<key>=<value>}: the leader metadata this participant advertises. */
+    static final String METADATA_PREFIX = "baton.participant.metadata.";
+    /** The environment-variable form of {@link #METADATA_PREFIX}. */
+    static final String METADATA_ENV_PREFIX = "BATON_PARTICIPANT_METADATA_";
     static final String GROUP = "baton.group";
     static final String LEASE_PREFIX = "baton.lease.";
     static final String GROUPS_PREFIX = "baton.groups.";

@@ -2,6 +2,7 @@ package dev.baton.cdi;
 
 import dev.baton.GroupName;
 import dev.baton.spi.Durations;
+import dev.baton.spi.LeaderMetadata;
 import java.lang.annotation.Annotation;
 import java.util.Collection;
 import java.util.Locale;
@@ -35,6 +36,7 @@ final class Messages {
     static final String BACKEND_CONFIG = "BATON-CDI-0110";
     static final String BACKEND_FAILED = "BATON-CDI-0111";
     static final String BACKEND_NOT_LOADABLE = "BATON-CDI-0112";
+    static final String BAD_METADATA = "BATON-CDI-0113";
 
     static final String STARTED = "BATON-CDI-0200";
     static final String BACKEND_AUTO_SELECTED = "BATON-CDI-0201";
@@ -154,6 +156,39 @@ final class Messages {
     static String badThreads(String value) {
         return BAD_THREADS + ": " + Keys.SCHEDULER_THREADS + "='" + value
                 + "' is invalid; expected a whole number from 1 to 64";
+    }
+
+    /**
+     * @param source the configuration name that set the entry ({@code baton.participant.metadata.<key>}, or an
+     *     environment variable and the key it gives)
+     * @param problem what {@link LeaderMetadata#problems} says: the entry, the rule and the limit
+     */
+    static String badMetadata(String source, String problem) {
+        // The value is not shown: up to 512 characters of anything, possibly a NUL or half a surrogate pair; the
+        // problem says what is wrong with it.
+        return BAD_METADATA + ": " + source + " is invalid: " + problem + "; " + validMetadata();
+    }
+
+    /** @param problem a problem of all entries together (their number or size) */
+    static String badMetadataTogether(String problem) {
+        return BAD_METADATA + ": " + Keys.METADATA_PREFIX + "* is invalid: " + problem + "; " + validMetadata();
+    }
+
+    /** @param name an environment variable with the metadata prefix that is not the form of any key */
+    static String badMetadataVariable(String name) {
+        return BAD_METADATA + ": environment variable " + name + " is invalid: after " + Keys.METADATA_ENV_PREFIX
+                + " comes the key in upper case, with letters, digits and '_' only (" + Keys.METADATA_ENV_PREFIX
+                + "URL sets key 'url', " + Keys.METADATA_ENV_PREFIX + "BUILD_ID key 'build_id'); "
+                + validMetadata();
+    }
+
+    private static String validMetadata() {
+        return "leader metadata is at most " + LeaderMetadata.MAX_ENTRIES + " entries " + Keys.METADATA_PREFIX
+                + "<key>=<value>, each key matching " + LeaderMetadata.KEY_PATTERN.pattern()
+                + " and not starting with '" + LeaderMetadata.RESERVED_PREFIX + "', each value at most "
+                + LeaderMetadata.MAX_VALUE_LENGTH + " characters (well-formed UTF-16, no NUL), keys and values together"
+                + " at most "
+                + LeaderMetadata.MAX_TOTAL_BYTES + " bytes in UTF-8";
     }
 
     static String backendConfig(String backend, String detail) {

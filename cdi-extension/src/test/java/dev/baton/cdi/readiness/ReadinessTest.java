@@ -76,6 +76,8 @@ class ReadinessTest {
             assertEquals("follower", fdata.get("active.role"));
             assertEquals(leaderId, fdata.get("active.leader"));
             assertTrue(fdata.get("active.down").toString().contains("leader-only"), fdata.toString());
+            // The leader advertises no metadata: no url to show (MetadataTest shows one).
+            assertFalse(fdata.containsKey("active.leader.url"), fdata.toString());
             assertFalse(fdata.keySet().stream().anyMatch(k -> k.startsWith("default.")), fdata.toString());
         }
     }

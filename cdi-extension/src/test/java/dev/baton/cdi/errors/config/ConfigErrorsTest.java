@@ -94,6 +94,77 @@ class ConfigErrorsTest {
                 "BATON-CDI-0109: baton.scheduler.threads='0' is invalid; expected a whole number from 1 to 64");
     }
 
+    private static final String VALID_METADATA = "leader metadata is at most 16 entries"
+            + " baton.participant.metadata.<key>=<value>, each key matching [a-z][a-z0-9_.-]{0,62} and not starting"
+            + " with 'baton.', each value at most 512 characters (well-formed UTF-16, no NUL), keys and values"
+            + " together at most 1024 bytes in UTF-8";
+
+    @Test
+    void metadataKeyNotInLowerCase() {
+        String failure = failure(b -> b.config("baton.participant.metadata.URL", "http://a:8080"));
+        assertReported(failure, "BATON-CDI-0113: baton.participant.metadata.URL is invalid: leader metadata key 'URL'"
+                + " must match [a-z][a-z0-9_.-]{0,62} (a lower-case letter, then lower-case letters, digits, '_', '.'"
+                + " or '-'; at most 63 characters), so that its environment-variable form maps back to it; "
+                + VALID_METADATA);
+    }
+
+    @Test
+    void metadataKeyTooLongOrReserved() {
+        String key = "k".repeat(64);
+        assertReported(failure(b -> b.config("baton.participant.metadata." + key, "v")),
+                "BATON-CDI-0113: baton.participant.metadata." + key + " is invalid: leader metadata key '" + key
+                        + "' is 64 characters long; at most 63 are allowed");
+        assertReported(failure(b -> b.config("baton.participant.metadata.baton.since", "2026-01-01T00:00:00Z")),
+                "BATON-CDI-0113: baton.participant.metadata.baton.since is invalid: leader metadata key 'baton.since'"
+                        + " starts with 'baton.', which is reserved for Baton");
+    }
+
+    @Test
+    void metadataValueTooLongWithNulOrHalfASurrogatePair() {
+        String failure = failure(b -> b.config("baton.participant.metadata.description", "d".repeat(513))
+                .config("baton.participant.metadata.nul", "a\0b")
+                .config("baton.participant.metadata.half", "x\uD800"));
+        assertReported(failure, "BATON-CDI-0113: baton.participant.metadata.description is invalid: the value of"
+                + " leader metadata entry 'description' is 513 characters long; at most 512 are allowed");
+        assertReported(failure, "BATON-CDI-0113: baton.participant.metadata.nul is invalid: the value of leader"
+                + " metadata entry 'nul' contains the NUL character (\\u0000), which is not allowed");
+        assertReported(failure, "BATON-CDI-0113: baton.participant.metadata.half is invalid: the value of leader"
+                + " metadata entry 'half' must be well-formed UTF-16, but the character at index 1 is an unpaired"
+                + " surrogate (\\uD800)");
+        assertFalse(failure.contains("ddddd"), "values are not shown: " + failure);
+    }
+
+    @Test
+    void tooManyMetadataEntriesOrBytesTogether() {
+        String entries = failure(b -> {
+            for (int i = 0; i < 17; i++) {
+                b.config("baton.participant.metadata.key" + i, "v");
+            }
+            return b;
+        });
+        assertReported(entries, "BATON-CDI-0113: baton.participant.metadata.* is invalid: leader metadata has 17"
+                + " entries; at most 16 are allowed; " + VALID_METADATA);
+        // Three values of 400 characters: each is fine alone, together they are 1209 bytes.
+        String bytes = failure(b -> b.config("baton.participant.metadata.a", "a".repeat(400))
+                .config("baton.participant.metadata.b", "b".repeat(400))
+                .config("baton.participant.metadata.c", "c".repeat(400)));
+        assertReported(bytes, "BATON-CDI-0113: baton.participant.metadata.* is invalid: leader metadata is 1203 bytes"
+                + " in UTF-8 (keys and values together); at most 1024 are allowed");
+        assertEquals(1, Failures.distinctProblemsWith(bytes, "BATON-CDI-0113"), bytes);
+    }
+
+    @Test
+    void metadataFromAnEnvironmentVariableNamesTheVariableAndTheKey() {
+        assertReported(failure(b -> b.env("BATON_PARTICIPANT_METADATA_1ST", "x")),
+                "BATON-CDI-0113: environment variable BATON_PARTICIPANT_METADATA_1ST (baton.participant.metadata.1st)"
+                        + " is invalid: leader metadata key '1st' must match [a-z][a-z0-9_.-]{0,62}");
+        assertReported(failure(b -> b.env("BATON_PARTICIPANT_METADATA_Url", "http://a:8080")),
+                "BATON-CDI-0113: environment variable BATON_PARTICIPANT_METADATA_Url is invalid: after"
+                        + " BATON_PARTICIPANT_METADATA_ comes the key in upper case, with letters, digits and '_' only"
+                        + " (BATON_PARTICIPANT_METADATA_URL sets key 'url', BATON_PARTICIPANT_METADATA_BUILD_ID key"
+                        + " 'build_id'); " + VALID_METADATA);
+    }
+
     @Test
     void noBackendChosenAndSeveralFound() {
         assertReported(failure(b -> b.config("baton.backend", "")),
@@ -140,8 +211,10 @@ class ConfigErrorsTest {
         String failure = failure(b -> b.config("baton.backend", "nosuch")
                 .config("baton.lease.renew-interval", "soon")
                 .config("baton.scheduler.threads", "many")
-                .config("baton.groups.reports.readiness", "always"));
-        for (String id : new String[] {"BATON-CDI-0101", "BATON-CDI-0104", "BATON-CDI-0108", "BATON-CDI-0109"}) {
+                .config("baton.groups.reports.readiness", "always")
+                .config("baton.participant.metadata.Zone", "eu"));
+        for (String id : new String[] {"BATON-CDI-0101", "BATON-CDI-0104", "BATON-CDI-0108", "BATON-CDI-0109",
+                "BATON-CDI-0113"}) {
             assertEquals(1, Failures.distinctProblemsWith(failure, id), id + " in\n" + failure);
         }
     }
