@@ -15,6 +15,8 @@ final class LogIds {
     static final String SESSION_LOST = "BATON-ZK-0004";
     /** The connection came back after a suspension or a lost session (INFO). */
     static final String RECONNECTED = "BATON-ZK-0005";
+    /** A lease's leader metadata cannot be decoded: the lease is reported without metadata (WARNING, once). */
+    static final String METADATA_UNREADABLE = "BATON-ZK-0006";
 
     private LogIds() {}
 }

@@ -18,8 +18,9 @@ import org.apache.zookeeper.Watcher;
 /**
  * The one watch of a store: a persistent recursive watch (ZooKeeper 3.6+) on the leases node, multiplexed to the
  * callbacks of each lease. It reports created and deleted holder nodes (a new holder, a release, an expired
- * session, an expired ttl); data changes are renewals or grant counts and are ignored. After a reconnection every callback
- * runs once, since events may have been missed, and the watch is added again (a new session has none).
+ * session, an expired ttl); data changes are renewals, grant counts and leader metadata (which a new holder brings
+ * with its node) and are ignored. After a reconnection every callback runs once, since events may have been missed,
+ * and the watch is added again (a new session has none).
  */
 final class ZkWatcher implements Watcher {
     private static final System.Logger LOG = System.getLogger(ZkWatcher.class.getName());
@@ -71,7 +72,7 @@ final class ZkWatcher implements Watcher {
         }
         switch (event.getType()) {
             case NodeCreated, NodeDeleted -> {
-                // Holder nodes are <leases>/<lease>/holder; the lease's own node only counts grants.
+                // Holder nodes are <leases>/<lease>/holder; the lease's own node counts grants and keeps metadata.
                 String path = event.getPath();
                 if (!path.startsWith(leasesPath + "/") || !path.endsWith("/holder")) {
                     return;

@@ -1,18 +1,22 @@
 package dev.baton.backend.zookeeper;
 
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -29,10 +33,13 @@ import org.apache.zookeeper.data.Stat;
  * <p>Layout under the root (default {@code /baton}):
  * <ul>
  *   <li>{@code leases/<name>} — persistent, one per lease name ever used (name encoded by {@link ZkNames}); its
- *       data version counts grants. Every write the store makes is a transaction that checks (or bumps) it, so a
- *       write that lands late — a timed-out call the client still delivered, a retransmitted packet — can only
- *       touch the incarnation it was meant for, never a later holder's node (node versions restart at 0 with each
- *       new node, so a plain conditional write could not tell incarnations apart).</li>
+ *       data version changes with every grant (and with a release, or a confirmation that stores other leader
+ *       metadata). Every write the store makes is a transaction that checks (or bumps) it, so a write that lands
+ *       late — a timed-out call the client still delivered, a retransmitted packet — can only touch the incarnation
+ *       it was meant for, never a later holder's node (node versions restart at 0 with each new node, so a plain
+ *       conditional write could not tell incarnations apart). Its data is the current holder's leader metadata
+ *       ({@link LeaderMetadata#encode(Map)}; empty when none), written by the same {@code setData} that bumps the
+ *       version in the grant's transaction.</li>
  *   <li>{@code leases/<name>/holder} — persistent, the current holder's node; data {@link ZkLeaseData} (ttl and
  *       holder).</li>
  *   <li>{@code clock} — persistent, written to read the ZooKeeper leader's clock.</li>
@@ -50,6 +57,13 @@ import org.apache.zookeeper.data.Stat;
  *       sent; the server stamped {@code mtime} later, so the holder's local deadline (minus the safety margin)
  *       comes first. A leader that is {@code SUSPENDED} or {@code LOST} keeps failing renewals and steps down at that
  *       deadline.</li>
+ *   <li><b>Leader metadata</b> lives in the counter node, not in the holder node, because a renewal rewrites the
+ *       holder node's data (that is what stamps {@code mtime}) and must send no metadata. The grant's transaction
+ *       writes it with the bump of the counter, a confirmation with other metadata in the same transaction as its
+ *       rewrite of the holder node, and a release clears it in the transaction that deletes the holder node.
+ *       Readers read the counter node before the holder node (one round trip, answered in order) and take its data
+ *       as the holder's only when the counter was written at or after the holder node's creation ({@code mzxid >=
+ *       czxid}): a grant that came between the two reads is never paired with its predecessor's metadata.</li>
  *   <li><b>Not ephemeral, on purpose</b>: the session is not part of the lease. An ephemeral node is deleted when
  *       the server expires its session, and a server that was frozen (SIGSTOP, a long GC) expires sessions at once
  *       when it wakes, even one whose request it has just committed: the chaos run caught a holder node created and
@@ -85,13 +99,24 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final ZkWatcher watcher;
     private final ConnectionStateListener stateListener = this::stateChanged;
+    private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** The holder node as this store last wrote it, and the counter version of its incarnation. */
-    private record Written(long token, int counterVersion, long mtime, long ttlMillis) {}
+    /** The holder node as this store last wrote it, the counter version of its incarnation and its metadata. */
+    private record Written(long token, int counterVersion, long mtime, long ttlMillis, Map<String, String> metadata) {}
 
-    /** A lease as read: the counter's version (-1 when absent) and the holder node (null when free). */
-    private record State(int counterVersion, ZkLeaseData holder, Stat holderStat) {}
+    /**
+     * A lease as read: the counter's version (-1 when absent), data and stat (null when absent), and the holder node
+     * (null when free).
+     */
+    private record State(int counterVersion, byte[] counterData, Stat counterStat, ZkLeaseData holder,
+            Stat holderStat) {
+
+        /** @return whether the counter's data is the holder's metadata: written at or after its node's creation */
+        boolean paired() {
+            return holder != null && counterStat != null && counterStat.getMzxid() >= holderStat.getCzxid();
+        }
+    }
 
     ZooKeeperLeaseStore(CuratorFramework client, boolean ownsClient, String root, Duration callTimeout,
             String description) {
@@ -120,68 +145,103 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: leader metadata is kept in the lease's counter node, written by the grant's transaction */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
         long ttlMillis = checkTtl(ttl);
+        Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
         checkOpen();
         String what = "acquire of lease '" + name + "'";
         long deadline = deadline();
-        byte[] data = new ZkLeaseData(ttlMillis, holder).encode();
-        // The two reads and a write of the clock node go out together: whoever holds the lease, one round trip tells
-        // whether it expired (the clock is stamped after the reads), and the grant below is the second and last.
-        CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
-        CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
-        CompletableFuture<CuratorEvent> clock = startClock(what);
-        State s = state(what, deadline, name, counter, holderNode);
-        if (s.counterVersion() < 0) {
-            // A name never used: a fresh counter has version 0 and no holder; if another participant raced us,
-            // the grant's check fails and the caller retries.
-            createCounter(what, deadline, name);
-            return grant(what, deadline, name, holder, ttlMillis, data, 0, -1);
-        }
-        if (s.holder() != null) {
+        Grant g = new Grant(name, holder, ttlMillis, new ZkLeaseData(ttlMillis, holder).encode(),
+                LeaderMetadata.encode(stored).getBytes(StandardCharsets.US_ASCII), stored);
+        for (int attempt = 1; ; attempt++) {
+            // The two reads and a write of the clock node go out together: whoever holds the lease, one round trip
+            // tells whether it expired (the clock is stamped after the reads), and the grant below is the second and
+            // last.
+            CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
+            CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
+            CompletableFuture<CuratorEvent> clock = startClock(what);
+            State s = state(what, deadline, name, counter, holderNode);
+            if (s.counterVersion() < 0) {
+                // A name never used: a fresh counter has version 0 and no holder; if another participant raced us,
+                // the grant's check fails and the caller retries.
+                createCounter(what, deadline, name);
+                return grant(what, deadline, g, 0, -1);
+            }
+            if (s.holder() == null) {
+                return grant(what, deadline, g, s.counterVersion(), -1);
+            }
             if (s.holder().holder().equals(holder)) {
-                // Confirm: rewrite the holder node unless a grant happened since; the new mtime says whether it
-                // had expired meanwhile (then it is granted anew below, with a new token).
-                CuratorEvent e = multi(what, deadline, List.of(
-                        checkOp(counterPath(name), s.counterVersion()),
-                        setOp(holderPath(name), data, s.holderStat().getVersion())));
-                if (ZkCall.code(e) != Code.OK) {
-                    return Optional.empty();
-                }
-                Stat now = e.getOpResults().get(1).getResultStat();
-                if (now.getMtime() - s.holderStat().getMtime() < s.holder().ttlMillis()) {
-                    remember(name, s.counterVersion(), now, ttlMillis);
-                    return Optional.of(own(name, holder, now.getCzxid(), ttlMillis));
-                }
-                return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(), now.getVersion());
+                return confirm(what, deadline, g, s);
             }
             long serverNow = serverNow(what, deadline, clock);
             long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
             if (serverNow < expiresAt) {
+                if (!s.paired() && attempt == 1) {
+                    continue; // a grant came between the two reads: read its metadata with it
+                }
                 return Optional.of(new LeaseRecord(name, s.holder().holder(), s.holderStat().getCzxid(),
-                        Duration.ofMillis(expiresAt - serverNow)));
+                        Duration.ofMillis(expiresAt - serverNow), metadataOf(name, s)));
             }
             LOG.log(Level.DEBUG, "Lease ''{0}'' of {1} expired by ZooKeeper''s clock; taking it over", name,
                     s.holder().holder());
-            return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(),
-                    s.holderStat().getVersion());
+            return grant(what, deadline, g, s.counterVersion(), s.holderStat().getVersion());
         }
-        return grant(what, deadline, name, holder, ttlMillis, data, s.counterVersion(), -1);
+    }
+
+    /** What an acquire writes: the holder node's data, and the metadata for the counter node. */
+    private record Grant(String name, String holder, long ttlMillis, byte[] data, byte[] metadataData,
+            Map<String, String> metadata) {}
+
+    /**
+     * The holder's confirmation: rewrites the holder node unless a grant happened since, and the counter node's
+     * metadata in the same transaction when it differs (bumping the counter); the new mtime says whether the lease
+     * had expired meanwhile (then it is granted anew, with a new token).
+     */
+    private Optional<LeaseRecord> confirm(String what, long deadline, Grant g, State s) {
+        boolean sameMetadata = Arrays.equals(s.counterData(), g.metadataData());
+        CuratorEvent e = multi(what, deadline, List.of(
+                sameMetadata ? checkOp(counterPath(g.name()), s.counterVersion())
+                        : setOp(counterPath(g.name()), g.metadataData(), s.counterVersion()),
+                setOp(holderPath(g.name()), g.data(), s.holderStat().getVersion())));
+        if (ZkCall.code(e) != Code.OK) {
+            return Optional.empty();
+        }
+        int counterVersion = sameMetadata ? s.counterVersion() : s.counterVersion() + 1;
+        Stat now = e.getOpResults().get(1).getResultStat();
+        if (now.getMtime() - s.holderStat().getMtime() < s.holder().ttlMillis()) {
+            remember(g.name(), counterVersion, now, g.ttlMillis(), g.metadata());
+            return Optional.of(own(g.name(), g.holder(), now.getCzxid(), g.ttlMillis(), g.metadata()));
+        }
+        return grant(what, deadline, g, counterVersion, now.getVersion());
     }
 
     /**
      * One atomic transaction: bump the counter (so every write of the previous incarnation that is still in
-     * flight fails its check), delete the previous holder node if any, create ours.
+     * flight fails its check) writing the new holder's metadata into it, delete the previous holder node if any,
+     * create ours.
      */
-    private Optional<LeaseRecord> grant(String what, long deadline, String name, String holder, long ttlMillis,
-            byte[] data, int counterVersion, int previousHolderVersion) {
+    private Optional<LeaseRecord> grant(String what, long deadline, Grant g, int counterVersion,
+            int previousHolderVersion) {
+        String name = g.name();
+        String holder = g.holder();
         List<CuratorOp> ops = new ArrayList<>(3);
-        ops.add(setOp(counterPath(name), EMPTY, counterVersion));
+        ops.add(setOp(counterPath(name), g.metadataData(), counterVersion));
         if (previousHolderVersion >= 0) {
             ops.add(deleteOp(holderPath(name), previousHolderVersion));
         }
-        ops.add(createOp(holderPath(name), data));
+        ops.add(createOp(holderPath(name), g.data()));
         CuratorEvent e = multi(what, deadline, ops);
         if (ZkCall.code(e) != Code.OK) {
             return Optional.empty(); // another participant moved first: a lost race, the caller retries
@@ -195,8 +255,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             }
             created = read.getStat();
         }
-        remember(name, counterVersion + 1, created, ttlMillis);
-        return Optional.of(own(name, holder, created.getCzxid(), ttlMillis));
+        remember(name, counterVersion + 1, created, g.ttlMillis(), g.metadata());
+        return Optional.of(own(name, holder, created.getCzxid(), g.ttlMillis(), g.metadata()));
     }
 
     @Override
@@ -216,7 +276,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                         || s.holderStat().getCzxid() != token) {
                     return Optional.empty();
                 }
-                last = new Written(token, s.counterVersion(), s.holderStat().getMtime(), s.holder().ttlMillis());
+                last = new Written(token, s.counterVersion(), s.holderStat().getMtime(), s.holder().ttlMillis(),
+                        metadataOf(name, s));
                 attempt = 1;
             }
             // The check on the counter makes the write apply to our incarnation only, however late it lands.
@@ -234,8 +295,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 deleteOwn(what, deadline, name, last.counterVersion());
                 return Optional.empty();
             }
-            remember(name, last.counterVersion(), now, ttlMillis);
-            return Optional.of(own(name, holder, token, ttlMillis));
+            remember(name, last.counterVersion(), now, ttlMillis, last.metadata());
+            return Optional.of(own(name, holder, token, ttlMillis, last.metadata()));
         }
         return Optional.empty();
     }
@@ -250,11 +311,12 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         Written last = written.remove(name);
         if (last != null && last.token() == token) {
             // One transaction, one round trip: the counter still at our grant's version proves the holder node is
-            // ours. Sent on the session after any renewal this store gave up on, it lands after it and frees the
-            // lease however late that renewal landed. Whether the lease was still unexpired is judged from our last
-            // confirmed write: a renewal that landed after it (unanswered) can only make a live lease look expired.
+            // ours (the transaction clears the metadata in it). Sent on the session after any renewal this store
+            // gave up on, it lands after it and frees the lease however late that renewal landed. Whether the lease
+            // was still unexpired is judged from our last confirmed write: a renewal that landed after it
+            // (unanswered) can only make a live lease look expired.
             CuratorEvent e = multi(what, deadline, List.of(
-                    checkOp(counterPath(name), last.counterVersion()),
+                    setOp(counterPath(name), EMPTY, last.counterVersion()),
                     deleteOp(holderPath(name), -1),
                     setOp(clockPath, EMPTY, -1)));
             if (ZkCall.code(e) == Code.OK) {
@@ -271,7 +333,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         // delete: one write (one fsync on the server) instead of two, which is most of a graceful handover. An
         // expired lease is refused, but deleted all the same: nobody holds it, followers may take it at once.
         CuratorEvent e = multi(what, deadline, List.of(
-                checkOp(counterPath(name), s.counterVersion()),
+                setOp(counterPath(name), EMPTY, s.counterVersion()),
                 deleteOp(holderPath(name), -1),
                 setOp(clockPath, EMPTY, -1)));
         if (ZkCall.code(e) == Code.OK) {
@@ -289,21 +351,26 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         checkOpen();
         String what = "read of lease '" + name + "'";
         long deadline = deadline();
-        CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
-        CompletableFuture<CuratorEvent> clock = startClock(what); // stamped after the read: one round trip for both
-        CuratorEvent read = getData(what, deadline, holderNode);
-        if (ZkCall.code(read) == Code.NONODE) {
-            return Optional.empty();
+        for (int attempt = 1; ; attempt++) {
+            // The counter (for the metadata), the holder node, and the clock stamped after them: one round trip.
+            CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
+            CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
+            CompletableFuture<CuratorEvent> clock = startClock(what);
+            State s = state(what, deadline, name, counter, holderNode);
+            if (s.holder() == null) {
+                return Optional.empty();
+            }
+            long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
+            long serverNow = serverNow(what, deadline, clock);
+            if (serverNow >= expiresAt) {
+                return Optional.empty();
+            }
+            if (!s.paired() && attempt == 1) {
+                continue; // a grant came between the two reads: read its metadata with it
+            }
+            return Optional.of(new LeaseRecord(name, s.holder().holder(), s.holderStat().getCzxid(),
+                    Duration.ofMillis(expiresAt - serverNow), metadataOf(name, s)));
         }
-        ZkLeaseData current = decode(what, holderPath(name), read.getData());
-        Stat stat = read.getStat();
-        long expiresAt = stat.getMtime() + current.ttlMillis();
-        long serverNow = serverNow(what, deadline, clock);
-        if (serverNow >= expiresAt) {
-            return Optional.empty();
-        }
-        return Optional.of(new LeaseRecord(name, current.holder(), stat.getCzxid(),
-                Duration.ofMillis(expiresAt - serverNow)));
     }
 
     @Override
@@ -366,8 +433,10 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return ZKPaths.makePath(counterPath(name), HOLDER);
     }
 
-    private void remember(String name, int counterVersion, Stat holderStat, long ttlMillis) {
-        written.put(name, new Written(holderStat.getCzxid(), counterVersion, holderStat.getMtime(), ttlMillis));
+    private void remember(String name, int counterVersion, Stat holderStat, long ttlMillis,
+            Map<String, String> metadata) {
+        written.put(name, new Written(holderStat.getCzxid(), counterVersion, holderStat.getMtime(), ttlMillis,
+                metadata));
     }
 
     /** Reads the counter and the holder node, both in one round trip. */
@@ -380,12 +449,16 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private State state(String what, long deadline, String name, CompletableFuture<CuratorEvent> counterRead,
             CompletableFuture<CuratorEvent> holderRead) {
         CuratorEvent counter = getData(what, deadline, counterRead);
-        int counterVersion = ZkCall.code(counter) == Code.NONODE ? -1 : counter.getStat().getVersion();
+        boolean noCounter = ZkCall.code(counter) == Code.NONODE;
+        int counterVersion = noCounter ? -1 : counter.getStat().getVersion();
+        byte[] counterData = noCounter || counter.getData() == null ? EMPTY : counter.getData();
+        Stat counterStat = noCounter ? null : counter.getStat();
         CuratorEvent holder = getData(what, deadline, holderRead);
         if (ZkCall.code(holder) == Code.NONODE) {
-            return new State(counterVersion, null, null);
+            return new State(counterVersion, counterData, counterStat, null, null);
         }
-        return new State(counterVersion, decode(what, holderPath(name), holder.getData()), holder.getStat());
+        return new State(counterVersion, counterData, counterStat, decode(what, holderPath(name), holder.getData()),
+                holder.getStat());
     }
 
     private void createCounter(String what, long deadline, String name) {
@@ -396,10 +469,13 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         }
     }
 
-    /** Deletes the holder node if no grant happened since {@code counterVersion}; true when this call did. */
+    /**
+     * Deletes the holder node, and clears the metadata in the counter, if no grant happened since
+     * {@code counterVersion}; true when this call did.
+     */
     private boolean deleteOwn(String what, long deadline, String name, int counterVersion) {
         CuratorEvent e = multi(what, deadline, List.of(
-                checkOp(counterPath(name), counterVersion),
+                setOp(counterPath(name), EMPTY, counterVersion),
                 deleteOp(holderPath(name), -1)));
         return ZkCall.code(e) == Code.OK;
     }
@@ -417,8 +493,31 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     }
 
     /** The caller's own grant: trusted for the ttl, counted from the request (the server stamped it later). */
-    private LeaseRecord own(String name, String holder, long token, long ttlMillis) {
-        return new LeaseRecord(name, holder, token, Duration.ofMillis(ttlMillis));
+    private LeaseRecord own(String name, String holder, long token, long ttlMillis, Map<String, String> metadata) {
+        return new LeaseRecord(name, holder, token, Duration.ofMillis(ttlMillis), metadata);
+    }
+
+    /**
+     * The holder's leader metadata from a read of its lease: the counter node's data when it was written for this
+     * holder node ({@link State#paired()}), else none (a grant came between the two reads, twice). Data that cannot
+     * be decoded (written by another program) is none too, with one warning per store: metadata never breaks an
+     * election.
+     */
+    private Map<String, String> metadataOf(String name, State s) {
+        if (!s.paired() || s.counterData().length == 0) {
+            return Map.of();
+        }
+        try {
+            return Map.copyOf(LeaderMetadata.decode(new String(s.counterData(), StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadableMetadata.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_UNREADABLE + ": lease ''{0}'': the leader metadata in node {1}"
+                        + " cannot be decoded ({2}); the lease is reported without metadata (elections are not"
+                        + " affected). Check for other programs writing under Baton''s root (baton.zookeeper.root)."
+                        + " Logged once per store.", name, counterPath(name), e.getMessage());
+            }
+            return Map.of();
+        }
     }
 
     private static ZkLeaseData decode(String what, String path, byte[] bytes) {
