@@ -1,5 +1,6 @@
 package dev.baton.backend.etcd;
 
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
@@ -20,7 +21,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,23 +33,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Leases kept in etcd. A lease named {@code n} is the key {@code <prefix><encoded n>} (see {@link EtcdKeys}) whose
- * value is the holder's participant id, attached to an etcd lease so that etcd deletes it when the holder stops
- * renewing. The fencing token is the key's create revision: etcd's cluster-wide revision only grows, and a key created
- * again (a new holder) gets a higher one.
+ * value is the holder's participant id and its leader metadata ({@link LeaseValue}), attached to an etcd lease so that
+ * etcd deletes it when the holder stops renewing. The fencing token is the key's create revision: etcd's cluster-wide
+ * revision only grows, and a key created again (a new holder) gets a higher one.
  *
  * <ol>
  *   <li><b>Acquire</b>: one transaction, "if the key does not exist, put it attached to our lease; read it". A key
- *       already holding our participant id is confirmed (moved onto our lease if needed, token unchanged). For a
- *       foreign key the remaining time is asked from etcd ({@code LeaseTimeToLive}, whole seconds, reported +0.5 s).
+ *       already holding our participant id is confirmed (moved onto our lease, or rewritten with new leader
+ *       metadata, if needed; token unchanged). For a foreign key the remaining time is asked from etcd
+ *       ({@code LeaseTimeToLive}, whole seconds, reported +0.5 s).
  *   <li><b>Renew</b>: a keep-alive of the shared lease, sent only when the last one is more than a quarter of a ttl
  *       old, plus proof that the key is still ours: the store's prefix watch, when it has run without a gap since
  *       the key was last seen as ours and reported no change to it (see {@link HeldKeys}); else a read of the key.
  *       {@link #renewAll} reads the keys it must read 100 per transaction.
  *   <li><b>Release</b>: a transaction deleting the key if its create revision and value are still ours. The shared
  *       etcd lease is not revoked: the other keys on it stay held.
+ *   <li><b>Leader metadata</b> lives in the key's value with the holder, so it is written by the grant's own put
+ *       (or the confirmation's), and a release or expiry deletes it with the key. Renewals never write the key (the
+ *       keep-alive is the lease's, not the key's): they send no metadata, and answer with the metadata this store
+ *       wrote or last read. Followers read it with the holder, when the watch tells them the key changed.
  *   <li><b>Watch</b>: one etcd watch on the prefix for the whole store ({@link PrefixWatch}), serving both the
  *       followers' callbacks and the verification of held keys.
  * </ol>
@@ -91,6 +97,7 @@ public final class EtcdLeaseStore implements LeaseStore {
     private final HeldKeys held = new HeldKeys();
     private final ScheduledExecutorService timer;
     private final PrefixWatch watch;
+    private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private volatile boolean closed;
 
     EtcdLeaseStore(Client client, boolean ownsClient, String keyPrefix, Duration callTimeout, String description) {
@@ -136,9 +143,22 @@ public final class EtcdLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: leader metadata is kept in the lease key's value, with the holder */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         ByteSequence key = keys.key(name);
-        ByteSequence value = holderBytes(holder);
+        requireHolder(holder);
         requireTtl(ttl);
+        Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
+        ByteSequence value = new LeaseValue(holder, LeaderMetadata.encode(stored)).bytes();
         checkOpen();
         long t0 = System.nanoTime();
         long deadline = t0 + calls.callTimeout().toNanos();
@@ -155,9 +175,12 @@ public final class EtcdLeaseStore implements LeaseStore {
                 // No live lease to put the key on: read the key while one is granted. A key held by another
                 // participant is answered from that read, without waiting for the grant.
                 KeyValue seen = first(calls.await(kv.get(key), deadline, what));
-                if (seen != null && !seen.getValue().equals(value)) {
-                    return Optional.of(new LeaseRecord(name, decode(seen.getValue()), seen.getCreateRevision(),
-                            remainingOf(seen.getLease(), ttl, deadline, what)));
+                if (seen != null) {
+                    LeaseValue v = LeaseValue.parse(seen.getValue());
+                    if (!v.holder().equals(holder)) {
+                        return Optional.of(new LeaseRecord(name, v.holder(), seen.getCreateRevision(),
+                                remainingOf(seen.getLease(), ttl, deadline, what), metadataOf(name, v)));
+                    }
                 }
                 s = calls.await(alive, deadline, what);
             }
@@ -182,22 +205,24 @@ public final class EtcdLeaseStore implements LeaseStore {
             }
             long revision = r.getHeader().getRevision();
             if (r.isSucceeded()) {
-                return granted(key, name, holder, found.getCreateRevision(), ttl, t0, alive,
+                return granted(key, name, holder, found.getCreateRevision(), value, stored, ttl, t0, alive,
                         new Seen(s.id(), revision), deadline, what);
             }
-            if (!found.getValue().equals(value)) {
-                return Optional.of(new LeaseRecord(name, decode(found.getValue()), found.getCreateRevision(),
-                        remainingOf(found.getLease(), ttl, deadline, what)));
+            LeaseValue current = LeaseValue.parse(found.getValue());
+            if (!current.holder().equals(holder)) {
+                return Optional.of(new LeaseRecord(name, current.holder(), found.getCreateRevision(),
+                        remainingOf(found.getLease(), ttl, deadline, what), metadataOf(name, current)));
             }
-            // Already ours: confirm it, keeping the token, on this ttl's lease.
-            boolean onIt = found.getLease() == s.id();
-            Optional<Seen> seen = onIt ? Optional.of(new Seen(s.id(), revision))
-                    : moveOnto(key, value, found.getCreateRevision(), lease, deadline, what);
+            // Already ours: confirm it, keeping the token, on this ttl's lease and with this metadata (one compare
+            // and put, the confirmation's atomic step, when either differs).
+            boolean asIs = found.getLease() == s.id() && found.getValue().equals(value);
+            Optional<Seen> seen = asIs ? Optional.of(new Seen(s.id(), revision))
+                    : moveOnto(key, found.getValue(), value, found.getCreateRevision(), lease, deadline, what);
             if (seen.isEmpty()) {
                 return Optional.empty(); // changed meanwhile: the caller asks again
             }
-            return granted(key, name, holder, found.getCreateRevision(), ttl, t0, onIt ? alive : lease.fresh(),
-                    seen.get(), deadline, what);
+            return granted(key, name, holder, found.getCreateRevision(), value, stored, ttl, t0,
+                    asIs ? alive : lease.fresh(), seen.get(), deadline, what);
         }
     }
 
@@ -206,27 +231,31 @@ public final class EtcdLeaseStore implements LeaseStore {
 
     /**
      * Finishes a grant: the key was put on (or seen on) the lease {@code alive} confirms, a keep-alive or grant sent
-     * with the transaction.
+     * with the transaction, with {@code value} (holder and {@code metadata}).
      */
-    private Optional<LeaseRecord> granted(ByteSequence key, String name, String holder, long token, Duration ttl,
-            long t0, CompletableFuture<SharedLease.Snapshot> alive, Seen seen, long deadline, String what) {
+    private Optional<LeaseRecord> granted(ByteSequence key, String name, String holder, long token,
+            ByteSequence value, Map<String, String> metadata, Duration ttl, long t0,
+            CompletableFuture<SharedLease.Snapshot> alive, Seen seen, long deadline, String what) {
         SharedLease.Snapshot fresh = calls.await(alive, deadline, what);
         if (fresh.id() != seen.leaseId()) {
             return Optional.empty(); // the lease we put the key on ended meanwhile, and the key with it
         }
-        held.seen(key, name, holder, token, t0 + ttl.toNanos(), seen.leaseId(), seen.revision());
-        return Optional.of(new LeaseRecord(name, holder, token, remaining(fresh, ttl, t0)));
+        held.seen(key, name, holder, token, value, metadata, t0 + ttl.toNanos(), seen.leaseId(), seen.revision());
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(fresh, ttl, t0), metadata));
     }
 
-    /** Moves our key onto {@code lease}, keeping its create revision; empty when the key changed meanwhile. */
-    private Optional<Seen> moveOnto(
-            ByteSequence key, ByteSequence value, long token, SharedLease lease, long deadline, String what) {
+    /**
+     * Puts our key, still with create revision {@code token} and value {@code expected}, with {@code value} onto
+     * {@code lease}, keeping its create revision; empty when the key changed meanwhile.
+     */
+    private Optional<Seen> moveOnto(ByteSequence key, ByteSequence expected, ByteSequence value, long token,
+            SharedLease lease, long deadline, String what) {
         for (int attempt = 1; ; attempt++) {
             SharedLease.Snapshot s = calls.await(lease.fresh(), deadline, what);
             try {
                 TxnResponse r = calls.await(kv.txn()
                         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
-                                new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(value)))
+                                new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
                         .Then(Op.put(key, value, PutOption.builder().withLeaseId(s.id()).build()))
                         .commit(), deadline, what);
                 return r.isSucceeded() ? Optional.of(new Seen(s.id(), r.getHeader().getRevision())) : Optional.empty();
@@ -243,7 +272,7 @@ public final class EtcdLeaseStore implements LeaseStore {
     @Override
     public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
         ByteSequence key = keys.key(name);
-        ByteSequence value = holderBytes(holder);
+        requireHolder(holder);
         requireTtl(ttl);
         checkOpen();
         long t0 = System.nanoTime();
@@ -262,27 +291,33 @@ public final class EtcdLeaseStore implements LeaseStore {
             // Seen as ours since the watch runs, nothing changed it: the live lease keeps it. No read needed.
             SharedLease.Snapshot s = calls.await(alive, deadline, what);
             if (s.id() == entry.leaseId && HeldKeys.trusted(entry, watch.watchedSince())) {
-                return renewed(key, name, holder, token, ttl, t0, s, entry.leaseId, entry.seenRevision);
+                return renewed(key, name, holder, token, ttl, t0, s, entry);
             }
         }
         GetResponse read = calls.await(kv.get(key), deadline, what);
-        return checkRead(key, name, holder, value, token, ttl, t0, first(read), read.getHeader().getRevision(),
+        return checkRead(key, name, holder, token, ttl, t0, first(read), read.getHeader().getRevision(),
                 lease, alive, deadline, what);
     }
 
     /** Finishes a renewal from a read of the key. */
-    private Optional<LeaseRecord> checkRead(ByteSequence key, String name, String holder, ByteSequence value,
-            long token, Duration ttl, long t0, KeyValue found, long readRevision, SharedLease lease,
+    private Optional<LeaseRecord> checkRead(ByteSequence key, String name, String holder, long token, Duration ttl,
+            long t0, KeyValue found, long readRevision, SharedLease lease,
             CompletableFuture<SharedLease.Snapshot> alive, long deadline, String what) {
-        if (found == null || found.getCreateRevision() != token || !found.getValue().equals(value)) {
+        LeaseValue v = found == null ? null : LeaseValue.parse(found.getValue());
+        if (v == null || found.getCreateRevision() != token || !v.holder().equals(holder)) {
             held.forget(key, token);
             return Optional.empty();
         }
+        ByteSequence value = found.getValue();
+        HeldKeys.Entry known = held.entry(key, holder, token);
+        Map<String, String> metadata =
+                known != null && value.equals(known.value) ? known.metadata : metadataOf(name, v);
         SharedLease.Snapshot s = calls.await(alive, deadline, what);
         Seen seen = new Seen(found.getLease(), readRevision);
         if (seen.leaseId() != s.id()) {
             // On another lease: another ttl, or ours lapsed and was replaced (then the key is gone and this fails).
-            Optional<Seen> moved = moveOnto(key, value, token, lease, deadline, what);
+            // The value is put back as it was: a renewal never changes the metadata.
+            Optional<Seen> moved = moveOnto(key, value, value, token, lease, deadline, what);
             if (moved.isEmpty()) {
                 held.forget(key, token);
                 return Optional.empty();
@@ -294,16 +329,25 @@ public final class EtcdLeaseStore implements LeaseStore {
                 return Optional.empty();
             }
         }
-        return renewed(key, name, holder, token, ttl, t0, s, seen.leaseId(), seen.revision());
+        held.seen(key, name, holder, token, value, metadata, t0 + ttl.toNanos(), seen.leaseId(), seen.revision());
+        return renewedAnswer(key, name, holder, token, ttl, t0, s, metadata);
     }
 
+    /** Finishes a renewal the store's watch vouches for, answering with the metadata the entry records. */
     private Optional<LeaseRecord> renewed(ByteSequence key, String name, String holder, long token, Duration ttl,
-            long t0, SharedLease.Snapshot s, long leaseId, long revision) {
-        held.seen(key, name, holder, token, t0 + ttl.toNanos(), leaseId, revision);
+            long t0, SharedLease.Snapshot s, HeldKeys.Entry entry) {
+        Map<String, String> metadata = entry.metadata;
+        held.seen(key, name, holder, token, entry.value, metadata, t0 + ttl.toNanos(), entry.leaseId,
+                entry.seenRevision);
+        return renewedAnswer(key, name, holder, token, ttl, t0, s, metadata);
+    }
+
+    private Optional<LeaseRecord> renewedAnswer(ByteSequence key, String name, String holder, long token,
+            Duration ttl, long t0, SharedLease.Snapshot s, Map<String, String> metadata) {
         if (!held.holds(key, token)) {
             return Optional.empty(); // swept while the renewal was out: its delete is on the way
         }
-        return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl, t0)));
+        return Optional.of(new LeaseRecord(name, holder, token, remaining(s, ttl, t0), metadata));
     }
 
     /** The engine may batch: {@link #renewAll} needs one keep-alive per ttl and reads 100 keys per transaction. */
@@ -320,7 +364,7 @@ public final class EtcdLeaseStore implements LeaseStore {
         List<ByteSequence> keyList = new ArrayList<>(requests.size());
         for (RenewRequest r : requests) {
             keyList.add(keys.key(r.name()));
-            holderBytes(r.holder());
+            requireHolder(r.holder());
             requireTtl(r.ttl());
         }
         checkOpen();
@@ -368,14 +412,13 @@ public final class EtcdLeaseStore implements LeaseStore {
             } else if (!reads.containsKey(i)) {
                 SharedLease.Snapshot s = calls.await(live, deadline, what);
                 results.add(s.id() == entry.leaseId && HeldKeys.trusted(entry, watch.watchedSince())
-                        ? renewed(key, r.name(), r.holder(), r.token(), r.ttl(), t0, s, entry.leaseId,
-                                entry.seenRevision)
+                        ? renewed(key, r.name(), r.holder(), r.token(), r.ttl(), t0, s, entry)
                         : renew(r.name(), r.holder(), r.token(), r.ttl()));
             } else {
                 TxnResponse txn = calls.await(reads.get(i), deadline, what);
                 KeyValue found = first(txn.getGetResponses().get(position[i]));
-                results.add(checkRead(key, r.name(), r.holder(), holderBytes(r.holder()), r.token(), r.ttl(), t0,
-                        found, txn.getHeader().getRevision(), lease, live, deadline, what));
+                results.add(checkRead(key, r.name(), r.holder(), r.token(), r.ttl(), t0, found,
+                        txn.getHeader().getRevision(), lease, live, deadline, what));
             }
         }
         return results;
@@ -384,19 +427,38 @@ public final class EtcdLeaseStore implements LeaseStore {
     @Override
     public boolean release(String name, String holder, long token) {
         ByteSequence key = keys.key(name);
-        ByteSequence value = holderBytes(holder);
+        requireHolder(holder);
         checkOpen();
         if (token <= 0) {
             return false; // create revisions start at 1; and a compare with 0 would match a missing key
         }
         long deadline = calls.deadline();
-        TxnResponse r = calls.await(kv.txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
-                        new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(value)))
-                .Then(Op.delete(key, DeleteOption.DEFAULT))
-                .commit(), deadline, "release '" + name + "'");
-        held.forget(key, token);
-        return r.isSucceeded() && !r.getDeleteResponses().isEmpty() && r.getDeleteResponses().get(0).getDeleted() > 0;
+        String what = "release '" + name + "'";
+        // The delete compares the whole value, holder and metadata: the value this store wrote or last saw, else the
+        // holder alone (a lease acquired without metadata). When the key holds our token and holder with another
+        // value (metadata this store has not seen), the answer carries it and the delete is tried once more with it.
+        HeldKeys.Entry known = held.entry(key, holder, token);
+        ByteSequence expected = known != null ? known.value : new LeaseValue(holder, "").bytes();
+        for (int attempt = 1; ; attempt++) {
+            TxnResponse r = calls.await(kv.txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(token)),
+                            new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(expected)))
+                    .Then(Op.delete(key, DeleteOption.DEFAULT))
+                    .Else(Op.get(key, GetOption.DEFAULT))
+                    .commit(), deadline, what);
+            if (r.isSucceeded()) {
+                held.forget(key, token);
+                return !r.getDeleteResponses().isEmpty() && r.getDeleteResponses().get(0).getDeleted() > 0;
+            }
+            KeyValue found = first(r.getGetResponses().isEmpty() ? null : r.getGetResponses().get(0));
+            if (attempt >= 3 || found == null || found.getCreateRevision() != token
+                    || found.getValue().equals(expected)
+                    || !LeaseValue.parse(found.getValue()).holder().equals(holder)) {
+                held.forget(key, token);
+                return false;
+            }
+            expected = found.getValue();
+        }
     }
 
     @Override
@@ -410,7 +472,9 @@ public final class EtcdLeaseStore implements LeaseStore {
             return Optional.empty();
         }
         Duration remaining = remainingOf(found.getLease(), null, deadline, what);
-        return Optional.of(new LeaseRecord(name, decode(found.getValue()), found.getCreateRevision(), remaining));
+        LeaseValue v = LeaseValue.parse(found.getValue());
+        return Optional.of(new LeaseRecord(name, v.holder(), found.getCreateRevision(), remaining,
+                metadataOf(name, v)));
     }
 
     @Override
@@ -496,7 +560,7 @@ public final class EtcdLeaseStore implements LeaseStore {
                 LOG.log(Level.DEBUG, "lease ''{0}'' of {1} was not renewed within its ttl; deleting it", e.name,
                         e.holder);
                 kv.txn().If(new Cmp(due.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(e.token)),
-                                new Cmp(due.getKey(), Cmp.Op.EQUAL, CmpTarget.value(holderBytes(e.holder))))
+                                new Cmp(due.getKey(), Cmp.Op.EQUAL, CmpTarget.value(e.value)))
                         .Then(Op.delete(due.getKey(), DeleteOption.DEFAULT))
                         .commit()
                         .whenComplete((r, err) -> held.sweptDone(due.getKey(), e));
@@ -514,15 +578,35 @@ public final class EtcdLeaseStore implements LeaseStore {
         }
     }
 
-    private static ByteSequence holderBytes(String holder) {
+    /** Checks a holder id; NUL, which no valid id contains ({@code HolderIds}), would end it early in a key's value. */
+    private static void requireHolder(String holder) {
         if (holder == null || holder.isEmpty()) {
             throw new IllegalArgumentException("holder must be a non-empty participant id, got '" + holder + "'");
         }
-        return ByteSequence.from(holder, StandardCharsets.UTF_8);
+        if (holder.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a holder id must not contain the NUL character (\\u0000)");
+        }
     }
 
-    private static String decode(ByteSequence value) {
-        return value.toString(StandardCharsets.UTF_8);
+    /**
+     * The leader metadata a key's value carries; empty, with one warning per store, when it cannot be decoded (a
+     * value written by something else than Baton): metadata never breaks an election.
+     */
+    private Map<String, String> metadataOf(String name, LeaseValue v) {
+        if (v.metadata().isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return Map.copyOf(LeaderMetadata.decode(v.metadata()));
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadableMetadata.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_UNREADABLE + ": lease ''{0}'': the leader metadata in its etcd"
+                        + " key''s value cannot be decoded ({1}); the lease is reported without metadata (elections"
+                        + " are not affected). Check for other programs writing under the key prefix ({2}). Logged"
+                        + " once per store.", name, e.getMessage(), description);
+            }
+            return Map.of();
+        }
     }
 
     private static void requireTtl(Duration ttl) {

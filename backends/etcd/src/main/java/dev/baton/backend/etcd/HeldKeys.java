@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The keys this store holds: token, the etcd lease the key is attached to, the etcd revision at which the store last
- * saw the key as its own, and when the key is due (start of its last acquire or renewal plus its ttl).
+ * saw the key as its own, the key's value as seen then (holder and leader metadata, {@link LeaseValue}), and when the
+ * key is due (start of its last acquire or renewal plus its ttl).
  *
  * <p><b>Due times.</b> Keys share one etcd lease, so a key whose holder stopped renewing it would live on as long as
  * any other key is renewed. The store therefore deletes (with a compare on the token) every key that is past due:
@@ -18,11 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * marked "swept"; a renewal of it fails instead of racing the delete.
  *
  * <p><b>Verification without reads.</b> Inside the protocol nothing but its holder changes a held key while the
- * etcd lease lives: other participants only create absent keys, and deletes compare the token and the holder. So a
- * key seen as ours at revision {@code R}, on a lease that keep-alives confirm, is still ours, unless something
- * outside the protocol (an operator) changed it. The store's prefix watch reports such changes: an entry is
- * trusted without a read while the watch has run without a gap since a revision at or before {@code R} and has
- * reported no change of the key after {@code R}.
+ * etcd lease lives: other participants only create absent keys, and deletes compare the token and the value (the
+ * holder and its leader metadata, {@link LeaseValue}). So a key seen as ours at revision {@code R}, on a lease that
+ * keep-alives confirm, is still ours, with the value seen then, unless something outside the protocol (an operator)
+ * changed it. The store's prefix watch reports such changes: an entry is trusted without a read while the watch has
+ * run without a gap since a revision at or before {@code R} and has reported no change of the key after {@code R}.
  *
  * <p>Thread safety: all methods may be called from any thread.
  */
@@ -33,16 +34,23 @@ final class HeldKeys {
         final String name;
         final String holder;
         final long token;
+        /** The key's value as last seen or written by this store: deletes compare it. */
+        volatile ByteSequence value;
+        /** The leader metadata in {@link #value}, decoded: renewals answer with it without reading the key. */
+        volatile Map<String, String> metadata;
         volatile long dueNanos;
         volatile long leaseId;
         volatile long seenRevision;
         volatile boolean swept;
         volatile boolean changed;
 
-        Entry(String name, String holder, long token, long dueNanos, long leaseId, long seenRevision) {
+        Entry(String name, String holder, long token, ByteSequence value, Map<String, String> metadata,
+                long dueNanos, long leaseId, long seenRevision) {
             this.name = name;
             this.holder = holder;
             this.token = token;
+            this.value = value;
+            this.metadata = metadata;
             this.dueNanos = dueNanos;
             this.leaseId = leaseId;
             this.seenRevision = seenRevision;
@@ -57,9 +65,10 @@ final class HeldKeys {
 
     /**
      * Records that the key was seen as held by {@code holder} with {@code token} on lease {@code leaseId} at etcd
-     * revision {@code revision} (a grant, a confirmed re-acquire, a renewal that read the key).
+     * revision {@code revision}, with {@code value} (a grant, a confirmed re-acquire, a renewal that read the key).
      */
-    void seen(ByteSequence key, String name, String holder, long token, long dueNanos, long leaseId, long revision) {
+    void seen(ByteSequence key, String name, String holder, long token, ByteSequence value,
+            Map<String, String> metadata, long dueNanos, long leaseId, long revision) {
         entries.compute(key, (k, e) -> {
             if (e != null && e.matches(holder, token)) {
                 synchronized (e) {
@@ -68,13 +77,15 @@ final class HeldKeys {
                         e.leaseId = leaseId;
                         if (revision >= e.seenRevision) {
                             e.seenRevision = revision;
+                            e.value = value;
+                            e.metadata = metadata;
                             e.changed = false;
                         }
                     }
                 }
                 return e; // a swept entry stays swept: its delete is on the way
             }
-            return new Entry(name, holder, token, dueNanos, leaseId, revision);
+            return new Entry(name, holder, token, value, metadata, dueNanos, leaseId, revision);
         });
     }
 
@@ -108,7 +119,11 @@ final class HeldKeys {
         return !e.swept && !e.changed && watchedSince <= e.seenRevision;
     }
 
-    /** A watch event on a key of the prefix: marks our entry changed when someone else touched it. */
+    /**
+     * A watch event on a key of the prefix: marks our entry changed when the key changed since we saw it (someone
+     * else touched it, or our own confirmation wrote new metadata and has not recorded it yet: then the next renewal
+     * reads the key once).
+     */
     void onEvent(WatchEvent event) {
         KeyValue kv = event.getKeyValue();
         Entry e = entries.get(kv.getKey());
@@ -116,10 +131,16 @@ final class HeldKeys {
             return;
         }
         boolean ours = event.getEventType() == WatchEvent.EventType.PUT && kv.getCreateRevision() == e.token
-                && kv.getValue().toString(java.nio.charset.StandardCharsets.UTF_8).equals(e.holder);
+                && kv.getValue().equals(e.value);
         if (!ours) {
             e.changed = true;
         }
+    }
+
+    /** @return the entry of {@code key} when it is recorded for {@code holder} with {@code token}, else null */
+    Entry entry(ByteSequence key, String holder, long token) {
+        Entry e = entries.get(key);
+        return e != null && e.matches(holder, token) ? e : null;
     }
 
     /** Forgets the key when it is recorded with {@code token} (released or found lost). */

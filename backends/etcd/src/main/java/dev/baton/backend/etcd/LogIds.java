@@ -9,6 +9,8 @@ final class LogIds {
     static final String WATCH_CALLBACK_FAILED = "BATON-ETCD-0001";
     /** The sweeper that deletes keys nobody renewed within their ttl failed one round (WARNING). */
     static final String SWEEPER_FAILED = "BATON-ETCD-0002";
+    /** A lease key's leader metadata cannot be decoded: the lease is reported without metadata (WARNING, once). */
+    static final String METADATA_UNREADABLE = "BATON-ETCD-0003";
 
     private LogIds() {}
 }

@@ -2,11 +2,13 @@ package dev.baton.backend.etcd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
 import dev.baton.engine.Baton;
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
@@ -15,9 +17,15 @@ import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
@@ -27,7 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * etcd-specific behaviour of the store: shared lease, sweeping, batch renewal, prefix isolation, watch.
+ * etcd-specific behaviour of the store: shared lease, sweeping, batch renewal, prefix isolation, watch, leader metadata
+ * in the key's value.
  *
  * <p>Only the test about lapsing uses a short lease ({@link #TTL}); the others hold {@link #LONG} leases, so a busy
  * machine cannot make a lease lapse in the middle of a test that is not about expiry. Stores get a patient 5 s call
@@ -242,6 +251,91 @@ class EtcdLeaseStoreIT {
             // less the round trip the engine already counts.
             assertTrue(renewed.remaining().compareTo(ttl.minus(oneWay)) > 0,
                     "remaining " + renewed.remaining() + " after a round trip of " + took);
+        }
+    }
+
+    // ---- leader metadata ---------------------------------------------------------------------------------------
+
+    private static final Map<String, String> META = Map.of("url", "http://a.example:8080/app", "zone", "eu ü &=%+",
+            LeaderMetadata.SINCE, "2026-12-05T18:00:00.123Z");
+
+    /** The key as etcd has it now, read with a plain client. */
+    private static KeyValue rawKey(Client raw, String prefix, String name) throws Exception {
+        List<KeyValue> kvs = raw.getKVClient().get(new EtcdKeys(prefix).key(name)).get(30, TimeUnit.SECONDS).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0);
+    }
+
+    @Test
+    void renewalsLeaveTheKeyAndItsMetadataAloneAConfirmationReplacesIt() throws Exception {
+        try (Client raw = etcd.client(); EtcdLeaseStore a = store("/meta-renew/");
+                LeaseStore b = store("/meta-renew/")) {
+            LeaseRecord granted = a.tryAcquire("job", "a", LONG, META).orElseThrow();
+            assertEquals(META, granted.metadata());
+            long written = rawKey(raw, "/meta-renew/", "job").getModRevision();
+            for (int i = 0; i < 3; i++) {
+                assertEquals(META, a.renew("job", "a", granted.token(), LONG).orElseThrow().metadata());
+            }
+            assertEquals(META, a.renewAll(List.of(new RenewRequest("job", "a", granted.token(), LONG))).get(0)
+                    .orElseThrow().metadata());
+            // Another client of the same holder has no record of the key: its renewal reads it.
+            assertEquals(META, b.renew("job", "a", granted.token(), LONG).orElseThrow().metadata());
+            // Onto another ttl's etcd lease: the key moves, its value stays.
+            assertEquals(META, a.renew("job", "a", granted.token(), LONG.plusSeconds(5)).orElseThrow().metadata());
+            KeyValue moved = rawKey(raw, "/meta-renew/", "job");
+            assertTrue(moved.getModRevision() > written, "moved onto the other lease");
+            written = moved.getModRevision();
+            assertEquals(META, a.renew("job", "a", granted.token(), LONG.plusSeconds(5)).orElseThrow().metadata());
+            assertEquals(META, a.tryAcquire("job", "a", LONG.plusSeconds(5), META).orElseThrow().metadata());
+            assertEquals(written, rawKey(raw, "/meta-renew/", "job").getModRevision(),
+                    "renewals and a confirmation with the same metadata on the same lease write nothing");
+
+            Map<String, String> next = Map.of("url", "http://a.example:9090/");
+            LeaseRecord confirmed = a.tryAcquire("job", "a", LONG.plusSeconds(5), next).orElseThrow();
+            assertEquals(granted.token(), confirmed.token());
+            assertEquals(next, confirmed.metadata());
+            assertEquals(next, b.read("job").orElseThrow().metadata());
+            assertEquals(next, a.renew("job", "a", granted.token(), LONG.plusSeconds(5)).orElseThrow().metadata());
+            assertTrue(b.release("job", "a", granted.token()),
+                    "another client of the holder releases: it learns the value from the refused compare");
+            assertNull(rawKey(raw, "/meta-renew/", "job"));
+        }
+    }
+
+    @Test
+    void aValueOfAnEarlierVersionReadsWithoutMetadataAndIsTakenOverWithIt() throws Exception {
+        try (Client raw = etcd.client(); LeaseStore a = store("/meta-old/"); LeaseStore b = store("/meta-old/")) {
+            // Exactly what versions before leader metadata wrote: the holder id alone, on an etcd lease.
+            long leaseId = raw.getLeaseClient().grant(30).get(30, TimeUnit.SECONDS).getID();
+            raw.getKVClient().put(new EtcdKeys("/meta-old/").key("job"),
+                    ByteSequence.from("old ü", StandardCharsets.UTF_8),
+                    PutOption.builder().withLeaseId(leaseId).build()).get(30, TimeUnit.SECONDS);
+            LeaseRecord seen = a.read("job").orElseThrow();
+            assertEquals("old ü", seen.holder());
+            assertEquals(Map.of(), seen.metadata());
+            assertEquals("old ü", b.tryAcquire("job", "b", LONG, META).orElseThrow().holder(),
+                    "held by the old holder");
+            assertEquals(Map.of(), a.renew("job", "old ü", seen.token(), LONG).orElseThrow().metadata());
+            assertTrue(a.release("job", "old ü", seen.token()), "released with a compare on the old value");
+            LeaseRecord next = b.tryAcquire("job", "b", LONG, META).orElseThrow();
+            assertEquals("b", next.holder());
+            assertTrue(next.token() > seen.token());
+            assertEquals(META, a.read("job").orElseThrow().metadata());
+        }
+    }
+
+    @Test
+    void metadataThatCannotBeDecodedReadsAsEmptyNeverAsAnError() throws Exception {
+        try (Client raw = etcd.client(); LeaseStore a = store("/meta-odd/")) {
+            long leaseId = raw.getLeaseClient().grant(30).get(30, TimeUnit.SECONDS).getID();
+            raw.getKVClient().put(new EtcdKeys("/meta-odd/").key("job"),
+                    ByteSequence.from("someone\0no-equals-sign", StandardCharsets.UTF_8),
+                    PutOption.builder().withLeaseId(leaseId).build()).get(30, TimeUnit.SECONDS);
+            LeaseRecord seen = a.read("job").orElseThrow();
+            assertEquals("someone", seen.holder());
+            assertEquals(Map.of(), seen.metadata());
+            LeaseRecord refused = a.tryAcquire("job", "a", LONG, META).orElseThrow();
+            assertEquals("someone", refused.holder());
+            assertEquals(Map.of(), refused.metadata());
         }
     }
 
