@@ -2,6 +2,7 @@ package dev.baton.backend.jdbc;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -11,13 +12,19 @@ import java.util.Properties;
  * statement whose parameters come in the same order in every dialect, so {@link JdbcLeaseStore} runs them all alike:
  *
  * <ul>
- *   <li>{@link #acquire}: {@code (name, holder, ttl microseconds)} → rows {@code (holder_id, version,
- *       remaining microseconds)}: the lease as it stands after the attempt, none when a race was lost;</li>
- *   <li>{@link #renew}: {@code (ttl microseconds, name, holder, version)} → the number of rows renewed;</li>
+ *   <li>{@link #acquire}: {@code (name, holder, ttl microseconds[, metadata])} → rows {@code (holder_id, version,
+ *       remaining microseconds[, metadata])}: the lease as it stands after the attempt, none when a race was lost;</li>
+ *   <li>{@link #renew}: {@code (ttl microseconds, name, holder, version)} → the number of rows renewed (the same
+ *       statement with or without the metadata column: renewals never touch it);</li>
  *   <li>{@link #release}: {@code (name, holder, version)} → the number of rows released (an update count, or one
  *       result row per released lease where the statement also notifies);</li>
- *   <li>{@link #read}: {@code (name)} → rows {@code (holder_id, version, remaining microseconds)} of a live lease.</li>
+ *   <li>{@link #read}: {@code (name)} → rows {@code (holder_id, version, remaining microseconds[, metadata])} of a
+ *       live lease;</li>
+ *   <li>{@link #readMetadata}: {@code (name, holder, version)} → the metadata of that grant, if it is still live.</li>
  * </ul>
+ * The bracketed {@code metadata} parameter and column are there only in the forms for a table with the
+ * {@value #METADATA_COLUMN} column ({@code withMetadata} true): a table created before leader metadata keeps working
+ * with the statements of earlier versions.
  *
  * <p>Every statement decides with the database clock; a released lease keeps its row (and so its version, the
  * fencing token) with an expiry in the past, so tokens never go backwards.
@@ -42,19 +49,40 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
      */
     String createTable(String table);
 
+    /** The nullable column holding the holder's leader metadata in {@code LeaderMetadata.encode} form. */
+    String METADATA_COLUMN = "metadata";
+
     /**
      * @param table the quoted table
-     * @return a query that fails with a missing-table error when the table does not exist, and reads nothing
+     * @return the DDL adding the {@value #METADATA_COLUMN} column to a table created before leader metadata (a no-op
+     *     when it is there): what the documentation and the warnings tell an operator to run
+     */
+    String addMetadataColumn(String table);
+
+    /**
+     * @param table the quoted table
+     * @param lockWaitMillis how long the statement may wait for its table lock: while it waits, every other
+     *     statement on the table (other participants' renewals) queues behind it
+     * @return the statements adding the {@value #METADATA_COLUMN} column, run in one transaction, waiting at most
+     *     about {@code lockWaitMillis} for the lock before they fail
+     */
+    List<String> addMetadataColumnBounded(String table, long lockWaitMillis);
+
+    /**
+     * @param table the quoted table
+     * @return a query that reads nothing and fails with a missing-table error when the table does not exist, or a
+     *     missing-column error when it has no {@value #METADATA_COLUMN} column
      */
     default String probe(String table) {
-        return "SELECT 1 FROM " + table + " WHERE 1 = 0";
+        return "SELECT " + METADATA_COLUMN + " FROM " + table + " WHERE 1 = 0";
     }
 
     /**
      * @param table the quoted table
+     * @param withMetadata whether the table has the metadata column (which the statement then writes and returns)
      * @return the acquire statement (see the class comment)
      */
-    String acquire(String table);
+    String acquire(String table, boolean withMetadata);
 
     /**
      * @param table the quoted table
@@ -65,15 +93,23 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
     /**
      * @param table the quoted table
      * @param channel the notification channel, when the dialect notifies
+     * @param withMetadata whether the table has the metadata column (which a release then clears)
      * @return the release statement
      */
-    String release(String table, String channel);
+    String release(String table, String channel, boolean withMetadata);
 
     /**
      * @param table the quoted table
+     * @param withMetadata whether the table has the metadata column (which the query then returns)
      * @return the read statement
      */
-    String read(String table);
+    String read(String table, boolean withMetadata);
+
+    /**
+     * @param table the quoted table (with the metadata column)
+     * @return the query reading the metadata of one live grant (see the class comment)
+     */
+    String readMetadata(String table);
 
     /** @return true when releases notify listeners ({@code LISTEN/NOTIFY}) */
     boolean notifies();
@@ -89,6 +125,12 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
      * @return true when it says the table (or its schema) does not exist
      */
     boolean isMissingTable(SQLException e);
+
+    /**
+     * @param e an error
+     * @return true when it says a column (the metadata column, dropped under a running store) does not exist
+     */
+    boolean isMissingColumn(SQLException e);
 
     /**
      * @param e an error from the create-table statement

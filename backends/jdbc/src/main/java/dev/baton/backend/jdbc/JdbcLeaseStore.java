@@ -1,5 +1,6 @@
 package dev.baton.backend.jdbc;
 
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -15,12 +16,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
@@ -36,12 +42,25 @@ import javax.sql.DataSource;
  *   <li>The first operation checks that the table exists, creating it when {@code create-table} allows (two nodes
  *       creating it at once both succeed). When it is missing and may not be created, every operation fails with a
  *       message naming the table and the DDL to run, until someone creates it: no restart is needed.</li>
+ *   <li>The same check looks for the {@code metadata} column. A table created before leader metadata lacks it: with
+ *       {@code create-table} the store adds it ({@code ALTER TABLE ... ADD COLUMN}, waiting only briefly for the
+ *       table lock); otherwise, or when that fails, leader metadata is off for this store
+ *       ({@link #supportsMetadata()} false) and one warning ({@code BATON-JDBC-0002}) names the DDL to run.</li>
  *   <li>Errors become {@link LeaseStoreException}s (the engine retries); a connection that failed is not reused.</li>
  * </ol>
  *
  * <p>Rows are never deleted: a release moves the expiry into the past and keeps the version, so the fencing token of
  * a name never goes backwards. On PostgreSQL a release also sends {@code NOTIFY} on a channel of the table, and
  * {@link #watch} listens on one connection per store.
+ *
+ * <p>Leader metadata is written by the acquire statement with the holder (a grant or the holder's confirmation
+ * replaces it; refused attempts write nothing) and cleared by a release. The stored value is
+ * {@link LeaderMetadata#encode} of the metadata plus {@value #OWNER}, the holder it belongs to: a value left behind
+ * by an earlier holder (when a writer unaware of the column took the lease over) is read as none. Renewals send the same statement as without
+ * metadata, and no metadata comes back: the store remembers what its own grants stored (by name, holder and token)
+ * and answers renewals with that. It can, because only the holder renews and only the holder's own acquire changes
+ * the metadata of its grant, and a holder id belongs to one participant and so to one store. A renewal of a grant this
+ * store did not make (another client of the same participant id) reads the metadata back on the same connection.
  *
  * <p>Thread safety: every method may be called from any thread.
  */
@@ -50,14 +69,55 @@ public final class JdbcLeaseStore implements LeaseStore {
     /** Renewals per JDBC batch: one round trip renews them all (PostgreSQL). */
     static final int RENEW_BATCH_LIMIT = 500;
 
+    /** Grants whose metadata renewals answer from memory; beyond this many, renewals read it back. */
+    static final int MAX_REMEMBERED = 10_000;
+
+    /**
+     * The reserved entry the store adds to the metadata it writes: the holder it belongs to. A writer that does not
+     * know the column (a version of Baton before leader metadata, or a store that found no column) takes over a lease
+     * without touching it, so a value whose owner is not the row's holder is an earlier holder's, and reads as none.
+     */
+    static final String OWNER = LeaderMetadata.RESERVED_PREFIX + "jdbc.holder";
+
+    /**
+     * How often a store without the metadata column looks for it again (adding it when {@code create-table} allows),
+     * at its next operation: an operator may have added it, or an earlier attempt to add it lost a lock wait.
+     */
+    static final Duration RECHECK_COLUMN = Duration.ofMinutes(1);
+
     /** The statements for one resolved dialect and table. */
     private record Sql(
-            Dialect dialect, String display, String ddl, String probe, String acquire, String renew, String release,
-            String read) {}
+            Dialect dialect, String display, String ddl, String addColumn, String probe, String renew,
+            Statements plain, Statements withMetadata) {
+
+        Statements statements(boolean metadata) {
+            return metadata ? withMetadata : plain;
+        }
+    }
+
+    /**
+     * The statements that differ with the table's {@code metadata} column.
+     *
+     * @param metadata whether they write and return the column
+     */
+    private record Statements(boolean metadata, String acquire, String release, String read, String readMetadata) {}
 
     @FunctionalInterface
     private interface Work<T> {
-        T run(Connection c, Sql sql, long deadline) throws SQLException;
+        T run(Connection c, Sql sql, Statements st, long deadline) throws SQLException;
+    }
+
+    /** What the table said about the metadata column at the last check. */
+    private enum Column { UNKNOWN, PRESENT, ABSENT }
+
+    /** What the table looks like, by the probe. */
+    private enum TableState { MISSING, WITHOUT_METADATA, READY }
+
+    /** The metadata one of this store's grants stored: renewals of that grant answer with it. */
+    private record Granted(String holder, long token, Map<String, String> metadata) {
+        boolean is(String h, long t) {
+            return token == t && holder.equals(h);
+        }
     }
 
     private final ConnectionSource source;
@@ -68,7 +128,14 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final Object lock = new Object();
     private volatile Sql sql;
     private volatile boolean tableReady;
+    private volatile Column column = Column.UNKNOWN;
+    /** When {@link #column} was last found out ({@code System.nanoTime()}). */
+    private volatile long columnCheckedAt;
+    private volatile long recheckNanos = RECHECK_COLUMN.toNanos();
     private volatile boolean closed;
+    private final Map<String, Granted> granted = new ConcurrentHashMap<>();
+    private final AtomicBoolean warnedNoColumn = new AtomicBoolean();
+    private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
     private PgNotifyListener listener; // guarded by lock
 
     private JdbcLeaseStore(Builder b, ConnectionSource source) {
@@ -94,18 +161,49 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /**
+     * True while the table has the {@code metadata} column, and before the first operation has looked (the engine asks
+     * before its first acquire, which makes the check; should the column be missing, that acquire is granted without
+     * metadata, and from then on this answers false).
+     *
+     * @return whether this store keeps leader metadata
+     */
+    @Override
+    public boolean supportsMetadata() {
+        return column != Column.ABSENT;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         LeaseNames.requireValid(name);
         requireHolder(holder);
         long ttlMicros = micros(ttl);
+        Map<String, String> kept = LeaderMetadata.requireStorable(metadata);
         checkOpen();
+        if (!kept.isEmpty() && column == Column.ABSENT) {
+            throw new UnsupportedOperationException(description + " does not store leader metadata: the table has no "
+                    + Dialect.METADATA_COLUMN + " column (add it with: " + sql.addColumn() + ")");
+        }
+        String encoded = kept.isEmpty() ? null : LeaderMetadata.encode(withOwner(kept, holder));
         String stored = StoredNames.encode(name);
-        return run("tryAcquire", name, (c, sql, deadline) -> {
-            try (PreparedStatement ps = prepare(c, sql.acquire(), deadline)) {
+        Optional<LeaseRecord> answer = run("tryAcquire", name, (c, sql, st, deadline) -> {
+            try (PreparedStatement ps = prepare(c, st.acquire(), deadline)) {
                 ps.setString(1, stored);
                 ps.setString(2, holder);
                 ps.setLong(3, ttlMicros);
+                if (st.metadata()) {
+                    if (encoded == null) {
+                        ps.setNull(4, Types.VARCHAR);
+                    } else {
+                        ps.setString(4, encoded);
+                    }
+                }
                 try (ResultSet rs = results(ps)) {
-                    return rs != null && rs.next() ? Optional.of(record(name, rs)) : Optional.<LeaseRecord>empty();
+                    return rs != null && rs.next() ? Optional.of(record(name, rs, st.metadata()))
+                            : Optional.<LeaseRecord>empty();
                 }
             } catch (SQLException e) {
                 if (sql.dialect().isLostRace(e)) {
@@ -114,6 +212,12 @@ public final class JdbcLeaseStore implements LeaseStore {
                 throw e;
             }
         });
+        if (answer.isPresent() && answer.get().heldBy(holder)) {
+            remember(answer.get());
+        } else {
+            granted.remove(name); // whatever this store granted under that name has ended
+        }
+        return answer;
     }
 
     @Override
@@ -123,14 +227,64 @@ public final class JdbcLeaseStore implements LeaseStore {
         long ttlMicros = micros(ttl);
         checkOpen();
         String stored = StoredNames.encode(name);
-        int renewed = run("renew", name, (c, sql, deadline) -> {
+        Optional<LeaseRecord> renewed = run("renew", name, (c, sql, st, deadline) -> {
+            int rows;
             try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
                 bindRenew(ps, ttlMicros, stored, holder, token);
-                return ps.executeUpdate();
+                rows = ps.executeUpdate();
             }
+            // The statement set the expiry to now() + ttl by the database clock: the remaining time is the ttl.
+            return rows > 0 ? Optional.of(renewedRecord(c, st, name, stored, holder, token, ttl, deadline))
+                    : Optional.<LeaseRecord>empty();
         });
-        // The statement set the expiry to now() + ttl by the database clock: the remaining time is the ttl.
-        return renewed > 0 ? Optional.of(new LeaseRecord(name, holder, token, ttl)) : Optional.empty();
+        if (renewed.isEmpty()) {
+            forget(name, holder, token);
+        }
+        return renewed;
+    }
+
+    /** Remembers the metadata of a grant this store made, for its renewals. */
+    private void remember(LeaseRecord grant) {
+        if (column != Column.PRESENT) {
+            return;
+        }
+        Granted g = new Granted(grant.holder(), grant.token(), grant.metadata());
+        if (granted.size() < MAX_REMEMBERED || granted.containsKey(grant.name())) {
+            granted.put(grant.name(), g);
+        }
+    }
+
+    private void forget(String name, String holder, long token) {
+        granted.computeIfPresent(name, (k, g) -> g.is(holder, token) ? null : g);
+    }
+
+    /**
+     * A renewed lease as {@link #renew} reports it: the metadata its grant stored, from memory when this store made
+     * the grant, else read back on the same connection (one more round trip, for renewals of foreign grants only).
+     */
+    private LeaseRecord renewedRecord(Connection c, Statements st, String name, String stored, String holder,
+            long token, Duration ttl, long deadline) throws SQLException {
+        if (!st.metadata()) {
+            return new LeaseRecord(name, holder, token, ttl);
+        }
+        Granted g = granted.get(name);
+        if (g != null && g.is(holder, token)) {
+            return new LeaseRecord(name, holder, token, ttl, g.metadata());
+        }
+        Map<String, String> metadata = Map.of();
+        try (PreparedStatement ps = prepare(c, st.readMetadata(), deadline)) {
+            ps.setString(1, stored);
+            ps.setString(2, holder);
+            ps.setLong(3, token);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    metadata = metadataOf(name, holder, rs.getString(1));
+                }
+            }
+        }
+        LeaseRecord r = new LeaseRecord(name, holder, token, ttl, metadata);
+        remember(r);
+        return r;
     }
 
     /** Binds the renew statement's parameters in the order {@link Dialect} documents. */
@@ -166,29 +320,37 @@ public final class JdbcLeaseStore implements LeaseStore {
         }
         checkOpen();
         String op = "batch renewal (" + requests.size() + " leases, the first)";
-        int[] counts = run(op, requests.get(0).name(), (c, sql, deadline) -> {
+        List<Optional<LeaseRecord>> results = run(op, requests.get(0).name(), (c, sql, st, deadline) -> {
+            int[] counts;
             try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
                 for (int i = 0; i < requests.size(); i++) {
                     RenewRequest r = requests.get(i);
                     bindRenew(ps, ttlMicros[i], stored.get(i), r.holder(), r.token());
                     ps.addBatch();
                 }
-                return ps.executeBatch();
+                counts = ps.executeBatch();
             }
+            if (counts.length != requests.size()) {
+                throw new LeaseStoreException(description + ": a batch of " + requests.size() + " renewals reported "
+                        + counts.length + " results");
+            }
+            List<Optional<LeaseRecord>> renewed = new ArrayList<>(requests.size());
+            for (int i = 0; i < counts.length; i++) {
+                RenewRequest r = requests.get(i);
+                if (counts[i] < 0) {
+                    throw new LeaseStoreException(description + ": the driver reported no row count (" + counts[i]
+                            + ") for the renewal of '" + shortName(r.name()) + "'; the renewals' outcome is unknown");
+                }
+                renewed.add(counts[i] > 0 ? Optional.of(renewedRecord(c, st, r.name(), stored.get(i), r.holder(),
+                        r.token(), r.ttl(), deadline)) : Optional.empty());
+            }
+            return renewed;
         });
-        if (counts.length != requests.size()) {
-            throw new LeaseStoreException(description + ": a batch of " + requests.size() + " renewals reported "
-                    + counts.length + " results");
-        }
-        List<Optional<LeaseRecord>> results = new ArrayList<>(requests.size());
-        for (int i = 0; i < counts.length; i++) {
-            RenewRequest r = requests.get(i);
-            if (counts[i] < 0) {
-                throw new LeaseStoreException(description + ": the driver reported no row count (" + counts[i]
-                        + ") for the renewal of '" + shortName(r.name()) + "'; the renewals' outcome is unknown");
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).isEmpty()) {
+                RenewRequest r = requests.get(i);
+                forget(r.name(), r.holder(), r.token());
             }
-            results.add(counts[i] > 0 ? Optional.of(new LeaseRecord(r.name(), r.holder(), r.token(), r.ttl()))
-                    : Optional.empty());
         }
         return results;
     }
@@ -199,8 +361,9 @@ public final class JdbcLeaseStore implements LeaseStore {
         requireHolder(holder);
         checkOpen();
         String stored = StoredNames.encode(name);
-        int released = run("release", name, (c, sql, deadline) -> {
-            try (PreparedStatement ps = prepare(c, sql.release(), deadline)) {
+        forget(name, holder, token);
+        int released = run("release", name, (c, sql, st, deadline) -> {
+            try (PreparedStatement ps = prepare(c, st.release(), deadline)) {
                 ps.setString(1, stored);
                 ps.setString(2, holder);
                 ps.setLong(3, token);
@@ -224,11 +387,11 @@ public final class JdbcLeaseStore implements LeaseStore {
         LeaseNames.requireValid(name);
         checkOpen();
         String stored = StoredNames.encode(name);
-        return run("read", name, (c, sql, deadline) -> {
-            try (PreparedStatement ps = prepare(c, sql.read(), deadline)) {
+        return run("read", name, (c, sql, st, deadline) -> {
+            try (PreparedStatement ps = prepare(c, st.read(), deadline)) {
                 ps.setString(1, stored);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(record(name, rs)) : Optional.<LeaseRecord>empty();
+                    return rs.next() ? Optional.of(record(name, rs, st.metadata())) : Optional.<LeaseRecord>empty();
                 }
             }
         });
@@ -245,7 +408,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         checkOpen();
         Sql resolved = sql;
         Dialect dialect = resolved != null ? resolved.dialect() : source.knownDialect()
-                .orElseGet(() -> run("watch", name, (c, s, deadline) -> s).dialect());
+                .orElseGet(() -> run("watch", name, (c, s, st, deadline) -> s).dialect());
         if (!dialect.notifies()) {
             return Optional.empty();
         }
@@ -272,6 +435,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     @Override
     public String describe() {
         return description;
+    }
+
+    /** For tests: how long a store without the metadata column waits before it looks for the column again. */
+    void recheckColumnAfter(Duration interval) {
+        recheckNanos = interval.toNanos();
     }
 
     /** Closes idle connections and the listener. Leases still held expire in the table. Idempotent. */
@@ -319,6 +487,9 @@ public final class JdbcLeaseStore implements LeaseStore {
         try {
             Connection c = b.connection();
             Sql s = resolve(c);
+            if (tableReady && column == Column.ABSENT && System.nanoTime() - columnCheckedAt - recheckNanos >= 0) {
+                tableReady = false; // look for the metadata column again
+            }
             if (!tableReady) {
                 healthy = true; // a missing table is not the connection's fault
                 ensureTable(c, s, deadline);
@@ -326,17 +497,18 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
             T result;
             try {
-                result = work.run(c, s, deadline);
+                result = work.run(c, s, s.statements(column == Column.PRESENT), deadline);
             } catch (SQLException e) {
-                if (!s.dialect().isMissingTable(e)) {
+                if (!s.dialect().isMissingTable(e) && !s.dialect().isMissingColumn(e)) {
                     throw e;
                 }
-                // Dropped under us: create it again (or explain), then retry once.
+                // Dropped under us (the table, or its metadata column): check again (create, or explain), then
+                // retry once with the statements that fit what is there now.
                 tableReady = false;
                 healthy = true;
                 ensureTable(c, s, deadline);
                 healthy = false;
-                result = work.run(c, s, deadline);
+                result = work.run(c, s, s.statements(column == Column.PRESENT), deadline);
             }
             healthy = true;
             return result;
@@ -395,8 +567,12 @@ public final class JdbcLeaseStore implements LeaseStore {
             String currentSchema = tableName.schema().or(d::defaultSchema)
                     .orElseGet(() -> currentSchema(c));
             String channel = channel(d);
-            sql = new Sql(d, tableName.display(currentSchema), d.createTable(table), d.probe(table), d.acquire(table),
-                    d.renew(table), d.release(table, channel), d.read(table));
+            sql = new Sql(d, tableName.display(currentSchema), d.createTable(table), d.addMetadataColumn(table),
+                    d.probe(table), d.renew(table),
+                    new Statements(false, d.acquire(table, false), d.release(table, channel, false),
+                            d.read(table, false), null),
+                    new Statements(true, d.acquire(table, true), d.release(table, channel, true), d.read(table, true),
+                            d.readMetadata(table)));
             return sql;
         }
     }
@@ -427,12 +603,63 @@ public final class JdbcLeaseStore implements LeaseStore {
         }
     }
 
+    /**
+     * Makes sure the table exists (creating it when allowed) and finds out whether it has the metadata column (adding
+     * it when allowed); sets {@link #column} accordingly.
+     */
     private void ensureTable(Connection c, Sql s, long deadline) throws SQLException {
-        if (tableExists(c, s, deadline)) {
-            tableReady = true;
-            return;
+        TableState state = probe(c, s, deadline);
+        if (state == TableState.MISSING) {
+            createTable(c, s, deadline);
+            // Created, or found created by another node at the same moment: possibly one of an earlier version,
+            // whose table has no metadata column.
+            state = probe(c, s, deadline);
+            if (state == TableState.MISSING) {
+                throw new LeaseStoreException("table " + s.display() + " does not exist although it was just"
+                        + " created; create it with: " + oneLine(s.ddl()));
+            }
         }
-        String oneLineDdl = s.ddl().replaceAll("\\s+", " ");
+        boolean added = false;
+        if (state == TableState.WITHOUT_METADATA) {
+            String problem = JdbcLeaseStoreFactory.CREATE_TABLE + "=false";
+            if (createTable) {
+                Optional<String> failed = addMetadataColumn(c, s, deadline);
+                state = probe(c, s, deadline);
+                if (failed.isPresent()) {
+                    problem = "adding it failed (" + failed.get() + ")";
+                } else if (state == TableState.READY) {
+                    added = true;
+                    LOG.log(Level.INFO, LogIds.METADATA_COLUMN_ON + ": {0}: added the column {1} to table {2} (created"
+                            + " by a version of Baton before leader metadata); leader metadata is on", description,
+                            Dialect.METADATA_COLUMN, s.display());
+                }
+            }
+            if (state == TableState.WITHOUT_METADATA && warnedNoColumn.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_COLUMN_MISSING + ": {0}: table {1} has no column {2} (it was"
+                        + " created by a version of Baton before leader metadata) and {3}: leader metadata is off for"
+                        + " this store, so followers see no metadata for this participant''s leases; elections are"
+                        + " not affected. Add the column with: {4} ; the store looks for it again every {5} s and"
+                        + " turns metadata on from its next acquire. Logged once",
+                        description, s.display(), Dialect.METADATA_COLUMN, problem, s.addColumn(),
+                        RECHECK_COLUMN.toSeconds());
+            }
+        }
+        Column before = column;
+        column = state == TableState.READY ? Column.PRESENT : Column.ABSENT;
+        columnCheckedAt = System.nanoTime();
+        if (before == Column.ABSENT && column == Column.PRESENT && !added) {
+            LOG.log(Level.INFO, LogIds.METADATA_COLUMN_ON + ": {0}: table {1} has the column {2} now; leader"
+                    + " metadata is on from this participant''s next acquire", description, s.display(),
+                    Dialect.METADATA_COLUMN);
+        }
+        if (column == Column.ABSENT) {
+            granted.clear();
+        }
+        tableReady = true;
+    }
+
+    private void createTable(Connection c, Sql s, long deadline) throws SQLException {
+        String oneLineDdl = oneLine(s.ddl());
         if (!createTable) {
             throw new LeaseStoreException("table " + s.display() + " does not exist and "
                     + JdbcLeaseStoreFactory.CREATE_TABLE + "=false; create it with: " + oneLineDdl);
@@ -444,25 +671,66 @@ public final class JdbcLeaseStore implements LeaseStore {
         } catch (SQLException e) {
             // Another node may have created it at the same moment; the catalog's error for that differs by
             // database and version, so the table itself is the judge.
-            if (!s.dialect().isConcurrentCreate(e) && !tableExists(c, s, deadline)) {
+            if (!s.dialect().isConcurrentCreate(e) && probe(c, s, deadline) == TableState.MISSING) {
                 throw new LeaseStoreException("table " + s.display() + " does not exist and could not be created ("
                         + source.redact(String.valueOf(e.getMessage())) + "); create it with: " + oneLineDdl, e);
             }
         }
-        tableReady = true;
     }
 
-    /** @return true when the table answers the probe, false when the database says it is missing */
-    private static boolean tableExists(Connection c, Sql s, long deadline) throws SQLException {
+    /**
+     * Adds the metadata column in a transaction of its own whose wait for the table lock is bounded: while
+     * {@code ALTER TABLE} waits (behind a long transaction that read the table), every other participant's statements
+     * on the table queue behind it, so it gives up rather than hold their renewals.
+     *
+     * @return why it failed, when it did (the caller probes the table either way)
+     */
+    private Optional<String> addMetadataColumn(Connection c, Sql s, long deadline) throws SQLException {
+        long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+        // A quarter of the timeout: other participants' renewals queued behind the waiting ALTER keep most of
+        // their budget (the same timeout, when configured alike).
+        long lockWait = Math.max(1, Math.min(leftMillis / 3, timeout.toMillis() / 4));
+        boolean autoCommit = c.getAutoCommit();
+        try {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                bound(c, st, deadline);
+                for (String statement : s.dialect().addMetadataColumnBounded(tableName.sql(s.dialect()), lockWait)) {
+                    st.execute(statement);
+                }
+            }
+            c.commit();
+            return Optional.empty();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the probe that follows finds out whether the connection still works
+            }
+            return Optional.of(source.redact(String.valueOf(e.getMessage())));
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static String oneLine(String ddl) {
+        return ddl.replaceAll("\\s+", " ");
+    }
+
+    /** @return what the probe says: the table missing, without the metadata column, or complete */
+    private static TableState probe(Connection c, Sql s, long deadline) throws SQLException {
         try (Statement st = c.createStatement()) {
             bound(c, st, deadline);
             st.executeQuery(s.probe()).close();
-            return true;
+            return TableState.READY;
         } catch (SQLException e) {
-            if (!s.dialect().isMissingTable(e)) {
-                throw e;
+            if (s.dialect().isMissingTable(e)) {
+                return TableState.MISSING;
             }
-            return false;
+            if (s.dialect().isMissingColumn(e)) {
+                return TableState.WITHOUT_METADATA;
+            }
+            throw e;
         }
     }
 
@@ -496,11 +764,46 @@ public final class JdbcLeaseStore implements LeaseStore {
         return isQuery ? ps.getResultSet() : null;
     }
 
-    private static LeaseRecord record(String name, ResultSet rs) throws SQLException {
+    private LeaseRecord record(String name, ResultSet rs, boolean withMetadata) throws SQLException {
         String holder = rs.getString(1);
         long version = rs.getLong(2);
         long remainingMicros = Math.max(0, rs.getLong(3));
-        return new LeaseRecord(name, holder, version, Duration.ofNanos(Math.multiplyExact(remainingMicros, 1000L)));
+        Map<String, String> metadata = withMetadata ? metadataOf(name, holder, rs.getString(4)) : Map.of();
+        return new LeaseRecord(name, holder, version, Duration.ofNanos(Math.multiplyExact(remainingMicros, 1000L)),
+                metadata);
+    }
+
+    private static Map<String, String> withOwner(Map<String, String> metadata, String holder) {
+        Map<String, String> m = new HashMap<>(metadata);
+        m.put(OWNER, holder);
+        return m;
+    }
+
+    /**
+     * The metadata stored for {@code holder}: empty when there is none or it belongs to an earlier holder (see
+     * {@link #OWNER}), and, with one warning per store, when it cannot be decoded: never an error.
+     */
+    private Map<String, String> metadataOf(String name, String holder, String encoded) {
+        if (encoded == null || encoded.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> stored = LeaderMetadata.decode(encoded);
+            if (!holder.equals(stored.get(OWNER))) {
+                return Map.of(); // left behind by an earlier holder: a writer unaware of the column took over
+            }
+            Map<String, String> own = new HashMap<>(stored);
+            own.remove(OWNER);
+            return Map.copyOf(own);
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadable.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_UNREADABLE + ": {0}: lease ''{1}'': the leader metadata in"
+                        + " its row cannot be decoded ({2}); the lease is reported without metadata (elections are"
+                        + " not affected); check for other programs writing the {3} column. Logged once",
+                        description, shortName(name), e.getMessage(), Dialect.METADATA_COLUMN);
+            }
+            return Map.of();
+        }
     }
 
     private static long micros(Duration ttl) {

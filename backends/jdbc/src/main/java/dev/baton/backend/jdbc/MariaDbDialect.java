@@ -2,6 +2,7 @@ package dev.baton.backend.jdbc;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -12,7 +13,8 @@ import java.util.Properties;
  * <p>Acquire is an {@code INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING}: each assignment keeps the old value
  * unless the row expired (or is ours), and {@code RETURNING} yields the row as it stands afterwards, so a refused
  * acquire still learns the holder. The assignments run left to right and later ones see earlier results, which is
- * why {@code expires_at_utc} is assigned last. Names are compared byte for byte ({@code utf8mb4_nopad_bin}), so
+ * why {@code expires_at_utc} is assigned last (the {@code metadata} column, where the table has it, is replaced under
+ * the same condition just before it). Names are compared byte for byte ({@code utf8mb4_nopad_bin}), so
  * {@code "a"} and {@code "a "} are different leases. MySQL lacks {@code RETURNING} and is not supported.
  */
 record MariaDbDialect() implements Dialect {
@@ -42,22 +44,44 @@ record MariaDbDialect() implements Dialect {
                 + "    holder_id       VARCHAR(255) " + COLLATED + " NOT NULL,\n"
                 + "    version         BIGINT       NOT NULL,\n"
                 + "    acquired_at_utc DATETIME(6)  NOT NULL,\n"
-                + "    expires_at_utc  DATETIME(6)  NOT NULL\n"
+                + "    expires_at_utc  DATETIME(6)  NOT NULL,\n"
+                + "    " + METADATA_COLUMN + "        TEXT         NULL\n"
                 + ") ENGINE=InnoDB";
     }
 
     @Override
-    public String acquire(String table) {
+    public String addMetadataColumn(String table) {
+        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + METADATA_COLUMN + " TEXT NULL";
+    }
+
+    /**
+     * {@code WAIT n} (whole seconds, at least 1): while {@code ALTER TABLE} waits for its metadata lock, every other
+     * statement on the table queues behind it.
+     */
+    @Override
+    public List<String> addMetadataColumnBounded(String table, long lockWaitMillis) {
+        long seconds = Math.max(1, (lockWaitMillis + 999) / 1000);
+        return List.of("ALTER TABLE " + table + " WAIT " + seconds + " ADD COLUMN IF NOT EXISTS " + METADATA_COLUMN
+                + " TEXT NULL");
+    }
+
+    @Override
+    public String acquire(String table, boolean withMetadata) {
         String expired = "expires_at_utc <= " + NOW;
-        return "INSERT INTO " + table + " (lease_name, holder_id, version, acquired_at_utc, expires_at_utc)"
-                + " VALUES (?, ?, 1, " + NOW + ", " + NOW + " + INTERVAL ? MICROSECOND)"
+        String grantedOrOurs = expired + " OR holder_id = VALUES(holder_id)";
+        return "INSERT INTO " + table + " (lease_name, holder_id, version, acquired_at_utc, expires_at_utc"
+                + (withMetadata ? ", " + METADATA_COLUMN : "") + ")"
+                + " VALUES (?, ?, 1, " + NOW + ", " + NOW + " + INTERVAL ? MICROSECOND" + (withMetadata ? ", ?" : "")
+                + ")"
                 + " ON DUPLICATE KEY UPDATE"
                 + " version = IF(" + expired + ", version + 1, version),"
                 + " acquired_at_utc = IF(" + expired + ", VALUES(acquired_at_utc), acquired_at_utc),"
                 + " holder_id = IF(" + expired + ", VALUES(holder_id), holder_id),"
-                + " expires_at_utc = IF(" + expired + " OR holder_id = VALUES(holder_id),"
-                + " VALUES(expires_at_utc), expires_at_utc)"
-                + " RETURNING holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc)";
+                + (withMetadata ? " " + METADATA_COLUMN + " = IF(" + grantedOrOurs + ", VALUES(" + METADATA_COLUMN
+                        + "), " + METADATA_COLUMN + ")," : "")
+                + " expires_at_utc = IF(" + grantedOrOurs + ", VALUES(expires_at_utc), expires_at_utc)"
+                + " RETURNING holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc)"
+                + (withMetadata ? ", " + METADATA_COLUMN : "");
     }
 
     @Override
@@ -67,15 +91,23 @@ record MariaDbDialect() implements Dialect {
     }
 
     @Override
-    public String release(String table, String channel) {
+    public String release(String table, String channel, boolean withMetadata) {
         return "UPDATE " + table + " SET expires_at_utc = '1000-01-01 00:00:00'"
+                + (withMetadata ? ", " + METADATA_COLUMN + " = NULL" : "")
                 + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
     }
 
     @Override
-    public String read(String table) {
-        return "SELECT holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc) FROM " + table
+    public String read(String table, boolean withMetadata) {
+        return "SELECT holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc)"
+                + (withMetadata ? ", " + METADATA_COLUMN : "") + " FROM " + table
                 + " WHERE lease_name = ? AND expires_at_utc > " + NOW;
+    }
+
+    @Override
+    public String readMetadata(String table) {
+        return "SELECT " + METADATA_COLUMN + " FROM " + table
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
     }
 
     @Override
@@ -93,6 +125,11 @@ record MariaDbDialect() implements Dialect {
     @Override
     public boolean isMissingTable(SQLException e) {
         return "42S02".equals(e.getSQLState()) || e.getErrorCode() == 1146 || e.getErrorCode() == 1049;
+    }
+
+    @Override
+    public boolean isMissingColumn(SQLException e) {
+        return "42S22".equals(e.getSQLState()) || e.getErrorCode() == 1054;
     }
 
     @Override

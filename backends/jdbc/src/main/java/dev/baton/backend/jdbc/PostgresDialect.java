@@ -2,6 +2,7 @@ package dev.baton.backend.jdbc;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -12,7 +13,8 @@ import java.util.Properties;
  * update does not apply, the same statement's second branch reads the current holder from the statement's snapshot,
  * so a refused acquire still learns the holder and its remaining time in one round trip. When the holder changed
  * after that snapshot (a race), the second branch finds no live row and the store answers "lost a race", which the
- * engine retries at once.
+ * engine retries at once. Where the table has the {@code metadata} column, the grant's branch writes it with the
+ * holder and both branches return it.
  */
 record PostgresDialect() implements Dialect {
 
@@ -40,28 +42,48 @@ record PostgresDialect() implements Dialect {
                 + "    holder_id       text        NOT NULL,\n"
                 + "    version         bigint      NOT NULL,\n"
                 + "    acquired_at_utc timestamptz NOT NULL,\n"
-                + "    expires_at_utc  timestamptz NOT NULL\n"
+                + "    expires_at_utc  timestamptz NOT NULL,\n"
+                + "    " + METADATA_COLUMN + "        text\n"
                 + ")";
     }
 
     @Override
-    public String acquire(String table) {
+    public String addMetadataColumn(String table) {
+        return "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + METADATA_COLUMN + " text";
+    }
+
+    /**
+     * {@code lock_timeout} for this transaction only: {@code ALTER TABLE} needs an exclusive lock, and while it waits
+     * for one (behind a long transaction that read the table) every renewal queues behind it.
+     */
+    @Override
+    public List<String> addMetadataColumnBounded(String table, long lockWaitMillis) {
+        return List.of("SET LOCAL lock_timeout = '" + Math.max(1, lockWaitMillis) + "ms'", addMetadataColumn(table));
+    }
+
+    @Override
+    public String acquire(String table, boolean withMetadata) {
         String ours = "l.holder_id = excluded.holder_id AND l.expires_at_utc > now()";
-        return "WITH p AS (SELECT CAST(? AS text) AS name, CAST(? AS text) AS holder, CAST(? AS bigint) AS ttl_us),\n"
+        String meta = withMetadata ? ", " + METADATA_COLUMN : "";
+        return "WITH p AS (SELECT CAST(? AS text) AS name, CAST(? AS text) AS holder, CAST(? AS bigint) AS ttl_us"
+                + (withMetadata ? ", CAST(? AS text) AS metadata" : "") + "),\n"
                 + "granted AS (\n"
-                + "  INSERT INTO " + table + " AS l (lease_name, holder_id, version, acquired_at_utc, expires_at_utc)\n"
-                + "  SELECT p.name, p.holder, 1, now(), now() + p.ttl_us * interval '1 microsecond' FROM p\n"
+                + "  INSERT INTO " + table + " AS l (lease_name, holder_id, version, acquired_at_utc, expires_at_utc"
+                + meta + ")\n"
+                + "  SELECT p.name, p.holder, 1, now(), now() + p.ttl_us * interval '1 microsecond'"
+                + (withMetadata ? ", p.metadata" : "") + " FROM p\n"
                 + "  ON CONFLICT (lease_name) DO UPDATE SET\n"
                 + "    version = CASE WHEN " + ours + " THEN l.version ELSE l.version + 1 END,\n"
                 + "    acquired_at_utc = CASE WHEN " + ours + " THEN l.acquired_at_utc ELSE now() END,\n"
                 + "    holder_id = excluded.holder_id,\n"
+                + (withMetadata ? "    " + METADATA_COLUMN + " = excluded." + METADATA_COLUMN + ",\n" : "")
                 + "    expires_at_utc = excluded.expires_at_utc\n"
                 + "  WHERE l.expires_at_utc <= now() OR l.holder_id = excluded.holder_id\n"
-                + "  RETURNING holder_id, version, expires_at_utc)\n"
-                + "SELECT holder_id, version, " + REMAINING_US + " FROM granted\n"
+                + "  RETURNING holder_id, version, expires_at_utc" + meta + ")\n"
+                + "SELECT holder_id, version, " + REMAINING_US + meta + " FROM granted\n"
                 + "UNION ALL\n"
                 + "SELECT l.holder_id, l.version, " + REMAINING_US.replace("expires_at_utc", "l.expires_at_utc")
-                + " FROM " + table + " l, p\n"
+                + (withMetadata ? ", l." + METADATA_COLUMN : "") + " FROM " + table + " l, p\n"
                 + "  WHERE l.lease_name = p.name AND l.expires_at_utc > now() AND NOT EXISTS (SELECT 1 FROM granted)";
     }
 
@@ -72,18 +94,25 @@ record PostgresDialect() implements Dialect {
     }
 
     @Override
-    public String release(String table, String channel) {
+    public String release(String table, String channel, boolean withMetadata) {
         // '-infinity' rather than now(): a concurrent acquire whose transaction started a moment earlier must also
         // see the row as expired. pg_notify is sent at commit, only for a row actually released.
         return "UPDATE " + table + " SET expires_at_utc = '-infinity'"
+                + (withMetadata ? ", " + METADATA_COLUMN + " = NULL" : "")
                 + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > now()"
                 + " RETURNING pg_notify('" + channel + "', lease_name)";
     }
 
     @Override
-    public String read(String table) {
-        return "SELECT holder_id, version, " + REMAINING_US + " FROM " + table
-                + " WHERE lease_name = ? AND expires_at_utc > now()";
+    public String read(String table, boolean withMetadata) {
+        return "SELECT holder_id, version, " + REMAINING_US + (withMetadata ? ", " + METADATA_COLUMN : "") + " FROM "
+                + table + " WHERE lease_name = ? AND expires_at_utc > now()";
+    }
+
+    @Override
+    public String readMetadata(String table) {
+        return "SELECT " + METADATA_COLUMN + " FROM " + table
+                + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > now()";
     }
 
     @Override
@@ -100,6 +129,11 @@ record PostgresDialect() implements Dialect {
     @Override
     public boolean isMissingTable(SQLException e) {
         return "42P01".equals(e.getSQLState()) || "3F000".equals(e.getSQLState());
+    }
+
+    @Override
+    public boolean isMissingColumn(SQLException e) {
+        return "42703".equals(e.getSQLState());
     }
 
     @Override

@@ -108,7 +108,8 @@ class PostgresBehaviourIT {
                 columns.add(rs.getString(1) + " " + rs.getString(2));
             }
             assertEquals(List.of("lease_name text", "holder_id text", "version bigint",
-                    "acquired_at_utc timestamp with time zone", "expires_at_utc timestamp with time zone"), columns);
+                    "acquired_at_utc timestamp with time zone", "expires_at_utc timestamp with time zone",
+                    "metadata text"), columns);
         }
     }
 
