@@ -10,22 +10,20 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs every benchmark side by side in one JVM run on one machine and writes {@code RESULTS.md}: JMH guarded-call
  * overhead, store latency against each backend's raw round trip, graceful and crash failover, ShedLock and Curator
- * comparisons, and 1,000 groups on one participant. Servers are started by the suite (the chaos harness's
- * fixtures) and stopped after each backend. A section that fails is reported as failed, not hidden.
+ * comparisons, and 1,000 groups on one participant; with a baseline ({@code benchmarks/run --baseline <commit>},
+ * {@link BaselineJars}), also this build against that commit's ({@link BaselineComparison}). Servers are started by
+ * the suite (the chaos harness's fixtures) and stopped after each backend. A section that fails is reported as failed,
+ * not hidden.
  */
 public final class BenchmarkSuite {
     private static final List<String> BACKENDS = Backends.NAMES;
@@ -75,12 +73,28 @@ public final class BenchmarkSuite {
                 // not on the class path
             }
         }
-        header(available);
+        Optional<BaselineJars> baseline = BaselineJars.fromSystemProperties();
+        header(available, baseline);
         jmh();
+        Map<String, String> failures = new LinkedHashMap<>();
+        BaselineComparison comparison = null;
+        if (baseline.isPresent()) {
+            try {
+                comparison = new BaselineComparison(baseline.get(), quick, workDir);
+            } catch (RuntimeException e) {
+                failures.put("baseline comparison", e.toString());
+            }
+        }
+        if (comparison != null) {
+            BaselineComparison c = comparison;
+            System.out.println("[bench] baseline " + baseline.get().commit() + ": JMH and the memory store");
+            attempt(failures, "baseline comparison, JMH", c::measureJmh);
+            attempt(failures, "baseline comparison, memory latency", () -> c.measureLatency("memory",
+                    Map.of("baton.backend", "memory"), workDir));
+        }
         Map<String, LatencyBench.Result> latency = new LinkedHashMap<>();
         Map<String, FailoverBench.Result> failover = new LinkedHashMap<>();
         Map<String, ScaleBench.Result> scale = new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
         List<ShedLockBench.Result> shedlock = new ArrayList<>();
         CuratorBench.Result curator = null;
         for (String name : available) {
@@ -100,8 +114,13 @@ public final class BenchmarkSuite {
                     attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6));
                     curator = holder[0];
                 }
-                attempt(failures, name + " scale", () -> scale.put(name,
-                        ScaleBench.run(b, 1000, Duration.ofSeconds(quick ? 5 : 20))));
+                attempt(failures, name + " scale", () -> scale.put(name, ScaleBench.run(b, 1000,
+                        Duration.ofSeconds(quick ? 5 : 20), Duration.ofSeconds(quick ? 60 : 120))));
+                if (comparison != null && BaselineComparison.LATENCY_BACKENDS.contains(name)) {
+                    BaselineComparison c = comparison;
+                    attempt(failures, "baseline comparison, " + name + " latency",
+                            () -> c.measureLatency(name, b.config(), b.dir));
+                }
             } catch (RuntimeException e) {
                 failures.put(name + " server", e.toString());
             }
@@ -111,6 +130,12 @@ public final class BenchmarkSuite {
         shedlockSection(shedlock);
         curatorSection(curator, failover.get("zookeeper"));
         scaleSection(scale);
+        if (comparison != null) {
+            comparison.section(md);
+        } else {
+            baseline.ifPresent(b -> md.append("## 7. This build vs ").append(b.commit())
+                    .append("\n\nNot measured (see failures).\n\n"));
+        }
         if (!failures.isEmpty()) {
             md.append("\n## Failed measurements\n\n");
             failures.forEach((k, v) -> md.append("- ").append(k).append(": `").append(v.replace('`', '\'')).append("`\n"));
@@ -132,9 +157,11 @@ public final class BenchmarkSuite {
         }
     }
 
-    private void header(List<String> backends) {
+    private void header(List<String> backends, Optional<BaselineJars> baseline) {
         md.append("# Baton benchmark results\n\n");
-        md.append("Generated by `bash benchmarks/run` (it installs Baton, then `./mvnw -f benchmarks/pom.xml -Pbench ")
+        md.append("Generated by `bash benchmarks/run").append(quick ? " --quick" : "")
+                .append(baseline.map(b -> " --baseline " + b.commit()).orElse(""))
+                .append("` (it installs Baton, then `./mvnw -f benchmarks/pom.xml -Pbench ")
                 .append("verify`, whose `BenchmarksIT` runs `dev.baton.bench.BenchmarkSuite`) on ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
                 .append(quick ? " — **QUICK smoke run, few iterations: not for quoting**" : "").append(".\n")
@@ -153,8 +180,16 @@ public final class BenchmarkSuite {
         md.append("| PostgreSQL | ").append(postgresVersion()).append(" |\n");
         md.append("| etcd | ").append(command("etcd", "--version").replace(" Git SHA", "; Git SHA")).append(" |\n");
         md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms, sessions 0.4–30 s) |\n");
+        md.append("| Azurite | ").append(command(onPath("azurite-blob"), "--version"))
+                .append(" (Microsoft's Azure Blob Storage emulator, standing in for the service; its metadata in ")
+                .append(command(onPath("mariadbd"), "--version").replaceAll("^.*Ver (\\S+).*$", "MariaDB $1"))
+                .append(", as the chaos harness runs it) |\n");
         md.append("| compared with | ShedLock 6.9.2 (shedlock-provider-jdbc, shedlock-provider-redis-spring), ")
-                .append("Apache Curator 5.9.0 LeaderLatch; JMH 1.37 |\n\n");
+                .append("Apache Curator 5.9.0 LeaderLatch; JMH 1.37 |\n");
+        baseline.ifPresent(b -> md.append("| baseline (section 7) | ").append(b.commit())
+                .append(b.subject().isEmpty() ? "" : ": " + b.subject().replace("|", "/"))
+                .append(", built in a temporary git worktree |\n"));
+        md.append('\n');
     }
 
     private void jmh() {
@@ -164,28 +199,15 @@ public final class BenchmarkSuite {
                 .append("Engine = `LeaderElection.tryEnter()` + `Term.close()` (what the interceptor does); ")
                 .append("CDI = a `@Leader` method called through Weld's client proxy vs the same method without ")
                 .append("`@Leader` on the same bean. Memory backend; renewals never run on the calling thread.\n\n");
-        ChainedOptionsBuilder opt = new OptionsBuilder().include(GuardedCallBenchmark.class.getName());
-        boolean cdi = classExists("dev.baton.cdi.BatonExtension");
-        if (cdi) {
-            opt.include("dev.baton.bench.CdiGuardedCallBenchmark");
-        }
-        if (quick) {
-            opt.warmupIterations(1).measurementIterations(2);
-        }
+        boolean cdi = GuardedCallJmh.cdiPresent();
         try {
-            Collection<RunResult> results = new Runner(opt.shouldFailOnError(true).build()).run();
+            Map<String, GuardedCallJmh.Score> results = GuardedCallJmh.run(quick);
             md.append("| benchmark | ns/op | ± (99.9%) |\n|---|---:|---:|\n");
             Map<String, Double> score = new LinkedHashMap<>();
-            for (RunResult r : results) {
-                String name = r.getParams().getBenchmark();
-                String shortName = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1)
-                        .replace("GuardedCallBenchmark", "engine").replace("CdiGuardedCallBenchmark", "CDI")
-                        .replace("Cdiengine", "CDI");
-                double s = r.getPrimaryResult().getScore();
-                score.put(shortName, s);
-                md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", shortName, s,
-                        r.getPrimaryResult().getScoreError()));
-            }
+            results.forEach((name, r) -> {
+                score.put(name, r.nsPerOp());
+                md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", name, r.nsPerOp(), r.error()));
+            });
             md.append('\n');
             ratio(score, "engine.guardedOnLeader", "engine.unguarded", "engine, leader");
             ratio(score, "engine.guardedOnFollower", "engine.unguarded", "engine, follower");
@@ -214,14 +236,30 @@ public final class BenchmarkSuite {
                 .append("median / p99 / max in ms. *acquire* = `tryAcquire` of a free lease (a first grant), ")
                 .append("*renew* = `renew` of a held one, *release* = `release`; *raw* = one request with the ")
                 .append("official client on its own connection: the backend's own one-request grant where it has one ")
-                .append("(Redis `SET NX PX` of a new key, an etcd compare-and-put transaction), else its cheapest ")
-                .append("request. Ratio = median acquire ÷ median raw.\n\n");
+                .append("(Redis `SET NX PX` of a new key, an etcd compare-and-put transaction, an Azure blob lease ")
+                .append("taken on a free blob), else its cheapest request. Ratio = median acquire ÷ median raw.\n\n");
         md.append("| backend | acquire | renew | release | raw round trip | raw is | acquire/raw | renew/raw |\n")
                 .append("|---|---|---|---|---|---|---:|---:|\n");
         results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.1f× | %.1f× |%n",
                 r.backend(), r.acquire().cell(), r.renew().cell(), r.release().cell(), r.raw().cell(), r.rawWhat(),
                 r.acquire().medianMillis() / r.raw().medianMillis(), r.renew().medianMillis() / r.raw().medianMillis())));
         md.append('\n');
+        LatencyBench.Result azure = results.get("azure-blob");
+        if (azure != null) {
+            md.append("*azure-blob* runs on Azurite, the emulator, standing in for Azure Blob Storage (loopback: no ")
+                    .append("network between client and service). Every store operation reads the lease blob ")
+                    .append("(`HEAD`), then writes only if it is unchanged (`If-Match`): acquire is 3 requests (the ")
+                    .append("read, taking the blob lease, writing the holder), renew 2 (the read, writing the new ")
+                    .append("expiry), release 3 (the read, clearing the holder, giving the blob lease back). Its ")
+                    .append("operations run in rounds over ").append(LatencyBench.PREPARED_NAMES)
+                    .append(" names used before, whose lease blobs exist (acquire them all, renew them all, release ")
+                    .append("them all, again): a name's very first grant also makes the blob and then waits, by ")
+                    .append("design, until the service's clock has left the second the blob was made in (so that ")
+                    .append("tokens keep increasing even if the blob is deleted later), once per name")
+                    .append(azure.firstGrant().map(f -> ": " + f.cell() + " over " + f.size() + " new names")
+                            .orElse(""))
+                    .append(".\n\n");
+        }
     }
 
     private void failoverSection(Map<String, FailoverBench.Result> results) {
@@ -232,6 +270,13 @@ public final class BenchmarkSuite {
                 .append("turning true stops it (polled every 0.5 ms). *Crash*: the leader is a separate JVM killed with SIGKILL; clock ")
                 .append("from the kill to the survivor leading. Median / p99 / max in ms; the design's bound for a ")
                 .append("crash is the ttl plus a small constant.\n\n");
+        if (results.containsKey("azure-blob")) {
+            md.append("*azure-blob* (on Azurite, the emulator standing in for the service) has no release ")
+                    .append("notification: the service cannot announce one, so a follower sleeps until the lease it ")
+                    .append("last saw can expire, and a graceful handover takes up to the ttl + ~1 s by design (the ")
+                    .append("service's clock is read from whole-second HTTP `Date` headers); a crash failover takes ")
+                    .append("the ttl plus up to that second after the last renewal.\n\n");
+        }
         md.append("| backend | graceful handover | runs | crash failover (kill -9) | runs |\n|---|---|---:|---|---:|\n");
         results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d |%n",
                 r.backend(), r.graceful().cell(), r.graceful().size(), r.crash().cell(), r.crash().size())));
@@ -284,18 +329,34 @@ public final class BenchmarkSuite {
                 .append("*Store calls/s* = calls the engine makes in the steady state, counted by a decorator over a ")
                 .append(quick ? 5 : 20).append(" s window (a batched `renewAll` counts once); *backend requests/s* ")
                 .append("= what reaches the server: one per call, except on etcd, where a gRPC interceptor counts ")
-                .append("the messages the client sends (renewals are answered from the shared lease and the watch). ")
+                .append("the messages the client sends (renewals are answered from the shared lease and the watch), ")
+                .append("and on azure-blob, where an HTTP pipeline policy counts the requests the Azure SDK sends ")
+                .append("(a renewal is a read and a conditional write; Azurite stands in for the service). ")
                 .append("Threads and heap (after GC) are what Baton and the backend client added to the JVM.\n\n");
         md.append("*Batch limit* is the store's `renewBatchLimit()`: above 1, the engine renews the groups together ")
                 .append("in `renewAll` calls; at 1, one `renew` call per group per renew interval.\n\n");
         md.append("| backend | batch limit | time to lead all | store calls/s | leases renewed/s | renewAll batches/s | ")
                 .append("backend requests/s | threads added | heap added |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        results.values().forEach(r -> md.append(String.format(Locale.ROOT,
-                "| %s | %d | %.1f s | %.1f | %.0f | %.1f | %.1f | %d | %.1f MB |%n", r.backend(), r.batchLimit(),
-                r.acquireAllSeconds(), r.callsPerSecond(), r.leasesRenewedPerSecond(), r.batchesPerSecond(),
-                r.requestsPerSecond(), r.threads(), r.heapMb())));
+        results.values().forEach(r -> md.append(r.allLed()
+                ? String.format(Locale.ROOT, "| %s | %d | %.1f s | %.1f | %.0f | %.1f | %.1f | %d | %.1f MB |%n",
+                        r.backend(), r.batchLimit(), r.acquireAllSeconds(), r.callsPerSecond(),
+                        r.leasesRenewedPerSecond(), r.batchesPerSecond(), r.requestsPerSecond(), r.threads(),
+                        r.heapMb())
+                : String.format(Locale.ROOT, "| %s | %d | not reached: %d of %d led after %.0f s | n/a | n/a | n/a "
+                        + "| n/a | %d | %.1f MB |%n", r.backend(), r.batchLimit(), r.led(), r.groups(),
+                        r.acquireAllSeconds(), r.threads(), r.heapMb())));
         md.append('\n');
+        ScaleBench.Result azure = results.get("azure-blob");
+        if (azure != null && !azure.allLed()) {
+            md.append("*azure-blob* did not come to lead all 1,000 groups on Azurite within the wait (the count ")
+                    .append("is of the groups leading when it ended; threads and heap were measured then). Each new ")
+                    .append("group's first grant makes its lease blob and then waits for the service's clock to leave ")
+                    .append("the second it was made in (up to 1 s, section 2) inside the store call, on one of the ")
+                    .append("engine's two scheduler threads: 1,000 first grants hold those threads for minutes, and ")
+                    .append("the renewals of the groups already led wait behind them, so their leases expire and ")
+                    .append("are taken again.\n\n");
+        }
     }
 
     // ---- machine facts ---------------------------------------------------------------------------------
@@ -344,6 +405,18 @@ public final class BenchmarkSuite {
         }
     }
 
+    /** @return the executable's path in the usual Debian and npm folders or on PATH, else its bare name */
+    private static String onPath(String name) {
+        String path = "/usr/bin:/usr/sbin:/usr/local/bin:" + System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toString();
+            }
+        }
+        return name;
+    }
+
     private static String zookeeperVersion() {
         try {
             return "ZooKeeper " + Class.forName("org.apache.zookeeper.Version").getMethod("getFullVersion")
@@ -364,15 +437,6 @@ public final class BenchmarkSuite {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "?";
-        }
-    }
-
-    private static boolean classExists(String name) {
-        try {
-            Class.forName(name);
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
         }
     }
 }

@@ -1,5 +1,13 @@
 package dev.baton.bench;
 
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.specialized.BlobLeaseClient;
+import com.azure.storage.blob.specialized.BlobLeaseClientBuilder;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Cmp;
@@ -30,13 +38,22 @@ import org.apache.curator.retry.RetryOneTime;
 /**
  * One single request to each backend with its official client, as the yardstick for Baton's store operations: the
  * backend's own one-request grant where it has one (Redis {@code SET NX PX} of a new key, an etcd transaction
- * comparing a key's version), else the cheapest request (PostgreSQL and MariaDB {@code SELECT 1}, ZooKeeper
- * {@code exists("/")}); for the file backend a locked read and write of a 64-byte file.
+ * comparing a key's version, an Azure blob lease taken on a free blob), else the cheapest request (PostgreSQL and
+ * MariaDB {@code SELECT 1}, ZooKeeper {@code exists("/")}); for the file backend a locked read and write of a 64-byte
+ * file.
  */
 interface RawRoundTrip extends AutoCloseable {
 
     /** Does one request and waits for its answer. */
     void once() throws Exception;
+
+    /**
+     * Untimed work the next {@link #once()} needs, so that it stays one request: nothing unless a backend's grant
+     * has to be undone before it can be made again.
+     */
+    default void prepare() throws Exception {
+        // most backends need nothing
+    }
 
     @Override
     void close();
@@ -52,6 +69,7 @@ interface RawRoundTrip extends AutoCloseable {
             case "etcd" -> new Etcd("http://127.0.0.1:" + b.port());
             case "zookeeper" -> new Zk("127.0.0.1:" + b.port());
             case "file" -> new FileRw(b.dir.resolve("raw.bin"));
+            case "azure-blob" -> new AzureBlobLease(b.config().get("baton.azure-blob.connection-string"));
             default -> throw new IllegalArgumentException("no raw client for " + b.name);
         };
     }
@@ -218,6 +236,49 @@ interface RawRoundTrip extends AutoCloseable {
         @Override
         public void close() {
             // nothing held
+        }
+    }
+
+    /**
+     * The Azure SDK on the JDK's HttpClient (as the backend uses it), one client: Acquire Lease of a free blob, the
+     * service's own one-request grant. The lease is released again before the next one, untimed.
+     */
+    final class AzureBlobLease implements RawRoundTrip {
+        private final BlobLeaseClient lease;
+        private boolean held;
+
+        AzureBlobLease(String connectionString) {
+            BlobServiceClient service = new BlobServiceClientBuilder().connectionString(connectionString)
+                    .httpClient(new JdkHttpClientBuilder().build()).buildClient();
+            BlobContainerClient container = service.getBlobContainerClient("raw-round-trip");
+            container.createIfNotExists();
+            BlobClient blob = container.getBlobClient("raw");
+            blob.upload(BinaryData.fromBytes(new byte[0]), true);
+            lease = new BlobLeaseClientBuilder().blobClient(blob).buildClient();
+        }
+
+        @Override
+        public void prepare() {
+            if (held) {
+                lease.releaseLease();
+                held = false;
+            }
+        }
+
+        @Override
+        public void once() {
+            lease.acquireLease(-1); // infinite, as the backend's own blob leases
+            held = true;
+        }
+
+        @Override
+        public String what() {
+            return "Azure SDK Acquire Lease of a free blob";
+        }
+
+        @Override
+        public void close() {
+            prepare();
         }
     }
 }

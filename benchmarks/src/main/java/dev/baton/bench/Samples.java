@@ -17,6 +17,11 @@ final class Samples {
         return nanos.size();
     }
 
+    /** @return the durations in the order added */
+    List<Long> nanos() {
+        return List.copyOf(nanos);
+    }
+
     Percentiles percentiles() {
         return Percentiles.ofNanos(nanos);
     }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the whole benchmark suite and writes {@code benchmarks/RESULTS.md}. Runs only with {@code -Pbench}
- * ({@code skipITs} is true otherwise), never in the default build.
+ * ({@code skipITs} is true otherwise), never in the default build. Fails when JMH failed, or when a baseline was given
+ * and the comparison with it failed.
  */
 class BenchmarksIT {
 
@@ -19,5 +20,10 @@ class BenchmarksIT {
         System.out.println(md);
         assertTrue(md.contains("## 1. Guarded-call overhead"), md);
         assertFalse(md.contains("JMH failed"), md);
+        if (!System.getProperty("bench.baseline.jars", "").isBlank()) {
+            // A baseline run exists for its comparison: without it, the run did not do what it was asked.
+            assertTrue(md.contains("## 7. This build vs"), md);
+            assertFalse(md.contains("- baseline comparison"), md);
+        }
     }
 }
