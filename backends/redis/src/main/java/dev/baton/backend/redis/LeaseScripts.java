@@ -2,9 +2,15 @@ package dev.baton.backend.redis;
 
 /**
  * The four atomic lease operations as Lua scripts. Every script takes {@code KEYS[1]} = the lease hash (fields
- * {@code holder} and {@code token}, expiring with {@code PX}) and {@code KEYS[2]} = the last token handed out for
- * the name; both share one hash tag (see {@link LeaseKeys}). Replies carrying a lease are
- * {@code {granted-or-found, holder, token, pttl}}; {@code {0}} means "no such lease".
+ * {@code holder}, {@code token} and, when the holder advertises leader metadata, {@code metadata}; expiring with
+ * {@code PX}) and {@code KEYS[2]} = the last token handed out for the name; both share one hash tag (see
+ * {@link LeaseKeys}). Replies carrying a lease are {@code {granted-or-found, holder, token, pttl, metadata}} (the
+ * metadata in {@code LeaderMetadata.encode} form, empty when none); {@code {0}} means "no such lease".
+ *
+ * <p>Only acquire writes {@code metadata}, in the same script as the grant (a new grant or the holder's confirmation
+ * replaces it, an empty value removes it); renew reads it for its reply but never writes it, and it goes with the hash
+ * when the lease is released or expires. Scripts of earlier versions (which never write the field, and whose lease
+ * hashes are new after every change of holder) work on the same keys, so a rolling upgrade needs no migration.
  *
  * <p>The fencing token is {@code max(last token + 1, server time in microseconds)} (Redis {@code TIME}), written only
  * when the lease changes hands. The counter part makes it strictly increasing while Redis keeps its data; the clock
@@ -20,11 +26,14 @@ final class LeaseScripts {
     /** How long the token key outlives the lease: one day, enough to ride out clock steps while data is kept. */
     static final long TOKEN_RETENTION_MILLIS = 24L * 60 * 60 * 1000;
 
-    /** ARGV: holder, ttl ms, token retention ms. Grants when absent, confirms (same token, new ttl) when ours. */
+    /**
+     * ARGV: holder, ttl ms, token retention ms, metadata (encoded, empty for none). Grants when absent, confirms (same
+     * token, new ttl) when ours, storing the metadata with the holder either way; writes nothing when held by another.
+     */
     static final LeaseScript ACQUIRE = LeaseScript.of("acquire", """
-            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token', 'metadata')
             if cur[1] and cur[1] ~= ARGV[1] then
-              return {0, cur[1], cur[2], redis.call('PTTL', KEYS[1])}
+              return {0, cur[1], cur[2], redis.call('PTTL', KEYS[1]), cur[3] or ''}
             end
             local token = cur[2]
             if not cur[1] then
@@ -34,20 +43,28 @@ final class LeaseScripts {
               token = string.format('%.0f', math.max(last + 1, now))
               redis.call('HSET', KEYS[1], 'holder', ARGV[1], 'token', token)
             end
+            if ARGV[4] ~= '' then
+              redis.call('HSET', KEYS[1], 'metadata', ARGV[4])
+            elseif cur[3] then
+              redis.call('HDEL', KEYS[1], 'metadata')
+            end
             redis.call('PEXPIRE', KEYS[1], ARGV[2])
             redis.call('SET', KEYS[2], token, 'PX', ARGV[2] + ARGV[3])
-            return {1, ARGV[1], token, tonumber(ARGV[2])}
+            return {1, ARGV[1], token, tonumber(ARGV[2]), ARGV[4]}
             """);
 
-    /** ARGV: holder, token, ttl ms, token retention ms. Extends only the same holder with the same token. */
+    /**
+     * ARGV: holder, token, ttl ms, token retention ms. Extends only the same holder with the same token; replies with
+     * the stored metadata, which it does not touch.
+     */
     static final LeaseScript RENEW = LeaseScript.of("renew", """
-            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token', 'metadata')
             if cur[1] ~= ARGV[1] or cur[2] ~= ARGV[2] then
               return {0}
             end
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             redis.call('SET', KEYS[2], cur[2], 'PX', ARGV[3] + ARGV[4])
-            return {1, cur[1], cur[2], tonumber(ARGV[3])}
+            return {1, cur[1], cur[2], tonumber(ARGV[3]), cur[3] or ''}
             """);
 
     /** ARGV: holder, token, channel, name. Deletes only the same holder's lease and announces it; replies 1 or 0. */
@@ -63,11 +80,11 @@ final class LeaseScripts {
 
     /** No ARGV. The lease with its remaining time, read in one step so the two agree. */
     static final LeaseScript READ = LeaseScript.of("read", """
-            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token')
+            local cur = redis.call('HMGET', KEYS[1], 'holder', 'token', 'metadata')
             if not cur[1] then
               return {0}
             end
-            return {1, cur[1], cur[2], redis.call('PTTL', KEYS[1])}
+            return {1, cur[1], cur[2], redis.call('PTTL', KEYS[1]), cur[3] or ''}
             """);
 
     private LeaseScripts() {}

@@ -1,5 +1,6 @@
 package dev.baton.backend.redis;
 
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -9,12 +10,15 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Leases in Redis, through Lettuce. Each operation is one Lua script and one round trip (see {@link LeaseScripts}):
@@ -37,9 +41,13 @@ import java.util.concurrent.CompletableFuture;
  * renewal) and new tokens continue from the server clock, so they stay larger than the old ones. There is no
  * Redlock: it adds cost without making these guarantees stronger.
  *
+ * <p>Leader metadata is a field of the lease hash, written by the acquire script with the grant and returned by every
+ * reply carrying a lease; the renew script does not write it, and a release deletes it with the hash.
+ *
  * <p>Threading: operations may be called from any thread; they share one connection and are pipelined by Lettuce.
  */
 public final class RedisLeaseStore implements LeaseStore {
+    private static final System.Logger LOG = System.getLogger(RedisLeaseStore.class.getName());
     /** Renewals the engine may hand {@link #renewAll} at once. */
     static final int RENEW_BATCH_LIMIT = 500;
     private final RedisEndpoint endpoint;
@@ -47,6 +55,7 @@ public final class RedisLeaseStore implements LeaseStore {
     private final Duration timeout;
     private final CommandLink link;
     private final ReleaseWatch watch;
+    private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
     private volatile boolean closed;
 
     private RedisLeaseStore(RedisEndpoint endpoint, LeaseKeys keys, Duration timeout) {
@@ -64,13 +73,25 @@ public final class RedisLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: metadata is a field of the lease hash, written with the grant */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         String what = "acquire of lease '" + LeaseNames.requireValid(name) + "'";
         String px = millis(ttl);
         requireHolder(holder);
+        String encoded = LeaderMetadata.encode(LeaderMetadata.requireStorable(metadata));
         checkOpen();
         watch.ensureSubscribed();
         List<Object> reply = link.call(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, what, keys.keys(name),
-                holder, px, Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS));
+                holder, px, Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS), encoded);
         return Optional.of(record(name, reply, what));
     }
 
@@ -206,9 +227,9 @@ public final class RedisLeaseStore implements LeaseStore {
         return Long.toString(ttl.toMillis());
     }
 
-    /** Replies carrying a lease have four elements; "no such lease" is {@code {0}}. */
+    /** Replies carrying a lease have five elements; "no such lease" is {@code {0}}. */
     private static boolean found(List<Object> reply) {
-        return reply != null && reply.size() == 4;
+        return reply != null && reply.size() == 5;
     }
 
     private LeaseRecord record(String name, List<Object> reply, String what) {
@@ -216,11 +237,31 @@ public final class RedisLeaseStore implements LeaseStore {
             String holder = (String) reply.get(1);
             long token = Long.parseLong((String) reply.get(2));
             long pttl = (Long) reply.get(3);
-            return new LeaseRecord(name, holder, token, Duration.ofMillis(Math.max(0, pttl)));
+            Map<String, String> metadata = metadataOf(name, (String) reply.get(4));
+            return new LeaseRecord(name, holder, token, Duration.ofMillis(Math.max(0, pttl)), metadata);
         } catch (RuntimeException e) {
             throw new LeaseStoreException("Redis at " + endpoint.description() + " answered " + what
                     + " with an unexpected reply " + reply + "; is another program writing keys under the prefix '"
                     + keys.prefix() + "'?", e);
+        }
+    }
+
+    /** The stored metadata; empty, with one warning per store, when it cannot be decoded: never an error. */
+    private Map<String, String> metadataOf(String name, String encoded) {
+        if (encoded == null || encoded.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return Map.copyOf(LeaderMetadata.decode(encoded));
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadable.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, LogIds.METADATA_UNREADABLE + ": Redis at {0}: lease ''{1}'': the leader metadata"
+                        + " in its hash (field metadata) cannot be decoded ({2}); the lease is reported without"
+                        + " metadata (elections are not affected); is another program writing keys under the prefix"
+                        + " ''{3}''? Logged once", endpoint.description(), name.length() > 60
+                                ? name.substring(0, 60) + "..." : name, e.getMessage(), keys.prefix());
+            }
+            return Map.of();
         }
     }
 
