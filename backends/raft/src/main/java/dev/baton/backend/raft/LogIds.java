@@ -1,0 +1,18 @@
+package dev.baton.backend.raft;
+
+/**
+ * The stable ids of the Raft backend's log lines ({@code BATON-RAFT-0001} to {@code 0099}); never reused for another
+ * meaning. The README lists every family of ids.
+ */
+final class LogIds {
+    /** A lease watch callback threw (WARNING). */
+    static final String WATCH_CALLBACK_FAILED = "BATON-RAFT-0001";
+    /** The Raft leader could not propose the expiry of a lease whose timer ran out; it tries again (WARNING). */
+    static final String EXPIRY_FAILED = "BATON-RAFT-0002";
+    /** This member joined its Raft group (INFO): the members, the data directory. */
+    static final String MEMBER_STARTED = "BATON-RAFT-0003";
+    /** This member became the Raft leader, or stopped being it (INFO). */
+    static final String ROLE_CHANGED = "BATON-RAFT-0004";
+
+    private LogIds() {}
+}
