@@ -11,6 +11,8 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobDownloadContentResponse;
+import com.azure.storage.blob.models.BlobDownloadHeaders;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobLeaseRequestConditions;
 import com.azure.storage.blob.models.BlobProperties;
@@ -27,6 +29,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import dev.baton.spi.HolderIds;
+import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
@@ -36,16 +39,20 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Leases in Azure Blob Storage, through the Azure SDK: one empty blob per lease, whose metadata records the last
- * fencing token, the holder and when its lease expires on the service's clock ({@link LeaseMetadata}).
+ * Leases in Azure Blob Storage, through the Azure SDK: one blob per lease, whose metadata records the last fencing
+ * token, the holder and when its lease expires on the service's clock ({@link LeaseMetadata}), and whose content is
+ * the holder's leader metadata ({@link MetadataBody}; empty when none).
  *
  * <p>The algorithm:
  * <ol>
@@ -76,6 +83,14 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>No notifications:</b> the service cannot announce a release ({@link #watch} is empty). A follower sleeps
  *       until the lease can expire ({@link ServiceClock} turns the service's whole-second {@code Date} into a local
  *       wake-up time), so a graceful handover takes up to the remaining time of the lease the followers last saw.</li>
+ *   <li><b>Leader metadata</b> is the blob's content ({@link MetadataBody}, tied to the grant's token), written by the
+ *       grant's own conditional write: a Put Blob carrying both the new blob metadata and the content, under the
+ *       holder's blob lease and {@code If-Match}. Renewals are Set Blob Metadata, which leaves the content alone, so
+ *       they send no leader metadata; they answer with the metadata this store wrote (a {@code HEAD} tells the
+ *       content's length has not changed), or read the content with the blob ({@code GET} instead of {@code HEAD},
+ *       no extra request) when the store has no record of it. A release empties the content in its own write.
+ *       Acquires and reads fetch the blob with its content ({@code GET}), so followers learn the metadata with the
+ *       holder.</li>
  * </ol>
  *
  * <p>Every operation, its up to five requests included, ends within {@link #maxCallTime()} or throws.
@@ -83,6 +98,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Threading: operations may be called from any thread; they share the SDK client.
  */
 public final class AzureBlobLeaseStore implements LeaseStore {
+    private static final System.Logger LOG = System.getLogger(AzureBlobLeaseStore.class.getName());
     private static final long MICROS_PER_SECOND = 1_000_000L;
     /** How often a follower asks while the service's clock may be just reaching a lease's expiry. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -96,7 +112,17 @@ public final class AzureBlobLeaseStore implements LeaseStore {
     private final boolean createContainer;
     private final String description;
     private final ServiceClock clock = new ServiceClock();
+    /** The leader metadata of the grants this store made or renewed, by lease name: renewals answer with it. */
+    private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private volatile boolean closed;
+
+    /** A grant's metadata as this store wrote or read it, and the length of the blob's content then. */
+    private record Kept(String holder, long token, Map<String, String> metadata, long contentLength) {
+        boolean matches(String holder, long token) {
+            return this.token == token && this.holder.equals(holder);
+        }
+    }
 
     private AzureBlobLeaseStore(BlobServiceClient service, String containerName, BlobNames names, Duration timeout,
             boolean createContainer) {
@@ -117,10 +143,23 @@ public final class AzureBlobLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl) {
+        return tryAcquire(name, holder, ttl, Map.of());
+    }
+
+    /** @return true: leader metadata is kept in the lease blob's content, written by the grant's own Put Blob */
+    @Override
+    public boolean supportsMetadata() {
+        return true;
+    }
+
+    @Override
+    public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
         Call call = start("acquire of lease", name, holder, ttl);
+        Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
+        String encoded = LeaderMetadata.encode(stored);
         BlobClient blob = blob(name);
         for (int races = 0; races < ATTEMPTS; ) {
-            Snapshot s = snapshot(call, blob);
+            Snapshot s = download(call, blob);
             if (!s.exists()) {
                 createFree(call, blob, s);
                 continue;
@@ -128,12 +167,15 @@ public final class AzureBlobLeaseStore implements LeaseStore {
             LeaseMetadata m = s.lease(call);
             if (m.heldAt(s.dateMillis())) {
                 if (!m.holder().orElseThrow().equals(holder)) {
-                    return Optional.of(seenHeld(name, m));
+                    return Optional.of(seenHeld(name, m, metadataOf(name, m, s.content())));
                 }
-                // Its own unexpired grant (e.g. after an answer that was lost): confirmed, token unchanged.
+                // Its own unexpired grant (e.g. after an answer that was lost): confirmed, token unchanged, with
+                // this metadata.
+                byte[] content = MetadataBody.of(m.token(), encoded);
                 if (commit(call, blob, s, leaseId(holder, m.token()),
-                        LeaseMetadata.held(m.token(), holder, expiry(s, ttl), ttl.toMillis()), true)) {
-                    return Optional.of(granted(name, holder, m.token(), ttl));
+                        LeaseMetadata.held(m.token(), holder, expiry(s, ttl), ttl.toMillis()), changed(s, content),
+                        true)) {
+                    return Optional.of(granted(name, holder, m.token(), ttl, stored, content.length));
                 }
                 races++;
                 continue;
@@ -155,9 +197,10 @@ public final class AzureBlobLeaseStore implements LeaseStore {
                 }
                 continue;
             }
+            byte[] content = MetadataBody.of(next, encoded);
             if (commit(call, blob, s, leaseId(holder, next),
-                    LeaseMetadata.held(next, holder, expiry(s, ttl), ttl.toMillis()), false)) {
-                return Optional.of(granted(name, holder, next, ttl));
+                    LeaseMetadata.held(next, holder, expiry(s, ttl), ttl.toMillis()), changed(s, content), false)) {
+                return Optional.of(granted(name, holder, next, ttl, stored, content.length));
             }
             races++;
         }
@@ -170,18 +213,32 @@ public final class AzureBlobLeaseStore implements LeaseStore {
     public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
         Call call = start("renewal of lease", name, holder, ttl);
         BlobClient blob = blob(name);
+        Kept known = kept.get(name);
         for (int races = 0; races < ATTEMPTS; races++) {
-            Snapshot s = snapshot(call, blob);
+            // With a record of the grant's metadata a HEAD does; without, a GET brings the content along.
+            boolean remembered = known != null && known.matches(holder, token);
+            Snapshot s = remembered ? snapshot(call, blob) : download(call, blob);
             if (!s.exists()) {
+                forget(name, holder, token);
                 return Optional.empty();
             }
             LeaseMetadata m = s.lease(call);
             if (!m.heldBy(holder, s.dateMillis()) || m.token() != token) {
+                forget(name, holder, token);
                 return Optional.empty();
             }
+            Map<String, String> metadata;
+            if (!remembered) {
+                metadata = metadataOf(name, m, s.content());
+            } else if (s.contentLength() == known.contentLength()) {
+                metadata = known.metadata();
+            } else {
+                known = null; // the content changed under this grant (not by this store): read it
+                continue;
+            }
             if (commit(call, blob, s, leaseId(holder, token),
-                    LeaseMetadata.held(token, holder, expiry(s, ttl), ttl.toMillis()), true)) {
-                return Optional.of(granted(name, holder, token, ttl));
+                    LeaseMetadata.held(token, holder, expiry(s, ttl), ttl.toMillis()), null, true)) {
+                return Optional.of(granted(name, holder, token, ttl, metadata, s.contentLength()));
             }
         }
         return Optional.empty();
@@ -194,13 +251,18 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         for (int races = 0; races < ATTEMPTS; races++) {
             Snapshot s = snapshot(call, blob);
             if (!s.exists()) {
+                forget(name, holder, token);
                 return false;
             }
             LeaseMetadata m = s.lease(call);
             if (!m.heldBy(holder, s.dateMillis()) || m.token() != token) {
+                forget(name, holder, token);
                 return false;
             }
-            if (commit(call, blob, s, leaseId(holder, token), LeaseMetadata.free(token), true)) {
+            // The release's one write also empties the content, the grant's leader metadata.
+            if (commit(call, blob, s, leaseId(holder, token), LeaseMetadata.free(token),
+                    s.contentLength() == 0 ? null : new byte[0], true)) {
+                forget(name, holder, token);
                 giveBackBlobLease(call, blob, leaseId(holder, token));
                 return true;
             }
@@ -215,12 +277,13 @@ public final class AzureBlobLeaseStore implements LeaseStore {
     }
 
     private Optional<LeaseRecord> read(Call call, BlobClient blob, String name) {
-        Snapshot s = snapshot(call, blob);
+        Snapshot s = download(call, blob);
         if (!s.exists()) {
             return Optional.empty();
         }
         LeaseMetadata m = s.lease(call);
-        return m.heldAt(s.dateMillis()) ? Optional.of(seenHeld(name, m)) : Optional.empty();
+        return m.heldAt(s.dateMillis()) ? Optional.of(seenHeld(name, m, metadataOf(name, m, s.content())))
+                : Optional.empty();
     }
 
     /** @return the call timeout: every operation, all its requests included, ends within it */
@@ -268,9 +331,14 @@ public final class AzureBlobLeaseStore implements LeaseStore {
 
     // ---- the steps -------------------------------------------------------------------------------------------
 
-    /** What one {@code HEAD} of a lease blob saw, and the service's clock when it answered. */
+    /**
+     * What one {@code HEAD} (or {@code GET}) of a lease blob saw, and the service's clock when it answered.
+     *
+     * @param contentLength the length of the blob's content (the leader metadata, {@link MetadataBody})
+     * @param content the content when it was fetched ({@code GET}), else null
+     */
     private record Snapshot(boolean exists, Map<String, String> metadata, String etag, LeaseStateType leaseState,
-            long dateSeconds, String blobName) {
+            long dateSeconds, String blobName, long contentLength, byte[] content) {
         long dateMillis() {
             return dateSeconds * 1000;
         }
@@ -293,14 +361,32 @@ public final class AzureBlobLeaseStore implements LeaseStore {
                     () -> blob.getPropertiesWithResponse(null, call.left(), Context.NONE));
             BlobProperties p = r.getValue();
             return new Snapshot(true, p.getMetadata(), p.getETag(), p.getLeaseState(), call.date(r.getHeaders()),
-                    blob.getBlobName());
+                    blob.getBlobName(), p.getBlobSize(), null);
         } catch (BlobStorageException e) {
-            if (e.getStatusCode() == 404) { // the blob, or its container, does not exist
-                return new Snapshot(false, Map.of(), null, null, call.date(e.getResponse().getHeaders()),
-                        blob.getBlobName());
-            }
-            throw call.failed(e);
+            return missing(call, blob, e);
         }
+    }
+
+    /** A snapshot with the blob's content: one {@code GET} instead of a {@code HEAD}, no extra request. */
+    private Snapshot download(Call call, BlobClient blob) {
+        try {
+            BlobDownloadContentResponse r = call.request(
+                    () -> blob.downloadContentWithResponse(null, null, call.left(), Context.NONE));
+            BlobDownloadHeaders h = r.getDeserializedHeaders();
+            byte[] content = r.getValue() == null ? new byte[0] : r.getValue().toBytes();
+            return new Snapshot(true, h.getMetadata(), h.getETag(), h.getLeaseState(), call.date(r.getHeaders()),
+                    blob.getBlobName(), content.length, content);
+        } catch (BlobStorageException e) {
+            return missing(call, blob, e);
+        }
+    }
+
+    private Snapshot missing(Call call, BlobClient blob, BlobStorageException e) {
+        if (e.getStatusCode() == 404) { // the blob, or its container, does not exist
+            return new Snapshot(false, Map.of(), null, null, call.date(e.getResponse().getHeaders()),
+                    blob.getBlobName(), 0, new byte[0]);
+        }
+        throw call.failed(e);
     }
 
     /**
@@ -348,18 +434,20 @@ public final class AzureBlobLeaseStore implements LeaseStore {
      * lease, taking that lease first (breaking any other) when the blob is not already leased with its id.
      *
      * @param id the holder's blob lease id ({@link #leaseId})
+     * @param content the blob's new content (leader metadata) written in the same request (a Put Blob), or null to
+     *     keep the content (a Set Blob Metadata)
      * @param mayBeLeasedAlready true when {@code s} showed the same holder and token, whose blob lease the blob may
      *     already carry (a renewal, a confirmation, a release), so the write is tried under it first
      * @return true when written; false when the blob changed since {@code s} (a concurrent writer won)
      */
-    private boolean commit(Call call, BlobClient blob, Snapshot s, String id, LeaseMetadata lease,
+    private boolean commit(Call call, BlobClient blob, Snapshot s, String id, LeaseMetadata lease, byte[] content,
             boolean mayBeLeasedAlready) {
         String etag = s.etag();
         try {
             if (s.leased()) {
                 if (mayBeLeasedAlready) {
                     try {
-                        setMetadata(call, blob, lease, id, etag);
+                        write(call, blob, lease, content, id, etag);
                         return true;
                     } catch (BlobStorageException e) {
                         if (!isLeaseMismatch(e)) {
@@ -380,7 +468,7 @@ public final class AzureBlobLeaseStore implements LeaseStore {
                     new BlobAcquireLeaseOptions(INFINITE)
                             .setRequestConditions(new BlobLeaseRequestConditions().setIfMatch(acquiredFrom)),
                     call.left(), Context.NONE));
-            setMetadata(call, blob, lease, id, etagOf(r.getHeaders(), etag));
+            write(call, blob, lease, content, id, etagOf(r.getHeaders(), etag));
             return true;
         } catch (BlobStorageException e) {
             if (isRace(e)) {
@@ -390,9 +478,25 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         }
     }
 
-    private void setMetadata(Call call, BlobClient blob, LeaseMetadata lease, String id, String etag) {
-        call.request(() -> blob.setMetadataWithResponse(lease.toMap(),
-                new BlobRequestConditions().setLeaseId(id).setIfMatch(etag), call.left(), Context.NONE));
+    /**
+     * The one conditional write of an operation, under the holder's blob lease: Set Blob Metadata when the content
+     * stays, else a Put Blob that replaces metadata and content together.
+     */
+    private void write(Call call, BlobClient blob, LeaseMetadata lease, byte[] content, String id, String etag) {
+        BlobRequestConditions conditions = new BlobRequestConditions().setLeaseId(id).setIfMatch(etag);
+        if (content == null) {
+            call.request(() -> blob.setMetadataWithResponse(lease.toMap(), conditions, call.left(), Context.NONE));
+            return;
+        }
+        BlockBlobSimpleUploadOptions upload = new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(content))
+                .setMetadata(lease.toMap())
+                .setRequestConditions(conditions);
+        call.request(() -> blob.getBlockBlobClient().uploadWithResponse(upload, call.left(), Context.NONE));
+    }
+
+    /** @return {@code content} when the blob's content (fetched in {@code s}) differs from it, else null (keep it) */
+    private static byte[] changed(Snapshot s, byte[] content) {
+        return s.content() != null && Arrays.equals(s.content(), content) ? null : content;
     }
 
     /**
@@ -430,8 +534,39 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         return s.dateMillis() + 1000 + ttl.toMillis();
     }
 
-    private static LeaseRecord granted(String name, String holder, long token, Duration ttl) {
-        return new LeaseRecord(name, holder, token, ttl);
+    /** The caller's grant or renewal; remembers its metadata, so that its renewals can answer with it. */
+    private LeaseRecord granted(String name, String holder, long token, Duration ttl, Map<String, String> metadata,
+            long contentLength) {
+        kept.put(name, new Kept(holder, token, metadata, contentLength));
+        return new LeaseRecord(name, holder, token, ttl, metadata);
+    }
+
+    private void forget(String name, String holder, long token) {
+        kept.computeIfPresent(name, (n, k) -> k.matches(holder, token) ? null : k);
+    }
+
+    /**
+     * The leader metadata of the grant {@code m} records, from the blob's content: empty when the content is empty
+     * or was written for an earlier grant (another token: a version before leader metadata took the lease over);
+     * empty, with one warning per store, when it cannot be decoded (another program wrote it): metadata never
+     * breaks an election.
+     */
+    private Map<String, String> metadataOf(String name, LeaseMetadata m, byte[] content) {
+        try {
+            Optional<MetadataBody> body = MetadataBody.parse(content);
+            if (body.isEmpty() || body.get().token() != m.token()) {
+                return Map.of();
+            }
+            return Map.copyOf(LeaderMetadata.decode(body.get().metadata()));
+        } catch (IllegalArgumentException e) {
+            if (warnedUnreadableMetadata.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.WARNING, LogIds.METADATA_UNREADABLE + ": lease ''{0}'': the leader"
+                        + " metadata in its blob''s content cannot be decoded ({1}); the lease is reported without"
+                        + " metadata (elections are not affected). Check for other programs writing blobs under the"
+                        + " prefix ({2}). Logged once per store.", name, e.getMessage(), description);
+            }
+            return Map.of();
+        }
     }
 
     /**
@@ -439,7 +574,7 @@ public final class AzureBlobLeaseStore implements LeaseStore {
      * whole second at which a read sees the lease expired, bounded by the grant's ttl. While the service may be
      * reaching it already, followers ask again every {@link #POLL_NANOS} instead of waiting for certainty.
      */
-    private LeaseRecord seenHeld(String name, LeaseMetadata m) {
+    private LeaseRecord seenHeld(String name, LeaseMetadata m, Map<String, String> metadata) {
         long expiredAt = Math.floorDiv(m.expiresMillis() + 999, 1000) * 1000; // the first Date that shows it expired
         long now = System.nanoTime();
         long sure = clock.surelyReached(expiredAt, now) - now;
@@ -447,7 +582,7 @@ public final class AzureBlobLeaseStore implements LeaseStore {
         long wait = Math.min(sure, early + POLL_NANOS);
         long bounded = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
                 Math.min(wait, TimeUnit.MILLISECONDS.toNanos(m.ttlMillis())));
-        return new LeaseRecord(name, m.holder().orElseThrow(), m.token(), Duration.ofNanos(bounded));
+        return new LeaseRecord(name, m.holder().orElseThrow(), m.token(), Duration.ofNanos(bounded), metadata);
     }
 
     private BlobClient blob(String name) {

@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What a lease blob records, in its metadata (the content is empty): the last fencing token handed out for the name,
- * and, while someone holds it, the holder, the instant the lease expires on the service's clock and its ttl.
+ * What a lease blob records, in its metadata (the content is the holder's leader metadata, {@link MetadataBody}): the
+ * last fencing token handed out for the name, and, while someone holds it, the holder, the instant the lease expires
+ * on the service's clock and its ttl.
  *
  * <table>
  *   <caption>Metadata of a lease blob</caption>
