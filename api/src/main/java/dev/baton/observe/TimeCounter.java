@@ -31,6 +31,18 @@ public final class TimeCounter {
     }
 
     /**
+     * @param holds whether the condition holds from now on
+     * @param nanos now
+     */
+    public void set(boolean holds, long nanos) {
+        if (holds) {
+            started(nanos);
+        } else {
+            ended(nanos);
+        }
+    }
+
+    /**
      * @param now the time to count up to
      * @return the seconds the condition held
      */

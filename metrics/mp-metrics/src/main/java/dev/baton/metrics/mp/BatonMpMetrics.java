@@ -124,11 +124,7 @@ public final class BatonMpMetrics implements ElectionObserver {
                 new Tag("cause", change.cause().name())).inc();
         TimeCounter clock = groups.get(change.group());
         if (clock != null) {
-            if (change.role() == Role.LEADER) {
-                clock.started(System.nanoTime());
-            } else {
-                clock.ended(System.nanoTime());
-            }
+            clock.set(change.role() == Role.LEADER, System.nanoTime());
         }
         if (change.previousRole() == Role.LEADER
                 && (change.cause() == ChangeCause.EXPIRED || change.cause() == ChangeCause.BACKEND_UNAVAILABLE)) {
@@ -140,11 +136,7 @@ public final class BatonMpMetrics implements ElectionObserver {
     public void leaderSeen(String group, Optional<String> leader) {
         TimeCounter noLeader = leaderless.get(group);
         if (noLeader != null) {
-            if (leader.isEmpty()) {
-                noLeader.started(System.nanoTime());
-            } else {
-                noLeader.ended(System.nanoTime());
-            }
+            noLeader.set(leader.isEmpty(), System.nanoTime());
         }
     }
 
