@@ -1,0 +1,187 @@
+package dev.baton.backend.raft;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.tck.fixtures.Await;
+import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.tck.fixtures.Timing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Three JVMs, each a member of the Raft group and a participant competing for one group: the application is its own
+ * store. Faults are real: {@code kill -9} and {@code SIGSTOP}/{@code SIGCONT} of a whole process (member and
+ * participant at once).
+ *
+ * <p>Every wait is bounded generously (scaled): the child JVMs compete with everything else on a busy machine.
+ * Safety (one leader at a time, tokens only grow, a frozen leader knows it lost when it wakes) is asserted whatever
+ * the timing.
+ */
+class RaftMultiProcessIT {
+    private static final Duration TTL = Timing.scaled(Duration.ofSeconds(3));
+    private static final Duration RENEW = Timing.scaled(Duration.ofMillis(500));
+    private static final Duration FAILURE_DETECTION = Duration.ofSeconds(3);
+    /** The bound (before scaling) on a takeover: failure detection, a vote, a full ttl, and a busy machine. */
+    private static final Duration GENEROUS = Duration.ofSeconds(60);
+
+    private final List<ParticipantProcess> processes = new ArrayList<>();
+    private Path base;
+
+    @BeforeEach
+    void dirs(TestInfo info) throws IOException {
+        base = Path.of("target", "multi-process", info.getTestMethod().orElseThrow().getName());
+        if (Files.exists(base)) {
+            try (Stream<Path> files = Files.walk(base)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(base.resolve("logs"));
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (ParticipantProcess p : processes) {
+            p.close();
+        }
+    }
+
+    /** Every grant has its own token: no two processes ever announced the same one. */
+    private void assertTokensUnique() {
+        java.util.Map<Long, String> owners = new java.util.HashMap<>();
+        for (ParticipantProcess p : processes) {
+            for (String line : p.texts()) {
+                if (acquired(line)) {
+                    String before = owners.putIfAbsent(token(line), p.id());
+                    assertTrue(before == null || before.equals(p.id()), () -> "token " + token(line)
+                            + " announced by " + before + " and " + p.id());
+                }
+            }
+        }
+    }
+
+    /** Starts three member-participants, one after the other. */
+    private List<ParticipantProcess> startGroup() throws IOException {
+        int[] ports = FreePorts.next(3);
+        String members = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(i -> "node-" + (i + 1) + "@127.0.0.1:" + ports[i]).collect(Collectors.joining(","));
+        for (int i = 0; i < 3; i++) {
+            String id = "node-" + (i + 1);
+            processes.add(RaftParticipant.start(members, id, base.resolve("data").resolve(id), FAILURE_DETECTION,
+                    "jobs", TTL, RENEW, base.resolve("logs")));
+        }
+        return List.copyOf(processes);
+    }
+
+    private static boolean acquired(String line) {
+        return line.startsWith("EVENT LEADER ACQUIRED");
+    }
+
+    private static long token(String eventLine) {
+        return Long.parseLong(eventLine.split(" ")[3]);
+    }
+
+    /**
+     * The process whose participant leads now (asked over stdin, one after the other), once exactly one says so. The
+     * answers are not taken at one instant, so two "true" during a handover prove nothing: ask again.
+     */
+    private static ParticipantProcess leader(List<ParticipantProcess> group) {
+        return Await.untilPresent("exactly one participant leads", () -> {
+            List<ParticipantProcess> leading = new ArrayList<>();
+            for (ParticipantProcess p : group) {
+                try {
+                    if (p.isAlive() && p.askLeader()) {
+                        leading.add(p);
+                    }
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return leading.size() == 1 ? Optional.of(leading.get(0)) : Optional.empty();
+        }, GENEROUS);
+    }
+
+    /** The newest ACQUIRED token a participant printed. */
+    private static long newestToken(ParticipantProcess p) {
+        return p.texts().stream().filter(RaftMultiProcessIT::acquired).mapToLong(RaftMultiProcessIT::token).max()
+                .orElse(-1);
+    }
+
+    /** The first ACQUIRED line any of {@code others} printed from its mark on. */
+    private static ParticipantProcess.Line takeover(List<ParticipantProcess> others, List<Integer> marks) {
+        return Await.untilPresent("another participant takes over", () -> {
+            for (int i = 0; i < others.size(); i++) {
+                try {
+                    return Optional.of(others.get(i).awaitFrom(marks.get(i), "leads", RaftMultiProcessIT::acquired,
+                            Duration.ZERO));
+                } catch (AssertionError notYet) {
+                    // try the next
+                }
+            }
+            return Optional.empty();
+        }, GENEROUS);
+    }
+
+    @Test
+    @DisplayName("kill -9 of the leader's process (participant and Raft member at once): another process leads with a"
+            + " greater token, and only one")
+    void leaderKilled() throws Exception {
+        List<ParticipantProcess> group = startGroup();
+        ParticipantProcess first = leader(group);
+        long firstToken = newestToken(first);
+        List<ParticipantProcess> others = group.stream().filter(p -> p != first).toList();
+        List<Integer> marks = others.stream().map(ParticipantProcess::mark).toList();
+        long killedAt = System.nanoTime();
+        first.kill9();
+        ParticipantProcess.Line next = takeover(others, marks);
+        System.out.println("kill -9 handover took " + (next.receivedNanos() - killedAt) / 1_000_000 + " ms (ttl "
+                + TTL.toMillis() + " ms)");
+        assertTrue(token(next.text()) > firstToken, () -> "token " + next.text() + " after " + firstToken);
+        ParticipantProcess second = leader(others);
+        assertTrue(newestToken(second) >= token(next.text()), "tokens only grow");
+        assertTokensUnique();
+    }
+
+    @Test
+    @DisplayName("SIGSTOP of the leader's process: another process leads once the lease ran out, with a greater"
+            + " token; after SIGCONT the frozen one says it lost and does not lead")
+    void leaderFrozen() throws Exception {
+        List<ParticipantProcess> group = startGroup();
+        ParticipantProcess frozen = leader(group);
+        long frozenToken = newestToken(frozen);
+        List<ParticipantProcess> others = group.stream().filter(p -> p != frozen).toList();
+        List<Integer> marks = others.stream().map(ParticipantProcess::mark).toList();
+        int frozenMark = frozen.mark();
+        long stoppedAt = System.nanoTime();
+        frozen.signal("STOP");
+        ParticipantProcess.Line next = takeover(others, marks);
+        long took = next.receivedNanos() - stoppedAt;
+        // (Its last renewal may have been sent up to a renew interval before the freeze, so no bound below the ttl
+        // can be asserted from out here; RaftFaultsIT measures that bound from the Raft leader change.)
+        System.out.println("SIGSTOP handover took " + took / 1_000_000 + " ms (ttl " + TTL.toMillis() + " ms)");
+        assertTrue(token(next.text()) > frozenToken);
+
+        frozen.signal("CONT");
+        frozen.awaitFrom(frozenMark, "the resumed participant announces it no longer leads",
+                l -> l.startsWith("EVENT FOLLOWER"), GENEROUS);
+        assertFalse(frozen.askLeader(), "the resumed process must not think it leads");
+        ParticipantProcess now = leader(group);
+        assertTrue(now != frozen || newestToken(frozen) > token(next.text()),
+                "the frozen process leads again only through a new grant");
+        assertTokensUnique();
+    }
+}
