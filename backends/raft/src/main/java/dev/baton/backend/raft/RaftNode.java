@@ -32,7 +32,6 @@ import org.jgroups.protocols.pbcast.STABLE;
 import org.jgroups.protocols.raft.ELECTION;
 import org.jgroups.protocols.raft.NO_DUPES;
 import org.jgroups.protocols.raft.RAFT;
-import org.jgroups.protocols.raft.REDIRECT;
 import org.jgroups.protocols.raft.Role;
 import org.jgroups.raft.Options;
 import org.jgroups.raft.RaftHandle;
@@ -42,7 +41,7 @@ import org.jgroups.util.NameCache;
 /**
  * One member of the Raft group, embedded in this JVM: a JGroups channel over TCP (discovery by the configured
  * member list, no multicast) whose stack ends in jgroups-raft's {@code ELECTION}, {@code RAFT} (log in the data
- * directory) and {@code REDIRECT} (a member that is not the leader forwards entries to it), the lease state machine,
+ * directory), the {@link Forwarder} (a member that is not the leader sends entries to it), the lease state machine,
  * and the leader's expiry sweeper.
  *
  * <p>Any number of {@link RaftLeaseStore}s may use one member; the member outlives them unless one of them owns it.
@@ -86,6 +85,7 @@ final class RaftNode implements AutoCloseable {
     private final Config config;
     private final JChannel channel;
     private final RaftHandle handle;
+    private final Forwarder forwarder;
     private final LeaseStateMachine leases;
     private final ExecutorService notifier;
     private final Thread sweeper;
@@ -96,6 +96,7 @@ final class RaftNode implements AutoCloseable {
         this.config = config;
         this.channel = channel;
         this.handle = handle;
+        this.forwarder = new Forwarder(channel, handle.raft(), config.nodeId());
         this.leases = leases;
         this.notifier = notifier;
         this.sweeper = new Thread(this::sweep, "baton-raft-expiry-" + config.nodeId());
@@ -125,6 +126,7 @@ final class RaftNode implements AutoCloseable {
             RaftHandle handle = new RaftHandle(channel, leases);
             RaftNode node = new RaftNode(config, channel, handle, leases, notifier);
             handle.addRoleListener(node::roleChanged);
+            channel.setReceiver(node.forwarder);
             channel.connect(config.clusterName());
             node.sweeper.start();
             LOG.log(Level.INFO, LogIds.MEMBER_STARTED + ": Raft member " + config.nodeId() + " listens on " + self
@@ -174,7 +176,6 @@ final class RaftNode implements AutoCloseable {
         protocols.add(new FRAG4());
         protocols.add(new ELECTION());
         protocols.add(raft);
-        protocols.add(new REDIRECT());
         return protocols;
     }
 
@@ -211,7 +212,7 @@ final class RaftNode implements AutoCloseable {
             }
             CompletableFuture<byte[]> answer;
             try {
-                answer = handle.setAsync(command, 0, command.length);
+                answer = forwarder.submit(command);
             } catch (Exception e) {
                 // No leader known (an election is running, or there is no majority): nothing was sent; ask again.
                 last = e;
@@ -221,6 +222,7 @@ final class RaftNode implements AutoCloseable {
             try {
                 return answer.get(left, TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
+                answer.cancel(false); // forgotten: a late answer finds nobody waiting
                 throw noAnswer(what, timeout, last == null ? e : last);
             } catch (ExecutionException e) {
                 // The leader stepped down, or the forwarded request found none. Asking again is safe: every entry
@@ -229,6 +231,7 @@ final class RaftNode implements AutoCloseable {
                 last = e.getCause();
                 LockSupport.parkNanos(Math.min(Math.max(0, deadline - System.nanoTime()), NO_LEADER_PAUSE_NANOS));
             } catch (InterruptedException e) {
+                answer.cancel(false);
                 Thread.currentThread().interrupt();
                 throw new LeaseStoreException(what + ": interrupted while waiting for the Raft group", e);
             }
@@ -320,6 +323,11 @@ final class RaftNode implements AutoCloseable {
     /** @return how many log entries this member has applied (tests: has it caught up?) */
     long applied() {
         return leases.applied();
+    }
+
+    /** @return the number of forwarded requests waiting for an answer */
+    int pendingForwards() {
+        return forwarder.pending();
     }
 
     /** @return the channel, for tests that cut links */

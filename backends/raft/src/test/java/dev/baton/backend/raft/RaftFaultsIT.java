@@ -173,6 +173,7 @@ class RaftFaultsIT {
             for (int i = 1; i < tokens.size(); i++) {
                 assertTrue(tokens.get(i) > tokens.get(i - 1), () -> "tokens grow: " + tokens);
             }
+            assertEquals(0, c.member(cutOff).pendingForwards(), "requests given up on are forgotten");
             c.heal(cutOff);
             LeaseRecord seen = Await.untilPresent("the healed member reads the majority's grants", () -> {
                 try {
