@@ -74,17 +74,37 @@ class RaftMultiProcessIT {
         }
     }
 
-    /** Starts three member-participants, one after the other. */
+    /** Starts three member-participants, one after the other, all competing for one group. */
     private List<ParticipantProcess> startGroup() throws IOException {
+        return startGroup(false, TTL, RENEW);
+    }
+
+    /**
+     * Starts three member-participants, one after the other.
+     *
+     * @param groupEach whether each competes for a group of its own ({@code jobs-<id>}) instead of one for all
+     */
+    private List<ParticipantProcess> startGroup(boolean groupEach, Duration ttl, Duration renew) throws IOException {
         int[] ports = FreePorts.next(3);
         String members = java.util.stream.IntStream.range(0, 3)
                 .mapToObj(i -> "node-" + (i + 1) + "@127.0.0.1:" + ports[i]).collect(Collectors.joining(","));
         for (int i = 0; i < 3; i++) {
             String id = "node-" + (i + 1);
             processes.add(RaftParticipant.start(members, id, base.resolve("data").resolve(id), FAILURE_DETECTION,
-                    "jobs", TTL, RENEW, base.resolve("logs")));
+                    groupEach ? "jobs-" + id : "jobs", ttl, renew, base.resolve("logs")));
         }
         return List.copyOf(processes);
+    }
+
+    /** Whether the member in {@code p} said last that it is the Raft leader (its BATON-RAFT-0004 log lines). */
+    private boolean isRaftLeader(ParticipantProcess p) {
+        try (Stream<String> lines = Files.lines(base.resolve("logs").resolve(p.id() + ".stderr.log"))) {
+            String last = lines.filter(l -> l.contains("BATON-RAFT-0004: Raft member " + p.id() + " is now"))
+                    .reduce((a, b) -> b).orElse("");
+            return last.contains("is now the leader");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean acquired(String line) {
@@ -153,6 +173,42 @@ class RaftMultiProcessIT {
         assertTrue(token(next.text()) > firstToken, () -> "token " + next.text() + " after " + firstToken);
         ParticipantProcess second = leader(others);
         assertTrue(newestToken(second) >= token(next.text()), "tokens only grow");
+        assertTokensUnique();
+    }
+
+    @Test
+    @DisplayName("kill -9 of the Raft leader's process: the other processes keep leading their groups with the same"
+            + " tokens (their renewals go through the new Raft leader, which restarts every lease timer)")
+    void raftLeaderKilledWhileOthersLead() throws Exception {
+        // A ttl well above failover (failure detection 3 s, a vote): renewals fail meanwhile, and are retried until
+        // the local deadline, by which the new leader answers.
+        Duration ttl = Timing.scaled(Duration.ofSeconds(12));
+        Duration renew = Timing.scaled(Duration.ofSeconds(1));
+        List<ParticipantProcess> group = startGroup(true, ttl, renew);
+        for (ParticipantProcess p : group) {
+            p.await(p.id() + " leads its own group", RaftMultiProcessIT::acquired, GENEROUS);
+        }
+        ParticipantProcess raftLeader = Await.untilPresent("a process whose member is the Raft leader",
+                () -> group.stream().filter(this::isRaftLeader).findFirst(), GENEROUS);
+        List<ParticipantProcess> others = group.stream().filter(p -> p != raftLeader).toList();
+        List<Integer> marks = others.stream().map(ParticipantProcess::mark).toList();
+        List<Long> tokens = others.stream().map(RaftMultiProcessIT::newestToken).toList();
+        long killedAt = System.nanoTime();
+        raftLeader.kill9();
+        // A term granted before the kill is trusted for less than a ttl after it: leading past this window proves
+        // renewals were answered after the Raft leader died.
+        long end = killedAt + ttl.plus(renew.multipliedBy(2)).toNanos();
+        while (System.nanoTime() - end < 0) {
+            Thread.sleep(200);
+        }
+        for (int i = 0; i < others.size(); i++) {
+            ParticipantProcess p = others.get(i);
+            List<String> since = p.texts().subList(marks.get(i), p.texts().size());
+            assertTrue(since.stream().noneMatch(l -> l.startsWith("EVENT")), () -> p.id() + " changed role after"
+                    + " the Raft leader " + raftLeader.id() + " died: " + since);
+            assertTrue(p.askLeader(), () -> p.id() + " still leads its group");
+            assertTrue(newestToken(p) == tokens.get(i), () -> p.id() + " kept its term");
+        }
         assertTokensUnique();
     }
 
