@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Boots three processes of the packaged Helidon application ({@code java -jar}) on the file backend, sharing a fresh
  * lease directory, and checks through their HTTP endpoints that the scheduled job runs on the leader only, that
  * events and readiness tell the truth, and that leadership moves when the leader freezes (SIGSTOP, like a long GC
- * pause), stops gracefully (SIGTERM) and crashes (SIGKILL), and that {@code /metrics} shows Baton's meters moving with
- * the leadership. The scenario is {@link ClusterScenario}'s.
+ * pause), stops gracefully (SIGTERM) and crashes (SIGKILL), that {@code /metrics} shows Baton's meters moving with
+ * the leadership, and that a request to a follower of the {@code @LeaderOnly} resource ends on the leader, before and
+ * after a takeover. The scenario is {@link ClusterScenario}'s.
  */
 class HelidonClusterIT extends ClusterScenario {
 
@@ -48,6 +49,11 @@ class HelidonClusterIT extends ClusterScenario {
         @Override
         public Optional<String> metricsPath() {
             return Optional.of("/metrics");
+        }
+
+        @Override
+        public Optional<String> leaderOnlyPath() {
+            return Optional.of("/api/leader-only/whoami");
         }
     };
 

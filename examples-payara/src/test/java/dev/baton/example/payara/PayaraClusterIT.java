@@ -14,8 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Boots three Payara Micro processes ({@code java -jar payara-micro.jar --deploy the.war --nocluster}) running the
  * packaged WAR on the file backend, sharing a fresh lease directory, and checks through their HTTP endpoints that the
  * scheduled job runs on the leader only, that the EJB timer is guarded ({@code @AroundTimeout}), that events and
- * readiness tell the truth, and that leadership moves when the leader freezes (SIGSTOP, like a long GC pause), stops
- * gracefully (SIGTERM) and crashes (SIGKILL). The scenario is {@link ClusterScenario}'s.
+ * readiness tell the truth, that leadership moves when the leader freezes (SIGSTOP, like a long GC pause), stops
+ * gracefully (SIGTERM) and crashes (SIGKILL), and that a request to a follower of the {@code @LeaderOnly} resource
+ * ends on the leader, before and after a takeover. The scenario is {@link ClusterScenario}'s.
  */
 class PayaraClusterIT extends ClusterScenario {
 

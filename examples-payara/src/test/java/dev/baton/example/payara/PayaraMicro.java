@@ -39,4 +39,10 @@ record PayaraMicro(Path payara, Path war, Path rootDirs, List<String> options) i
     public java.util.Optional<String> metricsPath() {
         return java.util.Optional.of("/metrics");
     }
+
+    /** The example's {@code @LeaderOnly} resource, {@code LeaderOnlyResource}. */
+    @Override
+    public java.util.Optional<String> leaderOnlyPath() {
+        return java.util.Optional.of("/api/leader-only/whoami");
+    }
 }

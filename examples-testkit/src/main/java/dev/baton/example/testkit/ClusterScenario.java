@@ -22,7 +22,9 @@ import org.junit.jupiter.api.AfterEach;
  * The cluster scenario every example passes, whatever its runtime: three instances on the file backend sharing a
  * fresh lease directory; through their HTTP endpoints, the scheduled job runs on the leader only, events and readiness
  * tell the truth, and leadership moves when the leader freezes (SIGSTOP, like a long GC pause), stops gracefully
- * (SIGTERM) and crashes (SIGKILL). A subclass supplies the runtime (a {@link Launcher}) and its own {@code @Test}.
+ * (SIGTERM) and crashes (SIGKILL). When the example has a {@code @LeaderOnly} resource
+ * ({@link Launcher#leaderOnlyPath()}), every instance advertises its url, and a request to a follower ends on the
+ * leader, before and after a takeover. A subclass supplies the runtime (a {@link Launcher}) and its own {@code @Test}.
  */
 public abstract class ClusterScenario {
 
@@ -53,19 +55,24 @@ public abstract class ClusterScenario {
      */
     protected void leadershipMovesWhenTheLeaderFreezesStopsAndCrashes(Launcher launcher, Path leaseDir,
             Duration boot, Path logDir) throws Exception {
+        boolean routing = launcher.leaderOnlyPath().isPresent();
         for (String name : List.of("node-1", "node-2", "node-3")) {
             cluster.add(Instance.launch(launcher, name, "/baton",
                     Map.of("BATON_BACKEND", "file",
                             "BATON_FILE_DIR", leaseDir.toString(),
                             "BATON_PARTICIPANT", name),
+                    // Where the others send requests meant for this instance when it leads (its leader metadata).
+                    port -> routing ? Map.of("BATON_PARTICIPANT_METADATA_URL", advertisedUrl(port)) : Map.of(),
                     logDir));
         }
         cluster.awaitAllAnswering(boot);
 
         // One leader; it ran the job twice (>= 2 s) and nobody else ran it in its term.
         cluster.awaitOneLeaderRunning(boot, 2);
-        Cluster.Leadership first = awaitReadinessShowsBaton(launcher.readinessPath());
+        Cluster.Leadership first = awaitReadinessShowsBaton(launcher.readinessPath(), routing);
         launcher.metricsPath().ifPresent(path -> awaitMetricsShow(path, "the first election"));
+        // A request to a follower of the @LeaderOnly resource is redirected to the leader, which serves it.
+        launcher.leaderOnlyPath().ifPresent(path -> awaitRequestsToFollowersEndOnTheLeader(path, "the first election"));
 
         // Freeze: the leader cannot renew, its lease expires, another takes over. When it wakes up it knows by its
         // own clock that it lost leadership: it announces the loss, and never again reports leading with its old
@@ -104,6 +111,9 @@ public abstract class ClusterScenario {
         afterWaking.leader().terminate();
         Cluster.Leadership third = failover(afterWaking, "SIGTERM");
         launcher.metricsPath().ifPresent(path -> awaitMetricsShow(path, "the takeover after SIGTERM"));
+        // The remaining follower now sends requests to the new leader.
+        launcher.leaderOnlyPath().ifPresent(path -> awaitRequestsToFollowersEndOnTheLeader(path,
+                "the SIGTERM takeover"));
 
         // Crash: nothing is released; the file backend sees the dead holder's liveness lock freed.
         third.leader().kill();
@@ -136,6 +146,68 @@ public abstract class ClusterScenario {
         return next;
     }
 
+    /** @return the url an instance on {@code port} advertises as its leader metadata {@code url} */
+    static String advertisedUrl(int port) {
+        return "http://localhost:" + port;
+    }
+
+    /**
+     * Waits until a request to every follower of the {@code @LeaderOnly} resource at {@code path}, following
+     * redirects, ends on the leader: the follower answered {@code 307} naming the leader ({@code Baton-Leader}), and
+     * the leader, on its own port, answered 200 with its id. It waits because a follower learns the leader's url when
+     * it learns of the new holder, which takes a moment after a takeover (until then it answers 503, or redirects to
+     * a leader that is gone); the answers of one look must all agree with the leadership read just before it.
+     *
+     * @param path the resource answering the serving participant's id
+     * @param when the step of the scenario, for messages
+     */
+    private void awaitRequestsToFollowersEndOnTheLeader(String path, String when) {
+        String[] lastMismatch = {"(no look yet)"};
+        Cluster.Leadership routed = Waits.until("a request to every follower ends on the leader after " + when,
+                FAILOVER,
+                () -> cluster.oneLeader().flatMap(leadership -> {
+                    List<Instance> followers = cluster.alive().stream().filter(i -> i != leadership.leader()).toList();
+                    if (followers.isEmpty()) {
+                        lastMismatch[0] = "no follower is left to ask";
+                        return Optional.empty();
+                    }
+                    for (Instance follower : followers) {
+                        Optional<String> mismatch = routingMismatch(follower, path, leadership);
+                        if (mismatch.isPresent()) {
+                            lastMismatch[0] = mismatch.get();
+                            return Optional.empty();
+                        }
+                    }
+                    return Optional.of(leadership);
+                }),
+                () -> "last mismatch: " + lastMismatch[0] + "\n" + cluster.describe());
+        System.out.printf("after %s: GET %s on the followers ends on %s%n", when, path, routed.leader().name());
+    }
+
+    /** @return why a request to {@code follower} did not end on {@code leadership}'s leader, or empty when it did */
+    private static Optional<String> routingMismatch(Instance follower, String path, Cluster.Leadership leadership) {
+        Instance leader = leadership.leader();
+        Optional<HttpResponse<String>> answer = follower.getFollowingRedirects(path);
+        if (answer.isEmpty()) {
+            return Optional.of("GET " + path + " on " + follower + " (or where it redirected) got no answer");
+        }
+        HttpResponse<String> response = answer.get();
+        Optional<HttpResponse<String>> redirect = response.previousResponse();
+        String seen = "GET " + path + " on " + follower + " ended at " + response.uri() + " with "
+                + response.statusCode() + " " + response.body().strip()
+                + redirect.map(r -> " after " + r.statusCode() + " Location " + r.headers().firstValue("Location")
+                        .orElse("-") + " Baton-Leader " + r.headers().firstValue("Baton-Leader").orElse("-"))
+                        .orElse(" without a redirect")
+                + "; leader " + leader;
+        boolean endsOnLeader = response.statusCode() == 200
+                && leader.name().equals(response.body().strip())
+                && response.uri().getPort() == leader.port()
+                && redirect.filter(r -> r.statusCode() == 307
+                        && r.uri().getPort() == follower.port()
+                        && r.headers().firstValue("Baton-Leader").equals(Optional.of(leader.name()))).isPresent();
+        return endsOnLeader ? Optional.empty() : Optional.of(seen);
+    }
+
     /**
      * Waits until the readiness endpoint ({@link Launcher#readinessPath()}) of every instance is UP (on a follower too: ready means "can take part") and
      * carries Baton's check, whose data tells the instance's participant id, its role in the {@code reports} group,
@@ -143,14 +215,17 @@ public abstract class ClusterScenario {
      * because leadership may move between two answers on a busy machine; then the next look is compared.
      *
      * @param readinessPath the runtime's readiness endpoint
+     * @param urlAdvertised whether every instance advertises its url: then the data also shows the leader's
+     *     ({@code reports.leader.url})
      * @return the leadership the readiness answers agreed with
      */
-    private Cluster.Leadership awaitReadinessShowsBaton(String readinessPath) {
+    private Cluster.Leadership awaitReadinessShowsBaton(String readinessPath, boolean urlAdvertised) {
         String[] lastMismatch = {"(no look yet)"};
         return Waits.until("every instance's readiness shows Baton's check agreeing with the leadership", FAILOVER,
                 () -> cluster.oneLeader().flatMap(leadership -> {
                     for (Instance instance : cluster.alive()) {
-                        Optional<String> mismatch = readinessMismatch(instance, readinessPath, leadership);
+                        Optional<String> mismatch = readinessMismatch(instance, readinessPath, leadership,
+                                urlAdvertised);
                         if (mismatch.isPresent()) {
                             lastMismatch[0] = mismatch.get();
                             return Optional.empty();
@@ -207,7 +282,7 @@ public abstract class ClusterScenario {
 
     /** @return why {@code instance}'s readiness does not show {@code leadership}, or empty when it does */
     private static Optional<String> readinessMismatch(Instance instance, String readinessPath,
-                                                      Cluster.Leadership leadership) {
+                                                      Cluster.Leadership leadership, boolean urlAdvertised) {
         Optional<HttpResponse<String>> answer = instance.get(readinessPath);
         if (answer.isEmpty()) {
             return Optional.of(instance + " did not answer " + readinessPath);
@@ -236,7 +311,9 @@ public abstract class ClusterScenario {
                 && instance.name().equals(data.getString("participant", null))
                 && leadership.leader().name().equals(data.getString("reports.leader", null))
                 && (leads ? "leader" : "follower").equals(data.getString("reports.role", null))
-                && Objects.equals(leads ? Long.toString(leadership.token()) : null, shownToken);
+                && Objects.equals(leads ? Long.toString(leadership.token()) : null, shownToken)
+                && (!urlAdvertised || advertisedUrl(leadership.leader().port())
+                        .equals(data.getString("reports.leader.url", null)));
         return agrees ? Optional.empty() : Optional.of(instance + " readiness vs. " + leadership.leader()
                 + " leading with token " + leadership.token() + ": " + body);
     }

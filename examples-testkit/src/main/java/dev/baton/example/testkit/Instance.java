@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * One instance of an example application running as a separate operating-system process, reached over HTTP.
@@ -35,6 +36,12 @@ public final class Instance implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    /** Follows redirects (a 307 included) as a browser or a plain client would, for requests to the leader. */
+    private static final HttpClient FOLLOWING = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
     /** A busy instance may be slow to answer; an unanswered request only makes a poll try again. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -76,9 +83,21 @@ public final class Instance implements AutoCloseable {
      */
     public static Instance launch(Launcher launcher, String name, String statusPath, Map<String, String> env,
                                   Path logDir) throws IOException {
+        return launch(launcher, name, statusPath, env, port -> Map.of(), logDir);
+    }
+
+    /**
+     * Like {@link #launch(Launcher, String, String, Map, Path)}, with more environment variables that depend on the
+     * port the instance gets, such as the url it advertises to the others.
+     *
+     * @param portEnv environment variables for the instance's port, added last
+     */
+    public static Instance launch(Launcher launcher, String name, String statusPath, Map<String, String> env,
+                                  IntFunction<Map<String, String>> portEnv, Path logDir) throws IOException {
         int port = FreePorts.next();
         Map<String, String> all = new HashMap<>(launcher.environment(port));
         all.putAll(env);
+        all.putAll(portEnv.apply(port));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(launcher.command(name, port))
@@ -101,6 +120,11 @@ public final class Instance implements AutoCloseable {
      */
     public java.net.URI uri(String path) {
         return java.net.URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** @return the port its HTTP server listens on */
+    public int port() {
+        return port;
     }
 
     /** @return the instance's name, also its participant id */
@@ -139,6 +163,29 @@ public final class Instance implements AutoCloseable {
                 .build();
         try {
             return Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * GET a path, following redirects (307 included, at most five, as the JDK's client does); the answer's
+     * {@link HttpResponse#uri()} is where it ended and {@link HttpResponse#previousResponse()} the redirect. Empty when
+     * the instance, or one it redirected to, does not answer.
+     */
+    public Optional<HttpResponse<String>> getFollowingRedirects(String path) {
+        if (!process.isAlive() || paused) {
+            return Optional.empty();
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            return Optional.of(FOLLOWING.send(request, HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {

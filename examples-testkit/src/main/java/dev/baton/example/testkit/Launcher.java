@@ -41,4 +41,14 @@ public interface Launcher {
     default java.util.Optional<String> metricsPath() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * @return the path of the example's {@code @LeaderOnly} resource of the {@code reports} group that answers the
+     *     serving participant's id ({@code /api/leader-only/whoami} on Helidon and Payara); when present, every
+     *     instance advertises its url ({@code BATON_PARTICIPANT_METADATA_URL}) and the scenario checks that a request
+     *     to a follower ends on the leader, and that readiness shows the leader's url. Empty: not checked
+     */
+    default java.util.Optional<String> leaderOnlyPath() {
+        return java.util.Optional.empty();
+    }
 }
