@@ -256,7 +256,10 @@ class RaftFaultsIT {
             }
             LeaseRecord kept = s.tryAcquire("kept", "a", Duration.ofDays(1)).orElseThrow();
             newest = Math.max(newest, kept.token());
-            for (int i = 0; i < c.size(); i++) {
+            // Followers first, the view coordinator (node-1, the first started) last: stopping the coordinator first
+            // makes the next one run votes that cannot finish while the group goes down, which leaves it a term ahead
+            // of the others, and jgroups-raft 1.1.0 then never gives it a leader after the restart (README, Limits).
+            for (int i = c.size() - 1; i >= 0; i--) {
                 c.stopMember(i);
             }
             for (int i = 0; i < c.size(); i++) {
