@@ -11,10 +11,12 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,24 +24,65 @@ import java.util.concurrent.TimeUnit;
  * overhead, store latency against each backend's raw round trip, graceful and crash failover, ShedLock and Curator
  * comparisons, and 1,000 groups on one participant; with a baseline ({@code benchmarks/run --baseline <commit>},
  * {@link BaselineJars}), also this build against that commit's ({@link BaselineComparison}). Servers are started by
- * the suite (the chaos harness's fixtures) and stopped after each backend. A section that fails is reported as failed,
- * not hidden.
+ * the suite (the chaos harness's fixtures) and stopped after each backend; the embedded Raft backend has no server,
+ * its failover runs start groups of member JVMs ({@link RaftFailoverBench}). A section that fails is reported as
+ * failed, not hidden.
  */
 public final class BenchmarkSuite {
+    /** The backends with a server fixture, then the embedded Raft backend (no server: the participants). */
     private static final List<String> BACKENDS = Backends.NAMES;
+    private static final String RAFT = "raft";
+    /** Section names for {@code bench.sections}, in the order of the results. */
+    static final List<String> SECTIONS = List.of("jmh", "latency", "failover", "shedlock", "curator", "scale");
 
     private final boolean quick;
     private final Path workDir;
+    private final Set<String> sections;
+    private final Set<String> backendFilter;
     private final StringBuilder md = new StringBuilder();
+    private static final long FAILURE_DETECTION_SECONDS = RaftFailoverBench.FAILURE_DETECTION.toSeconds();
 
     private BenchmarkSuite(boolean quick, Path workDir) {
         this.quick = quick;
         this.workDir = workDir;
+        this.sections = selection("bench.sections", SECTIONS);
+        List<String> known = new ArrayList<>(BACKENDS);
+        known.add(RAFT);
+        this.backendFilter = selection("bench.backends", known);
+    }
+
+    /**
+     * @return the comma-separated names of system property {@code key}, or all of {@code valid} when it is blank
+     * @throws IllegalArgumentException for a name not in {@code valid}
+     */
+    private static Set<String> selection(String key, List<String> valid) {
+        String value = System.getProperty(key, "").trim();
+        if (value.isEmpty()) {
+            return new LinkedHashSet<>(valid);
+        }
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String name : value.split(",")) {
+            String n = name.trim();
+            if (!valid.contains(n)) {
+                throw new IllegalArgumentException(key + ": unknown name '" + n + "'; valid: " + valid);
+            }
+            chosen.add(n);
+        }
+        return chosen;
+    }
+
+    private boolean partial() {
+        return sections.size() < SECTIONS.size() || !System.getProperty("bench.backends", "").isBlank();
+    }
+
+    private boolean measures(String section) {
+        return sections.contains(section);
     }
 
     /**
      * @param args optional: the results file (default {@code RESULTS.md}); {@code -Dbench.quick=true} for a smoke
-     *     run with few iterations
+     *     run with few iterations; {@code -Dbench.sections=failover,...} (of {@link #SECTIONS}) and
+     *     {@code -Dbench.backends=raft,...} for a partial run
      * @throws Exception when the results cannot be written
      */
     public static void main(String[] args) throws Exception {
@@ -68,14 +111,29 @@ public final class BenchmarkSuite {
         for (String b : BACKENDS) {
             try {
                 Stores.factory(Backends.named(b).factoryName());
-                available.add(b);
+                if (backendFilter.contains(b)) {
+                    available.add(b);
+                }
             } catch (IllegalStateException e) {
                 // not on the class path
             }
         }
+        boolean raft = false;
+        try {
+            Stores.factory(RAFT);
+            raft = backendFilter.contains(RAFT);
+        } catch (IllegalStateException e) {
+            // not on the class path
+        }
         Optional<BaselineJars> baseline = BaselineJars.fromSystemProperties();
-        header(available, baseline);
-        jmh();
+        List<String> named = new ArrayList<>(available);
+        if (raft) {
+            named.add(RAFT);
+        }
+        header(named, baseline);
+        if (measures("jmh")) {
+            jmh();
+        }
         Map<String, String> failures = new LinkedHashMap<>();
         BaselineComparison comparison = null;
         if (baseline.isPresent()) {
@@ -98,25 +156,39 @@ public final class BenchmarkSuite {
         List<ShedLockBench.Result> shedlock = new ArrayList<>();
         CuratorBench.Result curator = null;
         for (String name : available) {
+            boolean shedlockHere = measures("shedlock") && (name.equals("jdbc") || name.equals("redis"));
+            boolean curatorHere = measures("curator") && name.equals("zookeeper");
+            boolean baselineHere = comparison != null && BaselineComparison.LATENCY_BACKENDS.contains(name);
+            if (!measures("latency") && !measures("failover") && !measures("scale") && !shedlockHere && !curatorHere
+                    && !baselineHere) {
+                continue; // nothing selected needs this backend's server
+            }
             System.out.println("[bench] backend " + name);
             try (BackendUnderTest b = BackendUnderTest.start(name, workDir)) {
-                attempt(failures, name + " latency", () -> latency.put(name, LatencyBench.run(b, quick ? 100 : 1000)));
-                attempt(failures, name + " failover", () -> failover.put(name,
-                        FailoverBench.run(b, quick ? 3 : 15, quick ? 2 : 6)));
-                if (name.equals("jdbc")) {
+                if (measures("latency")) {
+                    attempt(failures, name + " latency",
+                            () -> latency.put(name, LatencyBench.run(b, quick ? 100 : 1000)));
+                }
+                if (measures("failover")) {
+                    attempt(failures, name + " failover", () -> failover.put(name,
+                            FailoverBench.run(b, quick ? 3 : 15, quick ? 2 : 6)));
+                }
+                if (shedlockHere && name.equals("jdbc")) {
                     attempt(failures, "ShedLock JDBC", () -> shedlock.add(ShedLockBench.jdbc(b, quick ? 200 : 2000)));
                 }
-                if (name.equals("redis")) {
+                if (shedlockHere && name.equals("redis")) {
                     attempt(failures, "ShedLock Redis", () -> shedlock.add(ShedLockBench.redis(b, quick ? 200 : 2000)));
                 }
-                if (name.equals("zookeeper")) {
+                if (curatorHere) {
                     CuratorBench.Result[] holder = new CuratorBench.Result[1];
                     attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6));
                     curator = holder[0];
                 }
-                attempt(failures, name + " scale", () -> scale.put(name, ScaleBench.run(b, 1000,
-                        Duration.ofSeconds(quick ? 5 : 20), Duration.ofSeconds(quick ? 60 : 120))));
-                if (comparison != null && BaselineComparison.LATENCY_BACKENDS.contains(name)) {
+                if (measures("scale")) {
+                    attempt(failures, name + " scale", () -> scale.put(name, ScaleBench.run(b, 1000,
+                            Duration.ofSeconds(quick ? 5 : 20), Duration.ofSeconds(quick ? 60 : 120))));
+                }
+                if (baselineHere) {
                     BaselineComparison c = comparison;
                     attempt(failures, "baseline comparison, " + name + " latency",
                             () -> c.measureLatency(name, b.config(), b.dir));
@@ -125,11 +197,27 @@ public final class BenchmarkSuite {
                 failures.put(name + " server", e.toString());
             }
         }
-        latencySection(latency);
-        failoverSection(failover);
-        shedlockSection(shedlock);
-        curatorSection(curator, failover.get("zookeeper"));
-        scaleSection(scale);
+        RaftFailoverBench.Result[] raftFailover = new RaftFailoverBench.Result[1];
+        if (raft && measures("failover")) {
+            System.out.println("[bench] backend raft (three member JVMs per run, no server)");
+            attempt(failures, "raft failover", () -> raftFailover[0] = RaftFailoverBench.run(workDir,
+                    quick ? 2 : 6, quick ? 2 : 6));
+        }
+        if (measures("latency")) {
+            latencySection(latency);
+        }
+        if (measures("failover")) {
+            failoverSection(failover, raftFailover[0]);
+        }
+        if (measures("shedlock")) {
+            shedlockSection(shedlock);
+        }
+        if (measures("curator")) {
+            curatorSection(curator, failover.get("zookeeper"));
+        }
+        if (measures("scale")) {
+            scaleSection(scale);
+        }
         if (comparison != null) {
             comparison.section(md);
         } else {
@@ -160,11 +248,16 @@ public final class BenchmarkSuite {
     private void header(List<String> backends, Optional<BaselineJars> baseline) {
         md.append("# Baton benchmark results\n\n");
         md.append("Generated by `bash benchmarks/run").append(quick ? " --quick" : "")
+                .append(sections.size() < SECTIONS.size() ? " --sections " + String.join(",", sections) : "")
+                .append(System.getProperty("bench.backends", "").isBlank() ? ""
+                        : " --backends " + String.join(",", backendFilter))
                 .append(baseline.map(b -> " --baseline " + b.commit()).orElse(""))
                 .append("` (it installs Baton, then `./mvnw -f benchmarks/pom.xml -Pbench ")
                 .append("verify`, whose `BenchmarksIT` runs `dev.baton.bench.BenchmarkSuite`) on ")
                 .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
                 .append(quick ? " — **QUICK smoke run, few iterations: not for quoting**" : "").append(".\n")
+                .append(partial() ? "**Partial run**: sections " + String.join(", ", sections) + "; backends "
+                        + (backends.isEmpty() ? "none" : String.join(", ", backends)) + ".\n" : "")
                 .append("Every figure below comes from that one run on one machine; servers were started by the ")
                 .append("suite on loopback, one at a time.\n\n");
         md.append("## Machine and versions\n\n");
@@ -262,7 +355,7 @@ public final class BenchmarkSuite {
         }
     }
 
-    private void failoverSection(Map<String, FailoverBench.Result> results) {
+    private void failoverSection(Map<String, FailoverBench.Result> results, RaftFailoverBench.Result raft) {
         md.append("## 3. Graceful handover and crash failover\n\n");
         md.append("ttl 2 s, renew every 500 ms (safety margin 200 ms). *Graceful*: two participants in one JVM, the ")
                 .append("leader's `Baton.close()` starts the clock (on a thread of its own: it also closes the store ")
@@ -277,8 +370,35 @@ public final class BenchmarkSuite {
                     .append("service's clock is read from whole-second HTTP `Date` headers); a crash failover takes ")
                     .append("the ttl plus up to that second after the last renewal.\n\n");
         }
+        if (raft != null) {
+            md.append("*raft* (the embedded Raft backend) has no server: the participants are the store. Each run ")
+                    .append("starts a fresh group of three JVMs on loopback, each a Raft member (JGroups over TCP, ")
+                    .append("its own data directory, fsync on) and a participant; the chosen one leads first, then ")
+                    .append("the two others compete. *Graceful*: `Baton.close()` in the leading JVM (clock from the ")
+                    .append("command the benchmark sends it); *crash*: SIGKILL of the leading JVM. The clock stops at ")
+                    .append("the survivor's `LeadershipChanged` to LEADER, stamped in its JVM with `System.nanoTime()` ")
+                    .append("(one system-wide monotonic clock). Two cases: the Baton leader is not the Raft leader ")
+                    .append("(the Raft leader times the dead holder's lease out after the ttl), or it is (the ")
+                    .append("survivors first suspect it, `baton.raft.failure-detection-timeout` ")
+                    .append(FAILURE_DETECTION_SECONDS).append(" s, the default, then elect a new Raft leader, which ")
+                    .append("restarts every lease timer with the full ttl: by design about detection + vote + ttl). ")
+                    .append("A graceful handover is a release entry and a grant entry, each committed on a majority ")
+                    .append("with fsync; a follower member applies a commit when the Raft leader's next message tells ")
+                    .append("it, at the latest 100 ms later when idle, so the survivor's watch fires up to 100 ms ")
+                    .append("after the release (and after a vote when the leaving member was the Raft leader).");
+            if (raft.discarded() > 0) {
+                md.append(" ").append(raft.discarded()).append(" run(s) whose Raft leader changed before the end ")
+                        .append("of the term were discarded and run again.");
+            }
+            md.append("\n\n");
+        }
         md.append("| backend | graceful handover | runs | crash failover (kill -9) | runs |\n|---|---|---:|---|---:|\n");
-        results.values().forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d |%n",
+        List<FailoverBench.Result> rows = new ArrayList<>(results.values());
+        if (raft != null) {
+            rows.add(raft.notRaftLeader());
+            rows.add(raft.raftLeader());
+        }
+        rows.forEach(r -> md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %d |%n",
                 r.backend(), r.graceful().cell(), r.graceful().size(), r.crash().cell(), r.crash().size())));
         md.append('\n');
     }
