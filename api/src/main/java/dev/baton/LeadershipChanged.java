@@ -33,9 +33,13 @@ import java.util.TreeMap;
  *     seconds after the term had stopped being valid
  * @param validUntil for an event that ends leadership ({@link #lost()}): the wall-clock instant the term stopped
  *     being valid on this participant, from which {@link LeaderElection#isLeader()} was false: its local deadline
- *     ({@code grant + ttl - margin} on the monotonic clock) when that passed before the end was decided, else the
+ *     ({@code grant + ttl - margin} on the monotonic clock) when that passed before the end was decided (converted as {@code at} minus the monotonic time
+ *     elapsed since the deadline, so a wall-clock step during a pause does not move it), else the
  *     instant of the decision (a release, a shutdown, a renewal answer naming another holder), which is {@link #at()}.
- *     Use it, not {@code at}, to log or audit "led from A to B". For {@code ACQUIRED}: equal to {@code at}
+ *     A term whose deadline passed is over even if a renewal sent (or answered) too late would still be granted: it is
+ *     ended, dated at that deadline, never silently continued, so the intervals from {@code ACQUIRED} to
+ *     {@code validUntil} cover exactly the times {@code isLeader()} was true. Use it, not {@code at}, to log or audit
+ *     "led from A to B". For {@code ACQUIRED}: equal to {@code at}
  * @param leaderMetadata the metadata {@link #leader()} advertises (as {@link LeaderInfo#metadata()}: unmodifiable,
  *     sorted by key, without Baton's reserved {@code baton.*} entries): this participant's own for {@code ACQUIRED},
  *     the new holder's when a term ended because another holder was found; empty when the leader is unknown, it

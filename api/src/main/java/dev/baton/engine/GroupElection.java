@@ -422,6 +422,11 @@ final class GroupElection implements LeaderElection {
             if (pendingRelease.isPresent()) {
                 op = Op.RELEASE;
                 releaseToken = pendingRelease.getAsLong();
+            } else if (grant != null && !valid(grant)) {
+                // Woken after the local deadline (a pause, a starved scheduler) before the deadline check ran: the
+                // term is over whatever a renewal would answer now; announce it instead of quietly renewing.
+                endAtDeadline(grant);
+                return;
             } else if (grant != null) {
                 op = Op.RENEW;
             } else if (competing && now - notBeforeNanos >= 0) {
@@ -621,6 +626,12 @@ final class GroupElection implements LeaderElection {
             scheduleStep(0);
             return;
         }
+        if (!valid(current)) {
+            // Confirmed, but only after the local deadline: isLeader() was already false, so the term ended there.
+            // Extending it now would hide that gap from the events (and a release hands the lease on at once).
+            endAtDeadline(current);
+            return;
+        }
         long deadline = Timing.deadline(t0, settings.ttl(), answer.get(), settings.safetyMargin());
         if (deadline - current.deadlineNanos > 0) {
             Grant renewed = new Grant(current.token, deadline, current.epoch, current.info);
@@ -664,17 +675,25 @@ final class GroupElection implements LeaderElection {
                 scheduleDeadlineCheck(g);
                 return;
             }
-            ChangeCause cause = failing ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
-            LOG.log(Level.WARNING, LogIds.DEADLINE_MISSED + ": group ''{0}'': renewal not confirmed before the local"
-                    + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
-                    + " and latency, and that this process was not frozen (GC, CPU starvation)",
-                    group, failing ? lastError : "no answer in time");
-            endTerm(cause, true);
-            // Back off like stepDown(): a participant whose renewals fail should not win the lease straight back
-            // from a healthy follower.
-            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
-            scheduleStep(0);
+            endAtDeadline(g);
         }
+    }
+
+    /**
+     * Ends a term whose local deadline passed before a renewal confirmed it: announced as dated at that deadline
+     * ({@link LeadershipChanged#validUntil()}), released, and followed by a back-off. Caller holds the lock.
+     */
+    private void endAtDeadline(Grant g) {
+        ChangeCause cause = failing ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
+        LOG.log(Level.WARNING, LogIds.DEADLINE_MISSED + ": group ''{0}'': renewal not confirmed before the local"
+                + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
+                + " and latency, and that this process was not frozen (GC, CPU starvation)",
+                group, failing ? lastError : "no answer in time");
+        endTerm(cause, true);
+        // Back off like stepDown(): a participant whose renewals fail should not win the lease straight back
+        // from a healthy follower.
+        notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+        scheduleStep(0);
     }
 
     /** Ends the current term: leadership is gone before anything else happens. Caller holds the lock. */

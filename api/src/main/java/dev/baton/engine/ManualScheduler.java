@@ -82,7 +82,7 @@ public final class ManualScheduler implements Scheduler {
             synchronized (this) {
                 next = queue.peek();
                 if (next == null || next.due > target) {
-                    now = target;
+                    now = Math.max(now, target); // a task may have jumped past the target: time never goes back
                     return;
                 }
                 queue.poll();

@@ -132,7 +132,14 @@ final class FakeStore implements LeaseStore {
         return results;
     }
 
+    /** When set, every renewal takes this long on the manual clock before the store applies it (a slow call). */
+    volatile Duration renewalTakes;
+
     private Optional<LeaseRecord> renewOne(String name, String holder, long token, Duration ttl) {
+        Duration takes = renewalTakes;
+        if (takes != null) {
+            clock.jumpWithoutRunning(takes);
+        }
         Entry e = live(name);
         if (e == null || !e.holder.equals(holder) || e.token != token) {
             return Optional.empty();

@@ -106,6 +106,43 @@ class SafetyModelTest {
     }
 
     @Test
+    @DisplayName("a leader woken past its local deadline ends its term there, though the store would still renew it")
+    void aWakeUpPastTheDeadlineEndsTheTerm() throws Exception {
+        // Frozen past the local deadline (ttl - margin) but not past the store's expiry (ttl): the renewal due long
+        // ago would still be granted, and it runs before the deadline check.
+        assertEndedAtTheDeadline(() -> {
+            fx.clock.jumpWithoutRunning(TTL.minus(MARGIN.dividedBy(2)));
+            fx.clock.runDueTasks();
+        });
+    }
+
+    @Test
+    @DisplayName("a renewal confirmed only after the local deadline does not revive the term: it ended at the deadline")
+    void aRenewalAnsweredPastTheDeadlineEndsTheTerm() throws Exception {
+        // The first renewal, sent after one renew interval, is answered half a margin after the local deadline.
+        assertEndedAtTheDeadline(() -> {
+            fx.store.renewalTakes = TTL.minus(MARGIN).minus(RENEW).plus(MARGIN.dividedBy(2));
+            fx.advance(RENEW);
+            fx.store.renewalTakes = null;
+            fx.clock.runDueTasks();
+        });
+    }
+
+    /** A lone leader goes through {@code late}; its term must end with EXPIRED, valid until grant + ttl - margin. */
+    private void assertEndedAtTheDeadline(Runnable late) throws InterruptedException {
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+        Instant granted = fx.clock.wallClock();
+        late.run();
+        LeadershipChanged lost = a.nextEvent();
+        assertEquals(ChangeCause.EXPIRED, lost.cause());
+        assertEquals(granted.plus(TTL).minus(MARGIN), lost.validUntil(), "valid until grant + ttl - margin");
+        assertEquals(fx.clock.wallClock(), lost.at(), "decided when it noticed");
+        assertFalse(a.election.isLeader());
+    }
+
+    @Test
     @DisplayName("a term that ends before its deadline (step-down) is valid until the decision")
     void anEndBeforeTheDeadlineIsDatedAtTheDecision() throws Exception {
         var a = fx.participant("a");
