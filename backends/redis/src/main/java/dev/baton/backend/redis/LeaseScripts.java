@@ -19,21 +19,63 @@ package dev.baton.backend.redis;
  * later than every token issued before unless the server clock was set back. The token key outlives the lease by
  * {@link #TOKEN_RETENTION_MILLIS} so that names used once do not accumulate keys forever.
  *
- * <p>Scripts that call {@code TIME} and then write need effect replication: the default since Redis 5, the only mode
- * since Redis 7.
+ * <p>The restart quarantine ({@link RestartQuarantine}) is decided here, by the server, not by the caller, because
+ * the participant that must be refused is often one that never saw the server before its restart. Before writing, the
+ * acquire script reads {@code uptime_in_seconds} from {@code INFO server}; while it is below the ttl asked for
+ * (rounded up to whole seconds) plus one second, the script grants nothing unless the mode is {@code auto} and
+ * {@code INFO persistence} shows {@code aof_enabled:1}. {@code uptime_in_seconds} is the difference of two whole
+ * seconds of the server's wall clock, so it may exceed the true uptime by up to a second: the extra second makes the
+ * refusal last at least the ttl. Replies {@code {2, seconds left, run id, uptime seconds, server time ms, seconds
+ * needed}} (a quarantine) and {@code {3, error}} ({@code INFO} refused inside scripts) are errors, never a lease.
+ *
+ * <p>Scripts that call {@code TIME} or {@code INFO} and then write need effect replication: the default since Redis
+ * 5, the only mode since Redis 7. {@code INFO} is allowed in scripts ({@code CONFIG} is not, so the script cannot see
+ * {@code appendfsync}).
  */
 final class LeaseScripts {
     /** How long the token key outlives the lease: one day, enough to ride out clock steps while data is kept. */
     static final long TOKEN_RETENTION_MILLIS = 24L * 60 * 60 * 1000;
 
+    /** First element of the acquire script's reply when the restart quarantine refused the grant. */
+    static final long QUARANTINED = 2;
+    /** First element of the acquire script's reply when {@code INFO} failed inside the script. */
+    static final long INFO_REFUSED = 3;
+
     /**
-     * ARGV: holder, ttl ms, token retention ms, metadata (encoded, empty for none). Grants when absent, confirms (same
-     * token, new ttl) when ours, storing the metadata with the holder either way; writes nothing when held by another.
+     * ARGV: holder, ttl ms, token retention ms, metadata (encoded, empty for none), restart quarantine
+     * ({@code auto}, {@code always} or {@code off}). Grants when absent, confirms (same token, new ttl) when ours,
+     * storing the metadata with the holder either way; writes nothing when held by another or in quarantine.
      */
     static final LeaseScript ACQUIRE = LeaseScript.of("acquire", """
             local cur = redis.call('HMGET', KEYS[1], 'holder', 'token', 'metadata')
             if cur[1] and cur[1] ~= ARGV[1] then
               return {0, cur[1], cur[2], redis.call('PTTL', KEYS[1]), cur[3] or ''}
+            end
+            if ARGV[5] ~= 'off' then
+              local server = redis.pcall('INFO', 'server')
+              if type(server) ~= 'string' then
+                return {3, 'INFO server: ' .. tostring(server.err or server)}
+              end
+              local up = tonumber(string.match(server, 'uptime_in_seconds:(%d+)'))
+              if not up then
+                return {3, 'INFO server has no uptime_in_seconds'}
+              end
+              local need = math.ceil(tonumber(ARGV[2]) / 1000) + 1
+              if up < need then
+                local aof = false
+                if ARGV[5] == 'auto' then
+                  local p = redis.pcall('INFO', 'persistence')
+                  if type(p) ~= 'string' then
+                    return {3, 'INFO persistence: ' .. tostring(p.err or p)}
+                  end
+                  aof = string.match(p, 'aof_enabled:1') ~= nil
+                end
+                if not aof then
+                  local t = redis.call('TIME')
+                  return {2, need - up, string.match(server, 'run_id:(%w+)') or '?', up,
+                          tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), need}
+                end
+              end
             end
             local token = cur[2]
             if not cur[1] then

@@ -12,6 +12,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Leases in Redis, through Lettuce. Each operation is one Lua script and one round trip (see {@link LeaseScripts}):
@@ -38,8 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * replication, a failover may lose a lease that was just granted, so two holders may overlap until the first one's
  * local deadline; fencing tokens still increase unless the new primary's clock is behind the old one's by more than
  * the failover took. After a restart without persistence every lease is gone (holders find out at their next
- * renewal) and new tokens continue from the server clock, so they stay larger than the old ones. There is no
- * Redlock: it adds cost without making these guarantees stronger.
+ * renewal) and new tokens continue from the server clock, so they stay larger than the old ones; the
+ * {@linkplain RestartQuarantine restart quarantine} refuses every grant until the old holders' grants have run out, so
+ * that no new leader overlaps them. There is no Redlock: it adds cost without making these guarantees stronger.
  *
  * <p>Leader metadata is a field of the lease hash, written by the acquire script with the grant and returned by every
  * reply carrying a lease; the renew script does not write it, and a release deletes it with the hash.
@@ -55,13 +58,17 @@ public final class RedisLeaseStore implements LeaseStore {
     private final Duration timeout;
     private final CommandLink link;
     private final ReleaseWatch watch;
+    private final RestartQuarantine quarantine;
     private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
+    /** The run id of the last server whose quarantine was logged, so that it is logged once per restart. */
+    private final AtomicReference<String> loggedQuarantine = new AtomicReference<>("");
     private volatile boolean closed;
 
-    private RedisLeaseStore(RedisEndpoint endpoint, LeaseKeys keys, Duration timeout) {
+    private RedisLeaseStore(RedisEndpoint endpoint, LeaseKeys keys, Duration timeout, RestartQuarantine quarantine) {
         this.endpoint = endpoint;
         this.keys = keys;
         this.timeout = timeout;
+        this.quarantine = quarantine;
         this.link = new CommandLink(endpoint, timeout);
         this.watch = new ReleaseWatch(endpoint, keys.releaseChannel());
     }
@@ -91,8 +98,60 @@ public final class RedisLeaseStore implements LeaseStore {
         checkOpen();
         watch.ensureSubscribed();
         List<Object> reply = link.call(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, what, keys.keys(name),
-                holder, px, Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS), encoded);
+                holder, px, Long.toString(LeaseScripts.TOKEN_RETENTION_MILLIS), encoded, quarantine.configValue());
+        refuseIfQuarantined(reply, what, ttl);
         return Optional.of(record(name, reply, what));
+    }
+
+    /** @return when the acquire script refuses grants because Redis may have lost leases in a restart */
+    public RestartQuarantine restartQuarantine() {
+        return quarantine;
+    }
+
+    /**
+     * Turns the acquire script's refusals into a {@link LeaseStoreException}: the engine backs off and tries again,
+     * as for any store failure, and a follower's first failure is logged with this message.
+     */
+    private void refuseIfQuarantined(List<Object> reply, String what, Duration ttl) {
+        Object code = reply == null || reply.isEmpty() ? null : reply.get(0);
+        if (Long.valueOf(LeaseScripts.INFO_REFUSED).equals(code)) {
+            throw new LeaseStoreException(LogIds.INFO_REFUSED + ": Redis at " + endpoint.description() + " refused "
+                    + what + ": the restart quarantine (" + RedisLeaseStoreFactory.QUARANTINE_KEY + "="
+                    + quarantine.configValue() + ") needs INFO inside the acquire script, which failed: "
+                    + (reply.size() > 1 ? reply.get(1) : "?") + "; allow INFO (it may be renamed or denied by an ACL"
+                    + " or a managed service), or set " + RedisLeaseStoreFactory.QUARANTINE_KEY + "=off and run Redis"
+                    + " with appendonly yes and appendfsync always");
+        }
+        if (!Long.valueOf(LeaseScripts.QUARANTINED).equals(code)) {
+            return;
+        }
+        String message;
+        try {
+            long left = (Long) reply.get(1);
+            String runId = (String) reply.get(2);
+            long up = (Long) reply.get(3);
+            Instant until = Instant.ofEpochMilli((Long) reply.get(4)).plusSeconds(left);
+            long needed = (Long) reply.get(5);
+            String why = quarantine == RestartQuarantine.ALWAYS
+                    ? RedisLeaseStoreFactory.QUARANTINE_KEY + "=always refuses grants after every restart"
+                    : "it keeps no append-only file (appendonly no), so if it restarted it lost every lease while"
+                            + " their holders still trust them until their local deadlines";
+            message = LogIds.RESTART_QUARANTINE + ": Redis at " + endpoint.description() + " (run id " + runId
+                    + ") has been up for " + up + " s, less than the ttl (" + ttl.toMillis() + " ms) plus a second; "
+                    + why + ". Restart quarantine: " + what + " refused, as every grant of this ttl, until about "
+                    + until + " (" + left + " s from now; grants of this ttl need " + needed + " s of uptime). A new or"
+                    + " restarted server waits this once. To avoid it run Redis with appendonly yes and appendfsync always"
+                    + (quarantine == RestartQuarantine.ALWAYS ? " and " + RedisLeaseStoreFactory.QUARANTINE_KEY
+                            + "=auto" : "") + ", or set " + RedisLeaseStoreFactory.QUARANTINE_KEY + "=off if two"
+                    + " leaders may overlap after a Redis restart";
+            if (!runId.equals(loggedQuarantine.getAndSet(runId))) {
+                LOG.log(Level.WARNING, message + " (logged once per server start)");
+            }
+        } catch (RuntimeException e) {
+            throw new LeaseStoreException("Redis at " + endpoint.description() + " answered " + what
+                    + " with an unexpected restart-quarantine reply " + reply, e);
+        }
+        throw new LeaseStoreException(message);
     }
 
     @Override
@@ -271,6 +330,7 @@ public final class RedisLeaseStore implements LeaseStore {
         private RedisClient client;
         private String keyPrefix = LeaseKeys.DEFAULT_PREFIX;
         private Duration timeout = Duration.ofSeconds(2);
+        private RestartQuarantine quarantine = RestartQuarantine.AUTO;
 
         private Builder() {}
 
@@ -342,6 +402,16 @@ public final class RedisLeaseStore implements LeaseStore {
         }
 
         /**
+         * @param quarantine when to refuse grants after Redis started ({@link RestartQuarantine#AUTO} unless set:
+         *     for one ttl unless the server keeps an append-only file)
+         * @return this builder
+         */
+        public Builder restartQuarantine(RestartQuarantine quarantine) {
+            this.quarantine = Objects.requireNonNull(quarantine, "quarantine");
+            return this;
+        }
+
+        /**
          * @return a store; it connects at its first operation, so Redis need not be up yet
          * @throws IllegalStateException when neither a URI nor a client was given
          */
@@ -355,7 +425,7 @@ public final class RedisLeaseStore implements LeaseStore {
                 throw new IllegalStateException("a Redis URI or a RedisClient is required: RedisLeaseStore.builder()"
                         + ".uri(\"redis://localhost:6379\")");
             }
-            return new RedisLeaseStore(endpoint, LeaseKeys.of(keyPrefix), timeout);
+            return new RedisLeaseStore(endpoint, LeaseKeys.of(keyPrefix), timeout, quarantine);
         }
     }
 }

@@ -19,6 +19,8 @@ import java.util.Optional;
  *   <li>{@code baton.redis.key-prefix}: prefix of every key and of the release channel, default {@code baton:}.</li>
  *   <li>{@code baton.redis.timeout}: the longest any operation may take, default the shorter of 5 s and a third of
  *       the shortest lease ttl; at most half of it.</li>
+ *   <li>{@code baton.redis.restart-quarantine}: {@code auto} (default), {@code always} or {@code off}; see
+ *       {@link RestartQuarantine}.</li>
  * </ul>
  *
  * <p>The factory tries to connect once at creation so that rejected credentials fail deployment with a clear
@@ -34,6 +36,8 @@ public final class RedisLeaseStoreFactory implements LeaseStoreFactory {
     public static final String PREFIX_KEY = "baton.redis.key-prefix";
     /** The configuration key of the call timeout. */
     public static final String TIMEOUT_KEY = "baton.redis.timeout";
+    /** The configuration key of the restart quarantine ({@link RestartQuarantine}). */
+    public static final String QUARANTINE_KEY = "baton.redis.restart-quarantine";
 
     private static final String VALID_URI = "a Redis URI such as redis://localhost:6379, "
             + "rediss://user:password@host:6380/0 or redis-sentinel://host:26379#mymaster "
@@ -70,6 +74,12 @@ public final class RedisLeaseStoreFactory implements LeaseStoreFactory {
         }
         builder.keyPrefix(prefix);
         builder.timeout(timeout(context));
+        Optional<String> quarantine = context.config(QUARANTINE_KEY).filter(v -> !v.isBlank());
+        if (quarantine.isPresent()) {
+            builder.restartQuarantine(RestartQuarantine.parse(quarantine.get()).orElseThrow(
+                    () -> new InvalidConfigurationException(QUARANTINE_KEY, quarantine.get(),
+                            RestartQuarantine.VALID_VALUES)));
+        }
 
         RedisLeaseStore store = builder.build();
         try {

@@ -30,7 +30,7 @@ class RedisBehaviourIT {
     private static final Duration LIVENESS = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final RedisServer SERVER = new RedisServer();
+    static final RedisServer SERVER = RedisServer.appendOnly();
 
     private final List<LeaseStore> stores = new java.util.concurrent.CopyOnWriteArrayList<>();
 

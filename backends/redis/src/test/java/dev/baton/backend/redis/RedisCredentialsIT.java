@@ -22,7 +22,7 @@ class RedisCredentialsIT {
     private static final String WRONG = "Wx3-wrong-staple";
 
     @RegisterExtension
-    static final RedisServer SERVER = new RedisServer("--requirepass", PASSWORD);
+    static final RedisServer SERVER = RedisServer.appendOnly("--requirepass", PASSWORD);
 
     private static String uri(String userInfo) {
         return "redis://" + userInfo + "127.0.0.1:" + SERVER.port();

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The TCK's election suite (the real engine, several participants) against a real redis-server. */
 class RedisElectionContractIT extends ElectionContract {
     @RegisterExtension
-    static final RedisServer SERVER = new RedisServer();
+    static final RedisServer SERVER = RedisServer.appendOnly();
 
     @Override
     protected LeaseStore newStore() {

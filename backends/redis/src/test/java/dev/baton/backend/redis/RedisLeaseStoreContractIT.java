@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The TCK's store contract against a real redis-server started for this class. */
 class RedisLeaseStoreContractIT extends LeaseStoreContract {
     @RegisterExtension
-    static final RedisServer SERVER = new RedisServer();
+    static final RedisServer SERVER = RedisServer.appendOnly();
 
     @Override
     protected LeaseStore newStore() {

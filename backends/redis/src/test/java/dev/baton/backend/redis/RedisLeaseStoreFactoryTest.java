@@ -113,6 +113,28 @@ class RedisLeaseStoreFactoryTest {
         }
     }
 
+    @Test
+    @DisplayName("baton.redis.restart-quarantine: auto by default; auto, always and off in any case; anything else is "
+            + "refused naming the key, the value and the valid values")
+    void restartQuarantine() {
+        try (LeaseStore s = factory.create(uriOfNothing())) {
+            assertEquals(RestartQuarantine.AUTO, ((RedisLeaseStore) s).restartQuarantine());
+        }
+        try (LeaseStore s = factory.create(uriOfNothing().with("baton.redis.restart-quarantine", " OFF "))) {
+            assertEquals(RestartQuarantine.OFF, ((RedisLeaseStore) s).restartQuarantine());
+        }
+        try (LeaseStore s = factory.create(uriOfNothing().with("baton.redis.restart-quarantine", "always"))) {
+            assertEquals(RestartQuarantine.ALWAYS, ((RedisLeaseStore) s).restartQuarantine());
+        }
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> factory.create(uriOfNothing().with("baton.redis.restart-quarantine", "sometimes")));
+        assertEquals("baton.redis.restart-quarantine", e.key());
+        assertEquals("sometimes", e.value().orElseThrow());
+        assertTrue(e.getMessage().startsWith("baton.redis.restart-quarantine='sometimes' is invalid; expected auto ("),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("always (") && e.getMessage().contains("or off ("), e.getMessage());
+    }
+
     private static MapStoreContext uriOfNothing() {
         return new MapStoreContext().with("baton.redis.uri", "redis://127.0.0.1:" + FreePorts.next());
     }

@@ -48,7 +48,7 @@ class RedisMetadataIT {
             """;
 
     @RegisterExtension
-    static final RedisServer SERVER = new RedisServer();
+    static final RedisServer SERVER = RedisServer.appendOnly();
 
     private final List<LeaseStore> stores = new CopyOnWriteArrayList<>();
 

@@ -8,16 +8,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} (Debian's package) started by the test on a free loopback port, in a folder under
- * {@code target/}, without persistence ({@code --save "" --appendonly no}): a restart loses every key, which is the
- * case the fencing-token design must survive. Use it as a static {@code @RegisterExtension} (one server per test
- * class) or start and close it by hand.
+ * {@code target/} emptied at the first start. By default without persistence ({@code --save "" --appendonly no}): a
+ * restart loses every key, which is the case the fencing-token design and the restart quarantine must survive (and a
+ * store in its default {@link RestartQuarantine#AUTO} mode grants nothing for a ttl after the server started);
+ * {@link #appendOnly} keeps an append-only file fsynced on every write, as production should. Use it as a static
+ * {@code @RegisterExtension} (one server per test class) or start and close it by hand.
  */
 public final class RedisServer implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     /** Where Debian puts the binary; {@code PATH} is searched too. */
@@ -32,6 +36,20 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
     /** @param extraArgs more {@code redis-server} arguments, e.g. {@code "--requirepass", "secret"} */
     public RedisServer(String... extraArgs) {
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /**
+     * A server that keeps an append-only file fsynced on every write ({@code --appendonly yes --appendfsync always}):
+     * a restart, even after {@code SIGKILL}, keeps every acknowledged write, so stores in their default
+     * {@link RestartQuarantine#AUTO} mode grant at once, also on a new server.
+     *
+     * @param extraArgs more arguments
+     * @return the server, not started
+     */
+    public static RedisServer appendOnly(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--appendonly", "yes", "--appendfsync", "always"));
+        args.addAll(List.of(extraArgs));
+        return new RedisServer(args.toArray(String[]::new));
     }
 
     /**
@@ -68,7 +86,8 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
     }
 
     /**
-     * Starts the server; fails naming the Debian package when the binary is missing.
+     * Starts the server in an empty folder (an append-only file left by an earlier run on the same port would
+     * otherwise be loaded); fails naming the Debian package when the binary is missing.
      *
      * @return this server
      */
@@ -78,6 +97,13 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
         }
         Path dir = Path.of("target", "redis-servers", "port-" + port).toAbsolutePath();
         try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> old = Files.walk(dir)) {
+                    for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -127,12 +153,12 @@ public final class RedisServer implements BeforeAllCallback, AfterAllCallback, A
         return process;
     }
 
-    /** Stops the server (its data is lost: no persistence). */
+    /** Stops the server (its data is lost unless it is {@linkplain #appendOnly append-only}). */
     public void stop() {
         process.stop();
     }
 
-    /** Starts the stopped server again on the same port, empty. */
+    /** Starts the stopped server again on the same port: empty, or with its append-only file replayed. */
     public void startAgain() {
         process.restart();
     }

@@ -45,7 +45,7 @@ class RedisBenchIT {
 
     @Test
     void latencies() throws Exception {
-        try (RedisServer server = new RedisServer().start();
+        try (RedisServer server = RedisServer.appendOnly().start();
                 LeaseStore store = RedisLeaseStore.builder().uri(server.uri()).build();
                 LeaseStore follower = RedisLeaseStore.builder().uri(server.uri()).build()) {
             RedisClient raw = RedisClient.create(server.uri());
