@@ -139,8 +139,9 @@ public final class RedisLeaseStore implements LeaseStore {
             message = LogIds.RESTART_QUARANTINE + ": Redis at " + endpoint.description() + " (run id " + runId
                     + ") has been up for " + up + " s, less than the ttl (" + ttl.toMillis() + " ms) plus a second; "
                     + why + ". Restart quarantine: " + what + " refused, as every grant of this ttl, until about "
-                    + until + " (" + left + " s from now; grants of this ttl need " + needed + " s of uptime). A new or"
-                    + " restarted server waits this once. To avoid it run Redis with appendonly yes and appendfsync always"
+                    + until + " (" + left + " s from now; grants of this ttl need " + needed + " s of uptime). A new"
+                    + " or restarted server waits this once. To avoid it run Redis with appendonly yes and appendfsync"
+                    + " always"
                     + (quarantine == RestartQuarantine.ALWAYS ? " and " + RedisLeaseStoreFactory.QUARANTINE_KEY
                             + "=auto" : "") + ", or set " + RedisLeaseStoreFactory.QUARANTINE_KEY + "=off if two"
                     + " leaders may overlap after a Redis restart";

@@ -164,8 +164,11 @@ class RedisRestartQuarantineIT {
         long restarted = System.nanoTime();
         Await.until("b leads after the quarantine", b::isLeader, LIVENESS);
         long leading = System.nanoTime();
+        // Events reach the listeners on another thread: wait for them rather than read them at an instant.
         Await.until("a's every term has ended", () -> !a.isLeader() && terms(events, "a").stream()
                 .allMatch(t -> t.end().isPresent()), LIVENESS);
+        Await.until("b's ACQUIRED event arrives", () -> terms(events, "b").stream()
+                .anyMatch(t -> t.end().isEmpty()), LIVENESS);
 
         List<Term> aTerms = terms(events, "a");
         List<Term> bTerms = terms(events, "b");
