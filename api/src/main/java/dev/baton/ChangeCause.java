@@ -4,7 +4,10 @@ package dev.baton;
 public enum ChangeCause {
     /** The store committed a grant to this participant. */
     ACQUIRED,
-    /** This participant gave leadership up on purpose ({@link LeaderElection#stepDown()}). */
+    /**
+     * This participant gave leadership up on purpose: {@link LeaderElection#stepDown()}, or it left the group
+     * ({@link LeaderElection#close()}).
+     */
     RELEASED,
     /**
      * The local deadline of the grant passed before a renewal confirmed it, without the backend reporting an

@@ -17,8 +17,11 @@ import java.util.function.Consumer;
  *
  * <p>Thread safety: every method may be called from any thread. Listeners run on Baton's event thread, never on the
  * thread that renews leases, and must not block for long.
+ *
+ * <p>An election runs until {@link #close()} (this group only) or until the Baton that started it closes (every
+ * group).
  */
-public interface LeaderElection {
+public interface LeaderElection extends AutoCloseable {
 
     /** @return the group (lease name) */
     String group();
@@ -118,4 +121,23 @@ public interface LeaderElection {
 
     /** @return a snapshot of the election's state and backend health, for health checks and diagnostics */
     ElectionStatus status();
+
+    /**
+     * Leaves this group, leaving the participant's other groups and leases alone: stops competing, and when this
+     * participant leads, waits (bounded by the shutdown timeout) for open terms ({@link #tryEnter()}), ends the term
+     * with {@link ChangeCause#RELEASED} ({@link #isLeader()} false first) and releases the lease, so another
+     * participant takes over at once, as after {@link #stepDown()}. Returns once the release has returned (or failed:
+     * the lease then expires by its ttl in the store). Idempotent: a later or concurrent call returns once the first
+     * one has finished.
+     *
+     * <p>Afterwards this handle is spent: {@link #isLeader()}, {@link #fencingToken()}, {@link #leader()},
+     * {@link #leaderInfo()} and {@link #status()} still answer (never leading), while {@link #tryEnter()},
+     * {@link #awaitLeadership(Duration)}, {@link #stepDown()}, {@link #runWhileLeader(Callable)} and
+     * {@link #onChange(Consumer)} throw {@link IllegalStateException} with id {@code BATON-ENG-0017}. Asking the Baton
+     * for the group again starts a new election with a new handle. In a CDI application the container owns the
+     * injected elections; closing one also stops every {@code @Leader} method of that group (their calls fail with
+     * that error).
+     */
+    @Override
+    void close();
 }

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
 import dev.baton.GroupName;
 import dev.baton.LeaderElection;
@@ -119,7 +120,8 @@ public final class Baton implements AutoCloseable {
 
     /**
      * Starts the election of a group; asking again for the same group with the same settings returns the same
-     * election.
+     * election. Asking for a group whose election was closed ({@link LeaderElection#close()}) starts a new one, once
+     * the closed one has released its lease.
      *
      * @param group a valid group name ({@link GroupName#PATTERN})
      * @param settings the group's timing
@@ -130,45 +132,72 @@ public final class Baton implements AutoCloseable {
     public LeaderElection election(String group, ElectionSettings settings) {
         GroupName.requireValid(group);
         Objects.requireNonNull(settings, "settings");
-        synchronized (elections) {
-            if (closed) {
-                throw new IllegalStateException("Baton is closed: cannot start the election of group '" + group + "'");
-            }
-            GroupElection existing = elections.get(group);
-            if (existing != null) {
-                if (!existing.settings().equals(settings)) {
-                    throw new IllegalStateException("group '" + group + "' already runs with " + existing.settings()
-                            + "; cannot start it again with " + settings);
+        while (true) {
+            GroupElection leaving;
+            synchronized (elections) {
+                if (closed) {
+                    throw new IllegalStateException("Baton is closed: cannot start the election of group '" + group
+                            + "'");
                 }
-                return existing;
+                GroupElection existing = elections.get(group);
+                if (existing == null) {
+                    return start(group, settings);
+                }
+                if (!existing.closed()) {
+                    if (!existing.settings().equals(settings)) {
+                        throw new IllegalStateException("group '" + group + "' already runs with "
+                                + existing.settings() + "; cannot start it again with " + settings);
+                    }
+                    return existing;
+                }
+                leaving = existing;
             }
-            GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
-                    dispatcher, taskExecutor, globalListeners, renewals, metadata, observers);
-            // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
-            // group, so of two racing calls at least one sees the other.
-            elections.put(group, election);
-            if (leases.isReserved(group)) {
-                elections.remove(group);
-                throw new IllegalArgumentException("'" + group + "' is the name of a one-off lease this participant"
-                        + " holds; lease names and group names share one namespace, choose another group name");
-            }
-            election.start();
-            observers.electionStarted(election);
-            return election;
+            // The group is being left: its name stays taken until the release returned (else the new election's
+            // acquire would be "confirmed" the grant being released); wait, bounded by the shutdown timeout.
+            leaving.awaitLeft();
+        }
+    }
+
+    /** Starts a group's election. Caller holds the elections' lock; the name is free. */
+    private GroupElection start(String group, ElectionSettings settings) {
+        GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
+                dispatcher, taskExecutor, globalListeners, renewals, metadata, observers, this::leave);
+        // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
+        // group, so of two racing calls at least one sees the other.
+        elections.put(group, election);
+        if (leases.isReserved(group)) {
+            elections.remove(group);
+            throw new IllegalArgumentException("'" + group + "' is the name of a one-off lease this participant"
+                    + " holds; lease names and group names share one namespace, choose another group name");
+        }
+        election.start();
+        observers.electionStarted(election);
+        return election;
+    }
+
+    /**
+     * Leaves a group ({@link LeaderElection#close()}): ends and releases its term like a shutdown of this group alone,
+     * then frees its name, only once the release has returned.
+     */
+    private void leave(GroupElection election) {
+        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), ChangeCause.RELEASED);
+        synchronized (elections) {
+            elections.remove(election.group(), election);
         }
     }
 
     /**
      * @param group a group name
-     * @return the group's election if it was started
+     * @return the group's election if it was started and not closed
      */
     public Optional<LeaderElection> existingElection(String group) {
-        return Optional.ofNullable(elections.get(group));
+        GroupElection election = elections.get(group);
+        return election == null || election.closed() ? Optional.empty() : Optional.of(election);
     }
 
-    /** @return every started election */
+    /** @return every started election not closed */
     public Collection<LeaderElection> elections() {
-        return List.copyOf(elections.values());
+        return elections.values().stream().filter(e -> !e.closed()).map(LeaderElection.class::cast).toList();
     }
 
     /** @return one-off leases held by this participant */
@@ -221,7 +250,7 @@ public final class Baton implements AutoCloseable {
         List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
-            election.shutdown(end);
+            election.shutdown(end, ChangeCause.SHUTDOWN);
         }
         leases.close();
         taskExecutor.shutdownNow();

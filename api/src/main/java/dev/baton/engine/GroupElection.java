@@ -107,6 +107,12 @@ final class GroupElection implements LeaderElection {
     private boolean watchUnsupported;
     private int openTerms;
     private final Set<LeaderTask<?>> leaderTasks = new HashSet<>();
+    /** Leaves the group for {@link #close()}: ends and releases the term, then frees the name in the Baton. */
+    private final Consumer<GroupElection> leave;
+    /** Set by {@link #close()}: the handle is spent. */
+    private volatile boolean closed;
+    /** Completed when the {@link #close()} that set {@link #closed} has left the group. */
+    private final CompletableFuture<Void> left = new CompletableFuture<>();
 
     GroupElection(
             String group,
@@ -119,7 +125,8 @@ final class GroupElection implements LeaderElection {
             List<Consumer<LeadershipChanged>> globalListeners,
             RenewalBatcher batcher,
             AdvertisedMetadata metadata,
-            ElectionObserver observer) {
+            ElectionObserver observer,
+            Consumer<GroupElection> leave) {
         this.group = group;
         this.participant = participant;
         this.store = store;
@@ -131,6 +138,7 @@ final class GroupElection implements LeaderElection {
         this.batcher = batcher;
         this.metadata = metadata;
         this.observer = observer;
+        this.leave = leave;
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -192,6 +200,7 @@ final class GroupElection implements LeaderElection {
         synchronized (lock) {
             Grant g = grant;
             if (!valid(g)) {
+                checkOpen(); // only here: a closed election never leads, so the leader's path pays nothing
                 return Optional.empty();
             }
             openTerms++;
@@ -233,14 +242,15 @@ final class GroupElection implements LeaderElection {
 
     @Override
     public boolean awaitLeadership(Duration timeout) throws InterruptedException {
+        checkOpen();
         long end = System.nanoTime() + Timing.boundedNanos(timeout);
         synchronized (lock) {
             while (!isLeader()) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
+                long wait = end - System.nanoTime();
+                if (wait <= 0 || closed) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
             }
             return true;
         }
@@ -249,6 +259,7 @@ final class GroupElection implements LeaderElection {
     @Override
     public void stepDown() {
         synchronized (lock) {
+            checkOpen();
             if (grant == null) {
                 return;
             }
@@ -272,6 +283,7 @@ final class GroupElection implements LeaderElection {
     @Override
     public <T> CompletableFuture<T> runWhileLeader(Callable<T> task) {
         synchronized (lock) {
+            checkOpen();
             if (!isLeader()) {
                 return CompletableFuture.failedFuture(new NotLeaderException(
                         group, "participant " + participant + " does not lead group '" + group + "'"));
@@ -353,6 +365,7 @@ final class GroupElection implements LeaderElection {
 
     @Override
     public Registration onChange(Consumer<LeadershipChanged> listener) {
+        checkOpen();
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
@@ -813,6 +826,41 @@ final class GroupElection implements LeaderElection {
 
     // ---- shutdown ------------------------------------------------------------------------------------------
 
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                left.join(); // idempotent, and returns only once the group is left
+                return;
+            }
+            closed = true;
+            lock.notifyAll(); // awaitLeadership() returns false
+        }
+        try {
+            leave.accept(this);
+        } finally {
+            left.complete(null);
+        }
+    }
+
+    /** @return true once {@link #close()} was called (the group may still be being left) */
+    boolean closed() {
+        return closed;
+    }
+
+    /** Waits until a {@link #close()} in progress has left the group (bounded: leaving is). */
+    void awaitLeft() {
+        left.join();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(LogIds.ELECTION_CLOSED + ": the election of group '" + group
+                    + "' on participant " + participant + " was closed (LeaderElection.close()); this handle is spent:"
+                    + " ask the Baton for the group again to compete in it");
+        }
+    }
+
     /** Stops competing; the current term (if any) goes on until {@link #shutdown(long)}. */
     void stopCompeting() {
         synchronized (lock) {
@@ -824,16 +872,19 @@ final class GroupElection implements LeaderElection {
     }
 
     /**
-     * Graceful end: waits for open terms, ends the term with {@link ChangeCause#SHUTDOWN} and releases the lease on
-     * the calling thread, all bounded by {@code endNanos} on {@link System#nanoTime()} (real threads are waited for,
-     * so real time bounds the wait even under a manual scheduler).
+     * Graceful end: waits for open terms, ends the term with {@code cause} and releases the lease on the calling
+     * thread, all bounded by {@code endNanos} on {@link System#nanoTime()} (real threads are waited for, so real time
+     * bounds the wait even under a manual scheduler).
+     *
+     * @param cause {@link ChangeCause#SHUTDOWN} when Baton closes, {@link ChangeCause#RELEASED} when only this group
+     *     is left
      */
-    void shutdown(long endNanos) {
+    void shutdown(long endNanos, ChangeCause cause) {
         stopCompeting();
         synchronized (lock) {
             awaitUntil(() -> openTerms == 0 || grant == null, endNanos);
             if (grant != null) {
-                endTerm(ChangeCause.SHUTDOWN, true);
+                endTerm(cause, true);
             }
         }
         // Release on this thread rather than trusting a scheduler that is about to stop.
@@ -888,6 +939,7 @@ final class GroupElection implements LeaderElection {
 
     @Override
     public String toString() {
-        return "LeaderElection[group=" + group + ", participant=" + participant + ", leader=" + isLeader() + "]";
+        return "LeaderElection[group=" + group + ", participant=" + participant + ", leader=" + isLeader()
+                + (closed ? ", closed" : "") + "]";
     }
 }

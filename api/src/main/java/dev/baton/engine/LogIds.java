@@ -42,5 +42,11 @@ final class LogIds {
      */
     static final String METADATA_UNSUPPORTED = "BATON-ENG-0016";
 
+    /**
+     * A call on the handle of a group this participant left ({@code LeaderElection.close()}): the id starts the
+     * message of the {@link IllegalStateException} thrown, no log line.
+     */
+    static final String ELECTION_CLOSED = "BATON-ENG-0017";
+
     private LogIds() {}
 }

@@ -1,15 +1,21 @@
 package dev.baton.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
 import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
+import dev.baton.Term;
+import dev.baton.spi.LeaseRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -85,6 +91,34 @@ final class EngineFixture implements AutoCloseable {
     /** A participant on its own clock: it only runs when the test advances that clock (a frozen process). */
     Participant participant(String id, ManualScheduler ownClock) {
         return new Participant(id, "jobs", ownClock, Map.of());
+    }
+
+    /** A participant that acquired the group alone (its ACQUIRED event taken): run before any other participant. */
+    Participant leader(String id) throws InterruptedException {
+        Participant p = participant(id);
+        clock.runDueTasks();
+        assertEquals(ChangeCause.ACQUIRED, p.nextEvent().cause());
+        return p;
+    }
+
+    /**
+     * Runs {@code close} on another thread while {@code p}, the leader, has a term open: close must wait for the term
+     * and keep the lease meanwhile, and return once the term is closed.
+     */
+    void assertCloseWaitsForOpenTerm(Participant p, Runnable close) throws InterruptedException {
+        Term term = p.election.tryEnter().orElseThrow();
+        Thread closer = new Thread(close, "closer");
+        closer.start();
+        // close() parks (timed wait) while the term is open. One that did not wait would release the lease (checked
+        // below) and return.
+        Waits.until("close() waits for the open term or returns", () -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.TERMINATED);
+        assertTrue(closer.isAlive(), "close() returned while guarded work was still running");
+        assertEquals(Optional.of(p.baton.participant()),
+                store.read("jobs").map(LeaseRecord::holder), "the lease is kept while guarded work runs");
+        term.close();
+        closer.join(Waits.generous().toMillis());
+        assertFalse(closer.isAlive(), "close() returned once the guarded work ended");
     }
 
     void advance(Duration d) {

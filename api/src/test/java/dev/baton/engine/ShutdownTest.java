@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.ChangeCause;
 import dev.baton.Role;
 import dev.baton.Term;
-import dev.baton.spi.LeaseRecord;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -30,19 +28,7 @@ class ShutdownTest {
         var b = fx.participant("b");
         fx.clock.runDueTasks();
         assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
-        Term term = a.election.tryEnter().orElseThrow();
-        Thread closer = new Thread(a.baton::close, "closer");
-        closer.start();
-        // close() parks (timed wait) while the term is open. One that did not wait would release the lease (checked
-        // below) and return.
-        Waits.until("close() waits for the open term or returns", () -> closer.getState() == Thread.State.TIMED_WAITING
-                || closer.getState() == Thread.State.TERMINATED);
-        assertTrue(closer.isAlive(), "close() returned while guarded work was still running");
-        assertEquals(Optional.of("a"), fx.store.read("jobs").map(LeaseRecord::holder),
-                "the lease is kept while guarded work runs");
-        term.close();
-        closer.join(Waits.generous().toMillis());
-        assertFalse(closer.isAlive(), "close() returned once the guarded work ended");
+        fx.assertCloseWaitsForOpenTerm(a, a.baton::close);
         var end = a.nextEvent();
         assertEquals(ChangeCause.SHUTDOWN, end.cause());
         assertEquals(Role.FOLLOWER, end.role());
