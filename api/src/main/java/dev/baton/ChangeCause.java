@@ -16,7 +16,10 @@ public enum ChangeCause {
     EXPIRED,
     /** A renewal found that the store no longer holds this participant's grant: another holder may lead. */
     LOST_TO_ANOTHER,
-    /** Renewals failed (errors or timeouts) until the local deadline passed. */
+    /**
+     * Renewals failed (errors or timeouts) until the local deadline passed; or, at once, a store call failed with a
+     * {@link VirtualMachineError} (out of memory, stack overflow), which Baton then rethrows.
+     */
     BACKEND_UNAVAILABLE,
     /** The application is shutting down; the lease was released so another participant can take over. */
     SHUTDOWN

@@ -456,9 +456,6 @@ final class GroupElection implements LeaderElection {
             opEpoch = epoch;
             opGrant = grant;
         }
-        if (op == Op.ACQUIRE) {
-            ensureWatch();
-        }
         if (op == Op.RENEW) {
             int limit = batcher.limit();
             if (limit > 1) {
@@ -472,6 +469,7 @@ final class GroupElection implements LeaderElection {
         try {
             answer = switch (op) {
                 case ACQUIRE -> {
+                    ensureWatch(); // in the try: an Error from the store's watch() must not leave the step in flight
                     Optional<LeaseRecord> seen = lookFirst ? store.read(group) : Optional.empty();
                     if (seen.isPresent() && !seen.get().heldBy(participant)) {
                         yield seen; // held by another: the answer an acquire would have given, and nothing written
@@ -485,10 +483,39 @@ final class GroupElection implements LeaderElection {
             };
         } catch (RuntimeException e) {
             failure = e;
+        } catch (VirtualMachineError e) {
+            try {
+                endTermOnFatalError(e);
+            } finally {
+                finishStep(op, t0, opEpoch, opGrant, releaseToken, null, storeFailedWith(e));
+            }
+            throw e;
         } catch (Error e) {
-            failure = new IllegalStateException("the store failed with " + e, e);
+            failure = storeFailedWith(e);
         }
         finishStep(op, t0, opEpoch, opGrant, releaseToken, answer, failure);
+    }
+
+    /** An {@link Error} other than a {@link VirtualMachineError} from the store: a failed call, retried. */
+    static IllegalStateException storeFailedWith(Error e) {
+        return new IllegalStateException("the store failed with " + e, e);
+    }
+
+    /**
+     * A store call failed with a {@link VirtualMachineError} (out of memory, stack overflow): this JVM can no longer
+     * be trusted to renew in time, so a term ends now ({@link ChangeCause#BACKEND_UNAVAILABLE}, released, backed off)
+     * instead of at its deadline. The caller then rethrows the error itself, unwrapped, to the thread's owner.
+     */
+    void endTermOnFatalError(VirtualMachineError e) {
+        synchronized (lock) {
+            if (grant == null) {
+                return;
+            }
+            LOG.log(Level.ERROR, LogIds.FATAL_STORE_ERROR + ": group ''{0}'': a store call failed with {1}; this"
+                    + " participant steps down at once and the error is rethrown", group, e);
+            endTerm(ChangeCause.BACKEND_UNAVAILABLE, true);
+            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+        }
     }
 
     /** Applies a step's answer and chains the next step. */

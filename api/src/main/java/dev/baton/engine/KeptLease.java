@@ -95,7 +95,19 @@ final class KeptLease implements HeldLease {
         Optional<LeaseRecord> answer;
         try {
             answer = store.renew(name, holder, token, ttl);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            // As for a group's term: end the lease now (its holder must stop), give it back in a task of its own,
+            // and rethrow the error unwrapped.
+            synchronized (lock) {
+                if (!over) {
+                    LOG.log(Level.ERROR, LogIds.FATAL_STORE_ERROR + ": lease ''{0}'': renewal failed with {1}; the"
+                            + " lease ends at once and the error is rethrown", name, e);
+                    end(ChangeCause.BACKEND_UNAVAILABLE);
+                    scheduler.schedule(this::releaseAfterFatalError, 0);
+                }
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
             synchronized (lock) {
                 if (over) {
                     return;
@@ -125,6 +137,25 @@ final class KeptLease implements HeldLease {
             }
             nextRenew = scheduler.schedule(this::renew,
                     t0 + Timing.renewDelay(ttl, renewInterval, answer.get()) - scheduler.nanoTime());
+        }
+    }
+
+    /** Releases a lease ended by a {@link VirtualMachineError}; the name stays taken until the release returned. */
+    private void releaseAfterFatalError() {
+        try {
+            release();
+        } finally {
+            finishOnLeaseThread(ChangeCause.BACKEND_UNAVAILABLE);
+        }
+    }
+
+    /** Gives the grant back; a failure is logged (the store expires it by its ttl). */
+    private void release() {
+        try {
+            store.release(name, holder, token);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, LogIds.LEASE_RELEASE_FAILED + ": lease ''{0}'': release failed ({1}); it expires in"
+                    + " the store within {2}, until then nobody else can take it", name, e.getMessage(), ttl);
         }
     }
 
@@ -183,11 +214,7 @@ final class KeptLease implements HeldLease {
             end(ChangeCause.RELEASED);
         }
         try {
-            store.release(name, holder, token);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, LogIds.LEASE_RELEASE_FAILED + ": lease ''{0}'': release failed ({1}); it expires in"
-                    + " the store within {2}, until then nobody else can take it",
-                    name, e.getMessage(), ttl);
+            release();
         } finally {
             // Only now may another caller of this participant acquire the name: before the release returned, the
             // store would have "confirmed" it this grant, which the release then ends under its feet.

@@ -47,6 +47,11 @@ final class LogIds {
      * message of the {@link IllegalStateException} thrown, no log line.
      */
     static final String ELECTION_CLOSED = "BATON-ENG-0017";
+    /**
+     * A store call failed with a {@link VirtualMachineError} (out of memory, stack overflow): the term or lease ends
+     * at once and the error is rethrown (ERROR).
+     */
+    static final String FATAL_STORE_ERROR = "BATON-ENG-0018";
 
     private LogIds() {}
 }

@@ -81,9 +81,21 @@ final class RenewalBatcher {
             }
         } catch (RuntimeException e) {
             failure = e;
+        } catch (VirtualMachineError e) {
+            try {
+                batch.forEach(r -> r.election().endTermOnFatalError(e));
+            } finally {
+                completeAll(batch, t0, null, GroupElection.storeFailedWith(e));
+            }
+            throw e;
         } catch (Error e) {
-            failure = new IllegalStateException("the store failed with " + e, e);
+            failure = GroupElection.storeFailedWith(e);
         }
+        completeAll(batch, t0, answers, failure);
+    }
+
+    private static void completeAll(List<GroupElection.Renewal> batch, long t0, List<Optional<LeaseRecord>> answers,
+            RuntimeException failure) {
         // Every claimed renewal is completed, even if one completion throws: a group left "in flight" would never
         // renew again.
         RuntimeException firstProblem = null;

@@ -54,6 +54,11 @@ public final class ThreadPoolScheduler implements Scheduler {
         var future = executor.schedule(() -> {
             try {
                 task.run();
+            } catch (VirtualMachineError e) {
+                // Not a bug of ours: give it to the thread's handler as if the thread died of it (the executor would
+                // keep it in a future nobody reads); the pool thread lives on for the other groups.
+                Thread t = Thread.currentThread();
+                t.getUncaughtExceptionHandler().uncaughtException(t, e);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.ERROR, LogIds.TASK_FAILED + ": a Baton scheduler task failed; this is a bug, in Baton or"
                         + " in the lease store: please report it with this stack trace", e);

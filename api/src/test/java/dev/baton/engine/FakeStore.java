@@ -51,7 +51,14 @@ final class FakeStore implements LeaseStore {
         this.clock = clock;
     }
 
+    /** When set, every call throws this very error (an {@link OutOfMemoryError} in a store, say). */
+    volatile Error error;
+
     private void maybeFail(boolean renewal) {
+        Error e = error;
+        if (e != null) {
+            throw e;
+        }
         if (throwErrors) {
             throw new LinkageError("fake backend crashed the calling thread");
         }
