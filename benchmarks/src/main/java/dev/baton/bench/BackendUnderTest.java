@@ -25,13 +25,13 @@ final class BackendUnderTest implements AutoCloseable {
         ChaosBackend fixture = Backends.named(name);
         Path dir = workDir.resolve(name).toAbsolutePath();
         ChaosRun.deleteRecursively(dir); // a server's data from the previous run
-        fixture.start(dir);
+        fixture.start(dir, 1);
         return new BackendUnderTest(name, fixture, dir);
     }
 
     /** @return participant configuration reaching the server directly */
     Map<String, String> config() {
-        return fixture.config(fixture.port().orElse(0));
+        return fixture.config(1, fixture.port().orElse(0));
     }
 
     /** @return the server's port, or 0 without a server */

@@ -57,7 +57,7 @@ final class AzureBlobBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", "azure-blob", "baton.azure-blob.connection-string",
                 "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
                         + ";BlobEndpoint=http://127.0.0.1:" + clientPort + "/devstoreaccount1;");

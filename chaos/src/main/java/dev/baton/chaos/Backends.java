@@ -7,10 +7,11 @@ public final class Backends {
 
     /**
      * Every backend a chaos run can target (memory is one JVM only, so it has none); {@code jdbc} is PostgreSQL and
-     * {@code mariadb} the jdbc backend on MariaDB; {@code azure-blob} runs on the Azurite emulator.
+     * {@code mariadb} the jdbc backend on MariaDB; {@code azure-blob} runs on the Azurite emulator; in {@code raft}
+     * the participants are the store.
      */
     public static final List<String> NAMES =
-            List.of("file", "redis", "jdbc", "mariadb", "etcd", "zookeeper", "azure-blob");
+            List.of("file", "redis", "jdbc", "mariadb", "etcd", "zookeeper", "azure-blob", "raft");
 
     private Backends() {}
 
@@ -27,6 +28,7 @@ public final class Backends {
             case "etcd" -> new EtcdBackend();
             case "zookeeper" -> new ZookeeperBackend();
             case "azure-blob" -> new AzureBlobBackend();
+            case "raft" -> new RaftBackend();
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; valid: " + NAMES);
         };
     }

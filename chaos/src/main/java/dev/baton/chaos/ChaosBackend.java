@@ -24,8 +24,18 @@ public interface ChaosBackend extends AutoCloseable {
      * Starts the backend's server, if any, on a free port.
      *
      * @param dir a fresh folder for data and logs
+     * @param participants how many participant slots the run has (a backend whose participants are themselves the
+     *     store, such as raft, makes one member per slot)
      */
-    void start(Path dir);
+    void start(Path dir, int participants);
+
+    /**
+     * @return true when the participants are the store themselves (raft): there is no server to fault, and killing a
+     *     participant that does not lead takes a member of the store away
+     */
+    default boolean participantsAreTheStore() {
+        return false;
+    }
 
     /**
      * Time a backend needs beyond the harness's failover bounds because its store tells time more coarsely than the
@@ -46,11 +56,12 @@ public interface ChaosBackend extends AutoCloseable {
     }
 
     /**
+     * @param participant the participant's slot, 1-based (every incarnation of a slot gets the same configuration)
      * @param port the port a participant should connect to (a proxy's), or the server's own; ignored by backends
      *     without a server
      * @return the {@code baton.*} configuration of one participant, {@code baton.backend} included
      */
-    Map<String, String> config(int port);
+    Map<String, String> config(int participant, int port);
 
     /** Stops the server and frees what {@link #start} took. Idempotent. */
     @Override

@@ -109,6 +109,7 @@ public final class ChaosChecker {
         failover.put("graceful", stats(outcomes, Set.of(FaultKind.STOP_LEADER)));
         failover.put("server", stats(outcomes, Set.of(FaultKind.KILL_SERVER, FaultKind.PAUSE_SERVER)));
         failover.put("slow-link", stats(outcomes, Set.of(FaultKind.DELAY_LEADER)));
+        failover.put("member", stats(outcomes, Set.of(FaultKind.KILL_MEMBER, FaultKind.PAUSE_MEMBER)));
         return new CheckResult(r.settings().getProperty("backend", "?"), r, List.copyOf(v), tenures,
                 List.copyOf(outcomes), slots[0], slots[1], slots[2], unconfirmed, failover);
     }

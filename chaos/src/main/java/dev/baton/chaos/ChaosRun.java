@@ -100,7 +100,7 @@ public final class ChaosRun {
      * {@code -Dchaos.report-dir=DIR}. Exits with 1 when any
      * run has violations.
      *
-     * @param args backend names: file, redis, jdbc, etcd, zookeeper
+     * @param args backend names ({@link Backends#NAMES})
      */
     public static void main(String[] args) {
         if (args.length == 0) {
@@ -174,7 +174,7 @@ public final class ChaosRun {
         deleteRecursively(dir);
         long epoch = System.nanoTime();
         try {
-            backend.start(dir.resolve("backend"));
+            backend.start(dir.resolve("backend"), participants);
             Set<FaultKind> kinds = applicableFaults();
             writeSettings(dir, epoch, kinds);
             log = new RecordFile(dir.resolve("faults.rec"));
@@ -186,7 +186,7 @@ public final class ChaosRun {
                     proxies.put(i, proxy);
                     port = proxy.port();
                 }
-                Map<String, String> props = new LinkedHashMap<>(backend.config(port));
+                Map<String, String> props = new LinkedHashMap<>(backend.config(i, port));
                 props.put("chaos.epoch-nanos", Long.toString(epoch));
                 props.put("chaos.ttl", ttl.toMillis() + "ms");
                 props.put("chaos.renew", renew.toMillis() + "ms");
@@ -225,7 +225,11 @@ public final class ChaosRun {
                 if (leader.isEmpty() && kind.scope() != FaultKind.Scope.SERVER) {
                     continue; // nobody to hit; the checker flags the missing leader through the previous fault
                 }
-                inject(kind, leader.map(LeaderTracker.Seen::participant).orElse(null), tracker);
+                ParticipantProcess target = leader.map(LeaderTracker.Seen::participant).orElse(null);
+                if (kind.needsMembers()) {
+                    target = anotherThan(target);
+                }
+                inject(kind, target, tracker);
                 awaitLeader(tracker, ttl.plus(serverSlack).multipliedBy(3));
             }
             log.line("Z", System.nanoTime());
@@ -251,7 +255,8 @@ public final class ChaosRun {
     private Set<FaultKind> applicableFaults() {
         Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
         for (FaultKind k : faults) {
-            if ((!k.needsProxy() || backend.port().isPresent()) && (!k.needsServer() || backend.server().isPresent())) {
+            if ((!k.needsProxy() || backend.port().isPresent()) && (!k.needsServer() || backend.server().isPresent())
+                    && (!k.needsMembers() || backend.participantsAreTheStore())) {
                 kinds.add(k);
             }
         }
@@ -267,7 +272,7 @@ public final class ChaosRun {
         log.line("F", n, kind, targetId, System.nanoTime());
         Duration beyondLease = ttl.plusSeconds(1);
         switch (kind) {
-            case KILL_LEADER -> {
+            case KILL_LEADER, KILL_MEMBER -> {
                 target.kill();
                 log.line("K", targetId, System.nanoTime());
                 sleep(Duration.ofSeconds(1)); // the fault's duration: restarted one second later
@@ -315,6 +320,14 @@ public final class ChaosRun {
                     proxy.setDelay(Duration.ZERO);
                 }
             }
+            case PAUSE_MEMBER -> {
+                target.signal("STOP");
+                try {
+                    sleep(beyondLease); // the fault's duration: longer than the lease
+                } finally {
+                    target.signal("CONT");
+                }
+            }
             case KILL_SERVER -> {
                 ServerProcess server = backend.server().orElseThrow();
                 server.kill();
@@ -332,6 +345,12 @@ public final class ChaosRun {
             }
         }
         log.line("R", n, System.nanoTime());
+    }
+
+    /** @return a random live participant other than {@code leader} (any when none leads) */
+    private ParticipantProcess anotherThan(ParticipantProcess leader) {
+        List<ParticipantProcess> others = processes.stream().filter(p -> p != leader && p.isAlive()).toList();
+        return others.get(random.nextInt(others.size()));
     }
 
     private void start(ParticipantProcess p) {

@@ -40,7 +40,7 @@ final class EtcdBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", "etcd", "baton.etcd.endpoints", "http://127.0.0.1:" + clientPort);
     }
 }

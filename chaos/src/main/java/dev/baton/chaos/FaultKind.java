@@ -22,7 +22,17 @@ public enum FaultKind {
     /** The backend server killed with SIGKILL and restarted after 0.5-3 s. */
     KILL_SERVER(Scope.SERVER, false, true, "backend server kill -9, restarted 0.5-3 s later"),
     /** The backend server frozen (SIGSTOP) for longer than the lease, then SIGCONT. */
-    PAUSE_SERVER(Scope.SERVER, false, true, "backend server SIGSTOP for ttl + 1 s, then SIGCONT");
+    PAUSE_SERVER(Scope.SERVER, false, true, "backend server SIGSTOP for ttl + 1 s, then SIGCONT"),
+    /**
+     * {@code kill -9} of a participant that does not lead, restarted one second later: only where the participants
+     * are the store (raft), where it takes a member away, possibly the Raft leader.
+     */
+    KILL_MEMBER(Scope.SERVER, "kill -9 of a participant that does not lead (a store member), restarted 1 s later"),
+    /**
+     * SIGSTOP of a participant that does not lead for ttl + 1 s, then SIGCONT: only where the participants are the
+     * store (raft); when it was the Raft leader, it wakes up deposed.
+     */
+    PAUSE_MEMBER(Scope.SERVER, "SIGSTOP of a participant that does not lead (a store member) for ttl + 1 s, then SIGCONT");
 
     /** What a fault hits, which decides how the checker measures recovery. */
     public enum Scope {
@@ -30,19 +40,32 @@ public enum FaultKind {
         LEADER,
         /** The leader is slowed: some participant must lead with no gap longer than ttl + constant. */
         SLOW,
-        /** The backend is down: some participant must lead within ttl + server constant of the heal. */
+        /**
+         * The backend is down or lost a member: some participant must lead within ttl + server constant of the heal.
+         */
         SERVER
     }
 
     private final Scope scope;
     private final boolean needsProxy;
     private final boolean needsServer;
+    private final boolean needsMembers;
     private final String description;
 
     FaultKind(Scope scope, boolean needsProxy, boolean needsServer, String description) {
         this.scope = scope;
         this.needsProxy = needsProxy;
         this.needsServer = needsServer;
+        this.needsMembers = false;
+        this.description = description;
+    }
+
+    /** A fault on the store's members, where the participants are the store. */
+    FaultKind(Scope scope, String description) {
+        this.scope = scope;
+        this.needsProxy = false;
+        this.needsServer = false;
+        this.needsMembers = true;
         this.description = description;
     }
 
@@ -59,6 +82,11 @@ public enum FaultKind {
     /** @return true when it needs a backend server process */
     public boolean needsServer() {
         return needsServer;
+    }
+
+    /** @return true when it hits a participant as a member of the store ({@link ChaosBackend#participantsAreTheStore()}) */
+    public boolean needsMembers() {
+        return needsMembers;
     }
 
     /** @return one line for reports */

@@ -18,7 +18,7 @@ final class FileBackend implements ChaosBackend {
     }
 
     @Override
-    public void start(Path dir) {
+    public void start(Path dir, int participants) {
         leases = dir.resolve("leases").toAbsolutePath();
         try {
             Files.createDirectories(leases);
@@ -33,7 +33,7 @@ final class FileBackend implements ChaosBackend {
     }
 
     @Override
-    public Map<String, String> config(int port) {
+    public Map<String, String> config(int participant, int port) {
         return Map.of("baton.backend", "file", "baton.file.dir", leases.toString());
     }
 

@@ -29,7 +29,7 @@ final class MariaDbBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", factoryName(),
                 "baton.jdbc.url", "jdbc:mariadb://127.0.0.1:" + clientPort + "/baton",
                 "baton.jdbc.user", "baton",

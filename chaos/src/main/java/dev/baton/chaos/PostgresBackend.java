@@ -49,7 +49,7 @@ final class PostgresBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", "jdbc",
                 "baton.jdbc.url", "jdbc:postgresql://127.0.0.1:" + clientPort + "/postgres",
                 "baton.jdbc.user", "baton");

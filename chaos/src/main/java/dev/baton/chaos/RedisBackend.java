@@ -34,7 +34,7 @@ final class RedisBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", "redis", "baton.redis.uri", "redis://127.0.0.1:" + clientPort);
     }
 }

@@ -15,7 +15,7 @@ abstract class ServerBackend implements ChaosBackend {
     private ServerProcess server;
 
     @Override
-    public final void start(Path dir) {
+    public final void start(Path dir, int participants) {
         this.dir = dir.toAbsolutePath();
         this.port = FreePorts.next();
         try {

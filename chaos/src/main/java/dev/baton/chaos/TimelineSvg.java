@@ -149,6 +149,8 @@ final class TimelineSvg {
             case DELAY_LEADER -> "delay";
             case KILL_SERVER -> "server kill";
             case PAUSE_SERVER -> "server pause";
+            case KILL_MEMBER -> "member kill";
+            case PAUSE_MEMBER -> "member pause";
         };
     }
 

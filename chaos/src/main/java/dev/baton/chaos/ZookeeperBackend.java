@@ -46,7 +46,7 @@ final class ZookeeperBackend extends ServerBackend {
     }
 
     @Override
-    public Map<String, String> config(int clientPort) {
+    public Map<String, String> config(int participant, int clientPort) {
         return Map.of("baton.backend", "zookeeper", "baton.zookeeper.connect", "127.0.0.1:" + clientPort);
     }
 }

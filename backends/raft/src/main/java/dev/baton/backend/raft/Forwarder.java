@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
@@ -23,12 +24,15 @@ import org.jgroups.util.Bits;
  *
  * <p>Messages are plain {@link BytesMessage}s to the channel's receiver: a kind byte ({@link #REQUEST},
  * {@link #ANSWER}, {@link #REFUSED}), the request id (8 bytes), then the entry, the answer, or the reason in UTF-8.
+ * It also carries the {@link #NO_LEADER} alarm of the {@link LeaderWatchdog} (the sender's term in place of the id).
  */
 final class Forwarder implements Receiver {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
     static final byte REQUEST = 1;
     static final byte ANSWER = 2;
     static final byte REFUSED = 3;
+    /** A member knows no leader: the "id" field carries its term ({@link LeaderWatchdog}). */
+    static final byte NO_LEADER = 4;
     private static final int HEADER = 1 + Long.BYTES;
 
     /** A request sent to {@code leader}, not answered yet. */
@@ -39,11 +43,33 @@ final class Forwarder implements Receiver {
     private final String member;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final BiConsumer<Address, Long> noLeader;
 
-    Forwarder(JChannel channel, RAFT raft, String member) {
+    /**
+     * @param noLeader told of a member's {@link #NO_LEADER} alarm: the sender and its term
+     */
+    Forwarder(JChannel channel, RAFT raft, String member, BiConsumer<Address, Long> noLeader) {
         this.channel = channel;
         this.raft = raft;
         this.member = member;
+        this.noLeader = noLeader;
+    }
+
+    /**
+     * Tells the view coordinator that this member knows no leader.
+     *
+     * @param coordinator the view coordinator
+     * @param term this member's term
+     */
+    void sendNoLeader(Address coordinator, long term) {
+        byte[] frame = new byte[HEADER];
+        frame[0] = NO_LEADER;
+        Bits.writeLong(term, frame, 1);
+        try {
+            channel.send(new BytesMessage(coordinator, frame));
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "Raft member {0} could not alarm {1}: {2}", member, coordinator, e.toString());
+        }
     }
 
     /**
@@ -95,6 +121,7 @@ final class Forwarder implements Receiver {
         long id = Bits.readLong(buf, offset + 1);
         switch (kind) {
             case REQUEST -> append(msg.getSrc(), id, buf, offset + HEADER, length - HEADER);
+            case NO_LEADER -> noLeader.accept(msg.getSrc(), id);
             case ANSWER -> {
                 Pending p = pending.remove(id);
                 if (p != null) {

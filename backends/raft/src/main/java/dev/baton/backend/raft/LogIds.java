@@ -14,5 +14,17 @@ final class LogIds {
     /** This member became the Raft leader, or stopped being it (INFO). */
     static final String ROLE_CHANGED = "BATON-RAFT-0004";
 
+    /**
+     * The group refused this member's join because its view still lists an earlier run of the same member (killed,
+     * not yet suspected); the member tries again until the failure detector has removed it (INFO).
+     */
+    static final String JOIN_RETRIED = "BATON-RAFT-0005";
+
+    /**
+     * A member with a majority in its view has known no Raft leader for a failure-detection period and asks the view
+     * coordinator for a vote, or the coordinator runs one (INFO): see {@code LeaderWatchdog}.
+     */
+    static final String VOTE_ASKED = "BATON-RAFT-0006";
+
     private LogIds() {}
 }

@@ -86,6 +86,7 @@ final class RaftNode implements AutoCloseable {
     private final JChannel channel;
     private final RaftHandle handle;
     private final Forwarder forwarder;
+    private final LeaderWatchdog watchdog;
     private final LeaseStateMachine leases;
     private final ExecutorService notifier;
     private final Thread sweeper;
@@ -96,11 +97,19 @@ final class RaftNode implements AutoCloseable {
         this.config = config;
         this.channel = channel;
         this.handle = handle;
-        this.forwarder = new Forwarder(channel, handle.raft(), config.nodeId());
+        this.forwarder = new Forwarder(channel, handle.raft(), config.nodeId(), this::noLeaderAt);
+        this.watchdog = new LeaderWatchdog(config.nodeId(), channel, handle.raft(),
+                channel.getProtocolStack().findProtocol(ELECTION.class), config.failureDetection(),
+                forwarder::sendNoLeader);
         this.leases = leases;
         this.notifier = notifier;
         this.sweeper = new Thread(this::sweep, "baton-raft-expiry-" + config.nodeId());
         this.sweeper.setDaemon(true);
+    }
+
+    /** A member told this one (as the view coordinator) that it knows no leader. */
+    private void noLeaderAt(Address member, long term) {
+        watchdog.alarmFrom(member, term);
     }
 
     /**
@@ -112,6 +121,36 @@ final class RaftNode implements AutoCloseable {
      * @throws IllegalStateException when the transport cannot bind or the log cannot be opened
      */
     static RaftNode start(Config config) {
+        // A member restarted right after a crash finds its earlier run still in the group's view until the failure
+        // detector suspects it; the coordinator refuses the duplicate (NO_DUPES). Waiting that out here is what a
+        // restarted pod needs; a second live instance with the same id is still refused, after this window.
+        long window = config.failureDetection().multipliedBy(2).plusSeconds(5).toNanos();
+        long deadline = System.nanoTime() + window;
+        while (true) {
+            try {
+                return attempt(config);
+            } catch (IllegalStateException e) {
+                if (!rejectedAsDuplicate(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                LOG.log(Level.INFO, LogIds.JOIN_RETRIED + ": Raft member " + config.nodeId() + " was refused by its "
+                        + "group, which still lists an earlier run of this member; trying again until the failure "
+                        + "detector (" + config.failureDetection().toMillis() + " ms) has removed it");
+                LockSupport.parkNanos(config.failureDetection().toNanos() / 4);
+            }
+        }
+    }
+
+    private static boolean rejectedAsDuplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SecurityException) { // how JGroups' GMS reports a refused join
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RaftNode attempt(Config config) {
         Member self = config.self();
         ExecutorService notifier = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "baton-raft-watch-" + config.nodeId());
@@ -129,6 +168,7 @@ final class RaftNode implements AutoCloseable {
             channel.setReceiver(node.forwarder);
             channel.connect(config.clusterName());
             node.sweeper.start();
+            node.watchdog.start();
             LOG.log(Level.INFO, LogIds.MEMBER_STARTED + ": Raft member " + config.nodeId() + " listens on " + self
                     + "; group " + config.members() + ", log in " + config.dataDir().toAbsolutePath()
                     + (config.fsync() ? "" : " (fsync off)"));
@@ -165,14 +205,19 @@ final class RaftNode implements AutoCloseable {
         protocols.add(new TCP().setBindAddress(InetAddress.getByName(self.host())).setBindPort(self.port())
                 .setPortRange(0));
         protocols.add(new TCPPING().initialHosts(hosts).portRange(0));
-        protocols.add(new MERGE3().setMinInterval(Math.max(500, fd / 4)).setMaxInterval(Math.max(1000, fd)));
+        // A member that was suspected while frozen (GC, SIGSTOP), or restarted before its earlier run was suspected,
+        // forms a group of its own and comes back only by a merge: look for such splits every few hundred ms and
+        // give a merge no more than half the detection time (JGroups' defaults, up to 16 s and 5 s, left a group
+        // without a majority that long after a member's return).
+        protocols.add(new MERGE3().setMinInterval(Math.max(250, fd / 8)).setMaxInterval(Math.max(500, fd / 2)));
         protocols.add(new FD_ALL3().setTimeout(fd).setInterval(Math.max(100, fd / 4)));
         protocols.add(new VERIFY_SUSPECT2().setTimeout(Math.max(100, fd / 4)));
         protocols.add(new NAKACK2().setValue("use_mcast_xmit", false));
         protocols.add(new UNICAST3());
         protocols.add(new STABLE());
         protocols.add(new NO_DUPES());
-        protocols.add(new GMS().setJoinTimeout(Math.max(500, fd / 2)).printLocalAddress(false));
+        protocols.add(new GMS().setJoinTimeout(Math.max(500, fd / 2)).setMergeTimeout(Math.max(1000, fd / 2))
+                .printLocalAddress(false));
         protocols.add(new FRAG4());
         protocols.add(new ELECTION());
         protocols.add(raft);
@@ -346,6 +391,7 @@ final class RaftNode implements AutoCloseable {
             return;
         }
         closed = true;
+        watchdog.close();
         LockSupport.unpark(sweeper);
         try {
             channel.close();

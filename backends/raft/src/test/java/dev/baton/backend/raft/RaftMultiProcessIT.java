@@ -41,6 +41,8 @@ class RaftMultiProcessIT {
 
     private final List<ParticipantProcess> processes = new ArrayList<>();
     private Path base;
+    /** The {@code baton.raft.members} of the group the test started. */
+    private String members;
 
     @BeforeEach
     void dirs(TestInfo info) throws IOException {
@@ -91,7 +93,7 @@ class RaftMultiProcessIT {
     private List<ParticipantProcess> startGroup(int size, boolean groupEach, Duration ttl, Duration renew)
             throws IOException {
         int[] ports = FreePorts.next(size);
-        String members = java.util.stream.IntStream.range(0, size)
+        members = java.util.stream.IntStream.range(0, size)
                 .mapToObj(i -> "node-" + (i + 1) + "@127.0.0.1:" + ports[i]).collect(Collectors.joining(","));
         for (int i = 0; i < size; i++) {
             String id = "node-" + (i + 1);
@@ -99,6 +101,13 @@ class RaftMultiProcessIT {
                     groupEach ? "jobs-" + id : "jobs", ttl, renew, base.resolve("logs")));
         }
         return List.copyOf(processes);
+    }
+
+    /** Waits until every process of a group started with a group each leads it. */
+    private static void awaitEachLeads(List<ParticipantProcess> group) {
+        for (ParticipantProcess p : group) {
+            p.await(p.id() + " leads its own group", RaftMultiProcessIT::acquired, GENEROUS);
+        }
     }
 
     /** Whether the member in {@code p} said last that it is the Raft leader (its BATON-RAFT-0004 log lines). */
@@ -190,9 +199,7 @@ class RaftMultiProcessIT {
         Duration ttl = Timing.scaled(Duration.ofSeconds(12));
         Duration renew = Timing.scaled(Duration.ofSeconds(1));
         List<ParticipantProcess> group = startGroup(true, ttl, renew);
-        for (ParticipantProcess p : group) {
-            p.await(p.id() + " leads its own group", RaftMultiProcessIT::acquired, GENEROUS);
-        }
+        awaitEachLeads(group);
         ParticipantProcess raftLeader = Await.untilPresent("a process whose member is the Raft leader",
                 () -> group.stream().filter(this::isRaftLeader).findFirst(), GENEROUS);
         List<ParticipantProcess> others = group.stream().filter(p -> p != raftLeader).toList();
@@ -225,9 +232,7 @@ class RaftMultiProcessIT {
         Duration ttl = Timing.scaled(Duration.ofSeconds(12));
         Duration renew = Timing.scaled(Duration.ofSeconds(1));
         List<ParticipantProcess> group = startGroup(5, true, ttl, renew);
-        for (ParticipantProcess p : group) {
-            p.await(p.id() + " leads its own group", RaftMultiProcessIT::acquired, GENEROUS);
-        }
+        awaitEachLeads(group);
         ParticipantProcess raftLeader = Await.untilPresent("a process whose member is the Raft leader",
                 () -> group.stream().filter(this::isRaftLeader).findFirst(), GENEROUS);
         // A minority that spares the Raft leader: the majority needs no new election to go on.
@@ -286,6 +291,67 @@ class RaftMultiProcessIT {
             assertTrue(token(again.text()) >= previous, () -> p.id() + ": token " + again.text() + " after "
                     + previous);
         }
+        assertTokensUnique();
+    }
+
+    @Test
+    @DisplayName("a member killed with kill -9 and started again at once, before the others suspected it, rejoins"
+            + " (its join is retried until the failure detector removed its earlier run) and leads its group again")
+    void killedMemberRestartedAtOnce() throws Exception {
+        List<ParticipantProcess> group = startGroup(true, TTL, RENEW);
+        awaitEachLeads(group);
+        // Not the Raft leader: the group keeps its leader, and the coordinator that refuses duplicates stays up.
+        ParticipantProcess victim = Await.untilPresent("a process whose member follows",
+                () -> group.stream().filter(p -> !isRaftLeader(p)).reduce((a, b) -> b), GENEROUS);
+        long before = newestToken(victim);
+        victim.kill9();
+        processes.remove(victim);
+        Path logs = Files.createDirectories(base.resolve("logs-restarted"));
+        ParticipantProcess again = RaftParticipant.start(members, victim.id(),
+                base.resolve("data").resolve(victim.id()), FAILURE_DETECTION, "jobs-" + victim.id(), TTL, RENEW, logs);
+        processes.add(again);
+        ParticipantProcess.Line led = again.await(again.id() + " leads its group again", RaftMultiProcessIT::acquired,
+                TTL.plus(GENEROUS));
+        // The same holder id: its lease may still be there and is then confirmed under the same token.
+        assertTrue(token(led.text()) >= before, () -> "token " + led.text() + " after " + before);
+        try (Stream<String> lines = Files.lines(logs.resolve(again.id() + ".stderr.log"))) {
+            System.out.println("join retried while the group still listed the killed run: "
+                    + lines.anyMatch(l -> l.contains("BATON-RAFT-0005")));
+        }
+        assertTokensUnique();
+    }
+
+    @Test
+    @DisplayName("the whole group killed with kill -9 and started again on its logs: it elects again and tokens go on"
+            + " from where they were (never back to 1)")
+    void wholeGroupKilledAndRestarted() throws Exception {
+        List<ParticipantProcess> group = startGroup();
+        ParticipantProcess first = leader(group);
+        // A takeover first: more grants, so that a log replayed from scratch could not reach the same tokens.
+        List<ParticipantProcess> others = group.stream().filter(p -> p != first).toList();
+        List<Integer> marks = others.stream().map(ParticipantProcess::mark).toList();
+        first.kill9();
+        ParticipantProcess.Line next = takeover(others, marks);
+        long highest = token(next.text());
+        String highestHolder = others.stream().filter(p -> p.texts().contains(next.text())).findFirst()
+                .orElseThrow().id();
+        for (ParticipantProcess p : others) {
+            p.kill9(); // a power cut: nothing is shut down gracefully
+        }
+        processes.clear();
+        Path logs = Files.createDirectories(base.resolve("logs-restarted"));
+        for (ParticipantProcess p : group) {
+            processes.add(RaftParticipant.start(members, p.id(), base.resolve("data").resolve(p.id()),
+                    FAILURE_DETECTION, "jobs", TTL, RENEW, logs));
+        }
+        ParticipantProcess leader = leader(processes);
+        // Its event line may come a moment after it answers that it leads.
+        long token = token(leader.await(leader.id() + " announces its grant", RaftMultiProcessIT::acquired, GENEROUS)
+                .text());
+        // The lease of the last holder survived in the log: that holder's new run may be confirmed under its token;
+        // anyone else gets a new grant, counted on from the log.
+        assertTrue(token > highest || (token == highest && leader.id().equals(highestHolder)),
+                () -> leader.id() + " leads with token " + token + " after " + highestHolder + " held " + highest);
         assertTokensUnique();
     }
 
