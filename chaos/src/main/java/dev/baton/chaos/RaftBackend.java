@@ -61,12 +61,13 @@ final class RaftBackend implements ChaosBackend {
     }
 
     /**
-     * A participant whose store member is the Raft leader is replaced only after the other members suspect it and
-     * vote, before the new Raft leader starts every lease's timer again.
+     * A participant whose store member is the Raft leader is replaced only after the other members suspect it (the
+     * detection timeout, then a check of a quarter of it) and vote, before the new Raft leader starts every lease's
+     * timer again: the detection and its check, and a second for the vote and a busy machine.
      */
     @Override
     public Duration failoverAllowance() {
-        return FAILURE_DETECTION.plusSeconds(1);
+        return FAILURE_DETECTION.plus(FAILURE_DETECTION.dividedBy(4)).plusSeconds(1);
     }
 
     @Override
