@@ -1,6 +1,5 @@
 package dev.baton.engine;
 
-import dev.baton.ChangeCause;
 import dev.baton.ElectionSettings;
 import dev.baton.GroupName;
 import dev.baton.LeaderElection;
@@ -180,7 +179,7 @@ public final class Baton implements AutoCloseable {
      * then frees its name, only once the release has returned.
      */
     private void leave(GroupElection election) {
-        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), ChangeCause.RELEASED);
+        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), TermEnd.LEAVE);
         synchronized (elections) {
             elections.remove(election.group(), election);
         }
@@ -250,7 +249,7 @@ public final class Baton implements AutoCloseable {
         List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
-            election.shutdown(end, ChangeCause.SHUTDOWN);
+            election.shutdown(end, TermEnd.SHUTDOWN);
         }
         leases.close();
         taskExecutor.shutdownNow();

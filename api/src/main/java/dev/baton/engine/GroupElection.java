@@ -263,8 +263,7 @@ final class GroupElection implements LeaderElection {
             if (grant == null) {
                 return;
             }
-            endTerm(ChangeCause.RELEASED, true);
-            notBeforeNanos = scheduler.nanoTime() + stepDownBackOffNanos();
+            endTerm(TermEnd.STEP_DOWN);
             scheduleStep(0);
         }
     }
@@ -390,6 +389,12 @@ final class GroupElection implements LeaderElection {
 
     // ---- the step chain ------------------------------------------------------------------------------------
 
+    /** The election's phase now, from its state. Caller holds the lock. */
+    private Phase phase() {
+        return Phase.of(pendingRelease.isPresent(), grant != null, competing,
+                scheduler.nanoTime() - notBeforeNanos < 0);
+    }
+
     /** Schedules the next step no later than {@code delayNanos} from now. Caller holds the lock. */
     private void scheduleStep(long delayNanos) {
         if (stepInFlight) {
@@ -431,25 +436,29 @@ final class GroupElection implements LeaderElection {
             if (stepInFlight) {
                 return;
             }
-            long now = scheduler.nanoTime();
-            if (pendingRelease.isPresent()) {
-                op = Op.RELEASE;
-                releaseToken = pendingRelease.getAsLong();
-            } else if (grant != null && !valid(grant)) {
-                // Woken after the local deadline (a pause, a starved scheduler) before the deadline check ran: the
-                // term is over whatever a renewal would answer now; announce it instead of quietly renewing.
-                endAtDeadline(grant);
-                return;
-            } else if (grant != null) {
-                op = Op.RENEW;
-            } else if (competing && now - notBeforeNanos >= 0) {
-                op = Op.ACQUIRE;
-                lookFirst = failing;
-            } else {
-                if (competing) {
-                    scheduleStep(notBeforeNanos - now);
+            switch (phase().nextStep(!valid(grant))) {
+                case RELEASE -> {
+                    op = Op.RELEASE;
+                    releaseToken = pendingRelease.getAsLong();
                 }
-                return;
+                case END_TERM -> {
+                    // Woken after the local deadline (a pause, a starved scheduler) before the deadline check ran:
+                    // the term is over whatever a renewal would answer now; announce it instead of quietly renewing.
+                    endAtDeadline(grant);
+                    return;
+                }
+                case RENEW -> op = Op.RENEW;
+                case ACQUIRE -> {
+                    op = Op.ACQUIRE;
+                    lookFirst = failing;
+                }
+                case WAIT -> {
+                    scheduleStep(notBeforeNanos - scheduler.nanoTime());
+                    return;
+                }
+                default -> {
+                    return;
+                }
             }
             stepInFlight = true;
             wakeRequested = false;
@@ -513,8 +522,7 @@ final class GroupElection implements LeaderElection {
             }
             LOG.log(Level.ERROR, LogIds.FATAL_STORE_ERROR + ": group ''{0}'': a store call failed with {1}; this"
                     + " participant steps down at once and the error is rethrown", group, e);
-            endTerm(ChangeCause.BACKEND_UNAVAILABLE, true);
-            notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+            endTerm(TermEnd.FATAL_ERROR);
         }
     }
 
@@ -662,7 +670,7 @@ final class GroupElection implements LeaderElection {
         }
         if (answer.isEmpty() || !answer.get().heldBy(participant) || answer.get().token() != current.token) {
             known = answer.filter(l -> !l.heldBy(participant)).map(this::infoOf).orElse(null);
-            endTerm(ChangeCause.LOST_TO_ANOTHER, false);
+            endTerm(TermEnd.LOST);
             scheduleStep(0);
             return;
         }
@@ -724,20 +732,20 @@ final class GroupElection implements LeaderElection {
      * ({@link LeadershipChanged#validUntil()}), released, and followed by a back-off. Caller holds the lock.
      */
     private void endAtDeadline(Grant g) {
-        ChangeCause cause = failing ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
         LOG.log(Level.WARNING, LogIds.DEADLINE_MISSED + ": group ''{0}'': renewal not confirmed before the local"
                 + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
                 + " and latency, and that this process was not frozen (GC, CPU starvation)",
                 group, failing ? lastError : "no answer in time");
-        endTerm(cause, true);
-        // Back off like stepDown(): a participant whose renewals fail should not win the lease straight back
-        // from a healthy follower.
-        notBeforeNanos = scheduler.nanoTime() + settings.renewInterval().toNanos();
+        endTerm(TermEnd.DEADLINE);
         scheduleStep(0);
     }
 
-    /** Ends the current term: leadership is gone before anything else happens. Caller holds the lock. */
-    private void endTerm(ChangeCause cause, boolean release) {
+    /**
+     * Ends the current term: leadership is gone before anything else happens; then the release and back-off that
+     * {@code end} calls for. Caller holds the lock.
+     */
+    private void endTerm(TermEnd end) {
+        ChangeCause cause = end.cause(failing);
         Grant g = grant;
         grant = null;
         epoch++;
@@ -745,8 +753,14 @@ final class GroupElection implements LeaderElection {
             deadlineCheck.cancel();
             deadlineCheck = null;
         }
-        if (release) {
+        if (end.releases()) {
             pendingRelease = OptionalLong.of(g.token);
+        }
+        long now = scheduler.nanoTime();
+        switch (end.backOff()) {
+            case RENEW_INTERVAL -> notBeforeNanos = now + settings.renewInterval().toNanos();
+            case STEP_DOWN -> notBeforeNanos = now + stepDownBackOffNanos();
+            case NONE -> { }
         }
         LeaderInfo k = known;
         if (k != null && k.participant().equals(participant)) {
@@ -758,8 +772,7 @@ final class GroupElection implements LeaderElection {
         }
         // The term stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
         // now: an audit of "led from A to B" must not overlap the successor's term by the length of a pause.
-        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(k),
-                Math.max(0, scheduler.nanoTime() - g.deadlineNanos));
+        emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(k), Math.max(0, now - g.deadlineNanos));
         reportLeader();
         lock.notifyAll();
     }
@@ -821,8 +834,7 @@ final class GroupElection implements LeaderElection {
     /** Called by the store's watch on a backend thread: wake a sleeping follower at once. */
     private void onWatchEvent() {
         synchronized (lock) {
-            if (grant == null && competing && pendingRelease.isEmpty()
-                    && scheduler.nanoTime() - notBeforeNanos >= 0) {
+            if (phase() == Phase.FOLLOWING) {
                 scheduleStep(0);
             }
         }
@@ -892,7 +904,7 @@ final class GroupElection implements LeaderElection {
     void stopCompeting() {
         synchronized (lock) {
             competing = false;
-            if (grant == null && pendingRelease.isEmpty()) {
+            if (phase() == Phase.STOPPED) {
                 cancelNextStep();
             }
         }
@@ -903,15 +915,14 @@ final class GroupElection implements LeaderElection {
      * thread, all bounded by {@code endNanos} on {@link System#nanoTime()} (real threads are waited for, so real time
      * bounds the wait even under a manual scheduler).
      *
-     * @param cause {@link ChangeCause#SHUTDOWN} when Baton closes, {@link ChangeCause#RELEASED} when only this group
-     *     is left
+     * @param end {@link TermEnd#SHUTDOWN} when Baton closes, {@link TermEnd#LEAVE} when only this group is left
      */
-    void shutdown(long endNanos, ChangeCause cause) {
+    void shutdown(long endNanos, TermEnd end) {
         stopCompeting();
         synchronized (lock) {
             awaitUntil(() -> openTerms == 0 || grant == null, endNanos);
             if (grant != null) {
-                endTerm(cause, true);
+                endTerm(end);
             }
         }
         // Release on this thread rather than trusting a scheduler that is about to stop.
