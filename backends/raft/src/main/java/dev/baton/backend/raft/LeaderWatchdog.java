@@ -19,13 +19,15 @@ import org.jgroups.protocols.raft.RAFT;
  * its old term, while the others moved to a newer term and ignore it; or a member whose term got ahead (it took part
  * in votes that could not finish) ignores the coordinator's announcement of the leader.
  *
- * <p>Here, every member checks a few times per failure-detection period whether it knows a leader in its view while
- * that view holds a majority. After a whole period without one, it tells the view coordinator its term; the
- * coordinator adopts the higher term (a stale leader steps down) and runs a vote, whose new term is above every term
- * it was told. The coordinator does the same on its own account. A vote is what Raft does when a follower hears
- * nothing from a leader: it never risks safety (the most up-to-date log wins, and every new leader restarts the lease
- * timers, which only makes leases longer), it only costs the vote's round trips; and it is asked for at most once per
- * period.
+ * <p>Here, every member checks four times per patience (half the failure-detection timeout, at least a second)
+ * whether it knows a leader in its view while that view holds a majority. Normally that lasts milliseconds: the
+ * coordinator votes as soon as a view without the leader is installed, and a joiner is told the leader with its first
+ * view; a vote round that misses an answer takes 600 ms. After a whole patience without a leader, the member tells
+ * the view coordinator its term; the coordinator adopts the higher term (a stale leader steps down) and runs a vote,
+ * whose new term is above every term it was told. The coordinator does the same on its own account. A vote is what
+ * Raft does when a follower hears nothing from a leader: it never risks safety (the most up-to-date log wins, and
+ * every new leader restarts the lease timers, which only makes leases longer), it only costs the vote's round trips;
+ * and it is asked for at most once per patience.
  */
 final class LeaderWatchdog {
     private static final Logger LOG = System.getLogger(LeaderWatchdog.class.getName());
@@ -34,7 +36,7 @@ final class LeaderWatchdog {
     private final JChannel channel;
     private final RAFT raft;
     private final ELECTION election;
-    private final long periodNanos;
+    private final long patienceNanos;
     private final BiConsumer<Address, Long> alarmSender;
     private final Thread thread;
     private volatile boolean closed;
@@ -49,16 +51,17 @@ final class LeaderWatchdog {
      * @param channel its channel
      * @param raft its RAFT protocol
      * @param election its ELECTION protocol
-     * @param period the failure-detection timeout: how long a group may be without a leader before this acts
+     * @param failureDetection the failure-detection timeout; half of it (at least a second) is how long a majority
+     *     may be without a leader before this acts
      * @param alarmSender sends this member's term to the coordinator (a {@link Forwarder} message)
      */
-    LeaderWatchdog(String member, JChannel channel, RAFT raft, ELECTION election, Duration period,
+    LeaderWatchdog(String member, JChannel channel, RAFT raft, ELECTION election, Duration failureDetection,
             BiConsumer<Address, Long> alarmSender) {
         this.member = member;
         this.channel = channel;
         this.raft = raft;
         this.election = election;
-        this.periodNanos = period.toNanos();
+        this.patienceNanos = Math.max(Duration.ofSeconds(1).toNanos(), failureDetection.toNanos() / 2);
         this.alarmSender = alarmSender;
         this.thread = new Thread(this::run, "baton-raft-watchdog-" + member);
         this.thread.setDaemon(true);
@@ -75,7 +78,7 @@ final class LeaderWatchdog {
 
     private void run() {
         while (!closed) {
-            LockSupport.parkNanos(periodNanos / 4);
+            LockSupport.parkNanos(patienceNanos / 4);
             if (closed) {
                 return;
             }
@@ -98,7 +101,7 @@ final class LeaderWatchdog {
             leaderlessSince = now;
             return;
         }
-        if (now - leaderlessSince < periodNanos || now - lastAlarm < periodNanos) {
+        if (now - leaderlessSince < patienceNanos || now - lastAlarm < patienceNanos) {
             return;
         }
         lastAlarm = now;
@@ -116,7 +119,7 @@ final class LeaderWatchdog {
 
     /**
      * On the coordinator: a member knows no leader. Adopts its term when higher (a stale leader steps down) and runs
-     * a vote, at most once per period.
+     * a vote, at most once per patience.
      *
      * @param from the member that asked
      * @param term its term
@@ -131,8 +134,8 @@ final class LeaderWatchdog {
 
     private void voteAbove(long term, Address askedBy) {
         long now = System.nanoTime();
-        if (votedOnce && now - lastVote < periodNanos) {
-            return;
+        if (election.isVotingThreadRunning() || (votedOnce && now - lastVote < patienceNanos)) {
+            return; // a vote runs (raising the term under it would make it elect in a term already passed)
         }
         votedOnce = true;
         lastVote = now;

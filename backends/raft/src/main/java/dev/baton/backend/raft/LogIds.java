@@ -21,8 +21,8 @@ final class LogIds {
     static final String JOIN_RETRIED = "BATON-RAFT-0005";
 
     /**
-     * A member with a majority in its view has known no Raft leader for a failure-detection period and asks the view
-     * coordinator for a vote, or the coordinator runs one (INFO): see {@code LeaderWatchdog}.
+     * A member with a majority in its view has known no Raft leader for half the failure-detection timeout and asks
+     * the view coordinator for a vote, or the coordinator runs one (INFO): see {@code LeaderWatchdog}.
      */
     static final String VOTE_ASKED = "BATON-RAFT-0006";
 
