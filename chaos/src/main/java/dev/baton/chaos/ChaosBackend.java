@@ -47,6 +47,18 @@ public interface ChaosBackend extends AutoCloseable {
         return Duration.ZERO;
     }
 
+    /**
+     * How long the store needs after a fault has healed before it is whole again, beyond the leader being back: the
+     * next fault waits that long, so that faults stay one at a time (a member of a Raft group that was frozen or
+     * restarted rejoins through a merge after its return, and a second fault before that would hit a group that is
+     * short of a member already).
+     *
+     * @return zero unless the backend says otherwise
+     */
+    default Duration settleTime() {
+        return Duration.ZERO;
+    }
+
     /** @return the running server process, for server faults and as the target of the TCP proxies */
     Optional<ServerProcess> server();
 

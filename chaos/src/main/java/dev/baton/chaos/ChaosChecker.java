@@ -35,6 +35,8 @@ import java.util.TreeMap;
  *       no stretch without a leader exceeds that bound; after a server fault someone leads within ttl + server
  *       constant of the server's return.</li>
  *   <li>EVENTS: a participant that exited cleanly saw every acquisition followed by exactly one loss/release.</li>
+ *   <li>EVENT-OVERLAP: the leadership the events report (acquisition {@code at} to the end's {@code validUntil})
+ *       never overlaps between terms ({@link EventIntervals}).</li>
  *   <li>DIED / ERROR: no participant died unless the controller killed it; none wrote an error line.</li>
  * </ol>
  */
@@ -85,6 +87,7 @@ public final class ChaosChecker {
         }
         valid.sort(Comparator.comparingLong(Work::start));
 
+        int eventIntervals = EventIntervals.check(r, v);
         List<Tenure> tenures = tenures(valid);
         checkTenures(tenures, v);
         long[] slots = checkSlots(valid, v);
@@ -111,7 +114,7 @@ public final class ChaosChecker {
         failover.put("slow-link", stats(outcomes, Set.of(FaultKind.DELAY_LEADER)));
         failover.put("member", stats(outcomes, Set.of(FaultKind.KILL_MEMBER, FaultKind.PAUSE_MEMBER)));
         return new CheckResult(r.settings().getProperty("backend", "?"), r, List.copyOf(v), tenures,
-                List.copyOf(outcomes), slots[0], slots[1], slots[2], unconfirmed, failover);
+                List.copyOf(outcomes), slots[0], slots[1], slots[2], unconfirmed, failover, eventIntervals);
     }
 
     private static void checkClocks(RunRecords r, List<String> v) {

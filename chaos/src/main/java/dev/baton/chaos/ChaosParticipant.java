@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * (unset; only for the negative control). SIGTERM shuts Baton down gracefully (release) and writes {@code X}.
  *
  * <p>Record lines besides the ticker's: {@code S id pid nanos wallMillis} at start, {@code E cause role token
- * nanos} per role change (token -1 when none), {@code X nanos} after a clean shutdown, {@code F what detail} on
+ * nanos atMicros validUntilMicros} per role change (token -1 when none; the event's two wall-clock instants), {@code X nanos} after a clean shutdown, {@code F what detail} on
  * an error.
  */
 public final class ChaosParticipant {
@@ -89,7 +89,8 @@ public final class ChaosParticipant {
             life.baton = baton;
             LeaderElection election = baton.election(System.getProperty("chaos.group", "chaos"));
             election.onChange(e -> record.line("E", e.cause(), e.role(),
-                    e.fencingToken().isPresent() ? e.fencingToken().getAsLong() : -1, System.nanoTime()));
+                    e.fencingToken().isPresent() ? e.fencingToken().getAsLong() : -1, System.nanoTime(),
+                    micros(e.at()), micros(e.validUntil())));
 
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "chaos-ticker");
@@ -145,6 +146,10 @@ public final class ChaosParticipant {
      *
      * @return the monotonic stamp (middle of the bracket) and the wall-clock milliseconds read inside it
      */
+    private static long micros(java.time.Instant i) {
+        return i.getEpochSecond() * 1_000_000L + i.getNano() / 1_000;
+    }
+
     static long[] clockSample() {
         long bestWidth = Long.MAX_VALUE;
         long[] best = new long[2];

@@ -231,6 +231,7 @@ public final class ChaosRun {
                 }
                 inject(kind, target, tracker);
                 awaitLeader(tracker, ttl.plus(serverSlack).multipliedBy(3));
+                sleep(backend.settleTime()); // the store whole again before the next fault
             }
             log.line("Z", System.nanoTime());
             sleep(Duration.ofSeconds(1)); // a last second of calm work in the records before everything stops

@@ -17,7 +17,9 @@ import java.util.Map;
  * @param unconfirmedWork units of work whose term was no longer valid when they ended (a fencing token check at the
  *     resource would refuse them); not violations, reported for honesty
  * @param failover percentiles per category: {@code crash} (kill, pause, cut, partition), {@code graceful},
- *     {@code server}, {@code slow-link}
+ *     {@code server}, {@code slow-link}, {@code member}
+ * @param eventIntervals leadership intervals the participants' events reported (acquisition to the end's validity),
+ *     checked for overlap ({@link EventIntervals})
  */
 public record CheckResult(
         String backend,
@@ -29,7 +31,8 @@ public record CheckResult(
         long slotsExecuted,
         long slotsInHandover,
         int unconfirmedWork,
-        Map<String, Percentiles> failover) {
+        Map<String, Percentiles> failover,
+        int eventIntervals) {
 
     /** @return true when no guarantee was broken */
     public boolean passed() {

@@ -71,6 +71,16 @@ final class RaftBackend implements ChaosBackend {
         return FAILURE_DETECTION.multipliedBy(3).dividedBy(2).plusSeconds(1);
     }
 
+    /**
+     * A member that was frozen or restarted is back in the group's view only after the others suspected its earlier
+     * run (the detection timeout and a quarter) and a merge ran (up to half the timeout to find the split, half to
+     * merge): two detection timeouts.
+     */
+    @Override
+    public Duration settleTime() {
+        return FAILURE_DETECTION.multipliedBy(2);
+    }
+
     @Override
     public boolean participantsAreTheStore() {
         return true;

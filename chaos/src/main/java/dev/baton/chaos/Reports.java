@@ -79,7 +79,9 @@ public final class Reports {
                 rec.settings().getProperty("tick.ms"), r.slotsScheduled(), r.slotsExecuted(), r.slotsInHandover(),
                 r.slotsScheduled() == 0 ? 0.0 : 100.0 * r.slotsInHandover() / r.slotsScheduled()));
         sb.append("unconfirmed work units (term no longer valid at their end; a fencing-token check would refuse "
-                + "them): ").append(r.unconfirmedWork()).append(nl).append(nl);
+                + "them): ").append(r.unconfirmedWork()).append(nl);
+        sb.append("leadership reported by events (ACQUIRED at -> end's validUntil), checked for overlap: ")
+                .append(r.eventIntervals()).append(" intervals").append(nl).append(nl);
 
         sb.append("failover / recovery times:").append(nl);
         sb.append("  crash     (kill -9, SIGSTOP, cut, partition; fault -> first work under a newer token): ")

@@ -53,8 +53,11 @@ public record RunRecords(
      * @param role the new role
      * @param token the token, or -1
      * @param at when the listener ran
+     * @param atMicros the event's {@code at()} (wall clock, microseconds since the epoch), or -1 in older records
+     * @param validUntilMicros the event's {@code validUntil()}, likewise
      */
-    public record RoleEvent(String participant, String cause, String role, long token, long at) {}
+    public record RoleEvent(String participant, String cause, String role, long token, long at, long atMicros,
+            long validUntilMicros) {}
 
     /**
      * One participant JVM.
@@ -170,7 +173,8 @@ public record RunRecords(
                             Long.parseLong(f[3]), Long.parseLong(f[4]), f[5].equals("1")));
                     case "H" -> work.add(new Work(id, -1, Long.parseLong(f[1]), Long.parseLong(f[2]),
                             Long.parseLong(f[3]), f[4].equals("1")));
-                    case "E" -> events.add(new RoleEvent(id, f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4])));
+                    case "E" -> events.add(new RoleEvent(id, f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]),
+                            f.length > 6 ? Long.parseLong(f[5]) : -1, f.length > 6 ? Long.parseLong(f[6]) : -1));
                     case "X" -> {
                         clean = true;
                         exitedAt = Long.parseLong(f[1]);

@@ -53,6 +53,38 @@ class ChaosCheckerTest {
     }
 
     @Test
+    @DisplayName("events reporting a term valid until after the next leader acquired are an overlap, though the work"
+            + " was not (a leader that woke from a pause and dated its end at the wake-up, not its deadline)")
+    void eventOverlapIsCaught() {
+        CheckResult r = new SyntheticRun(dir)
+                .participant("p1.1", 9000).participant("p2.1", 9000)
+                .event("p1.1", "ACQUIRED", "LEADER", 1, 0, 0).ticks("p1.1", 1, 0, 30)
+                .event("p2.1", "ACQUIRED", "LEADER", 2, 4000, 4000).ticks("p2.1", 2, 41, 60)
+                .event("p1.1", "EXPIRED", "FOLLOWER", 1, 6000, 5000)
+                .event("p2.1", "SHUTDOWN", "FOLLOWER", 2, 8000, 8000)
+                .check();
+        assertViolation(r, "EVENT-OVERLAP");
+        assertEquals(2, r.eventIntervals());
+    }
+
+    @Test
+    @DisplayName("an end noticed late but dated at the term's deadline, before the next acquisition, is no overlap;"
+            + " a killed leader's reported term ends with its last confirmed work")
+    void eventsDatedAtTheDeadlinePass() {
+        CheckResult r = new SyntheticRun(dir)
+                .participant("p1.1", 9000).participant("p2.1", -1).participant("p3.1", 9000)
+                .event("p1.1", "ACQUIRED", "LEADER", 1, 0, 0).ticks("p1.1", 1, 0, 30)
+                .event("p2.1", "ACQUIRED", "LEADER", 2, 4000, 4000).ticks("p2.1", 2, 41, 60)
+                .event("p1.1", "EXPIRED", "FOLLOWER", 1, 6000, 3500)
+                .fault(1, FaultKind.KILL_LEADER, "p2.1", 6050, 7050).killed("p2.1")
+                .event("p3.1", "ACQUIRED", "LEADER", 3, 8000, 8000).ticks("p3.1", 3, 81, 85)
+                .event("p3.1", "SHUTDOWN", "FOLLOWER", 3, 8700, 8700)
+                .check();
+        assertEquals(List.of(), r.violations());
+        assertEquals(3, r.eventIntervals());
+    }
+
+    @Test
     @DisplayName("a later leader with a smaller token breaks token order")
     void tokenRegressionIsCaught() {
         CheckResult r = new SyntheticRun(dir)

@@ -50,6 +50,21 @@ final class SyntheticRun {
         return this;
     }
 
+    /**
+     * A role change with the event's instants: {@code at} and {@code validUntil} on the wall clock, in milliseconds
+     * from the start (the start line puts the wall clock at 1700000000000 ms when the monotonic clock reads 0).
+     */
+    SyntheticRun event(String id, String cause, String role, long token, long atMs, long validUntilMs) {
+        participants.get(id).append("E ").append(cause).append(' ').append(role).append(' ').append(token)
+                .append(' ').append(atMs * MS).append(' ').append(wallMicros(atMs)).append(' ')
+                .append(wallMicros(validUntilMs)).append('\n');
+        return this;
+    }
+
+    private static long wallMicros(long ms) {
+        return (1_700_000_000_000L + ms) * 1_000;
+    }
+
     SyntheticRun fault(int n, FaultKind kind, String target, long startMs, long healMs) {
         faults.append("F ").append(n).append(' ').append(kind).append(' ').append(target).append(' ')
                 .append(startMs * MS).append('\n');
