@@ -99,10 +99,8 @@ final class GroupElection implements LeaderElection {
     private Scheduler.Cancellable deadlineCheck;
     private OptionalLong pendingRelease = OptionalLong.empty();
     private long notBeforeNanos;
-    private int consecutiveFailures;
-    private volatile long failingSinceNanos;
-    private volatile boolean failing;
-    private volatile String lastError;
+    /** Whether the store answers: apart from leadership, which only the deadline ends. */
+    private final BackendHealth health;
     private AutoCloseable watch;
     private boolean watchUnsupported;
     private int openTerms;
@@ -139,6 +137,7 @@ final class GroupElection implements LeaderElection {
         this.metadata = metadata;
         this.observer = observer;
         this.leave = leave;
+        this.health = new BackendHealth(scheduler);
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -373,8 +372,7 @@ final class GroupElection implements LeaderElection {
     public ElectionStatus status() {
         Grant g = grant;
         boolean leading = valid(g);
-        long now = scheduler.nanoTime();
-        Duration unreachableFor = failing ? Duration.ofNanos(now - failingSinceNanos) : Duration.ZERO;
+        Duration unreachableFor = health.unreachableFor();
         return new ElectionStatus(
                 group,
                 participant,
@@ -383,7 +381,7 @@ final class GroupElection implements LeaderElection {
                 leading ? OptionalLong.of(g.token) : OptionalLong.empty(),
                 unreachableFor.compareTo(settings.ttl()) < 0,
                 unreachableFor,
-                failing ? Optional.ofNullable(lastError) : Optional.empty(),
+                health.lastError(),
                 store.describe());
     }
 
@@ -417,7 +415,7 @@ final class GroupElection implements LeaderElection {
     /**
      * Runs the next step of the chain: a pending release, else a renewal while leading, else an acquire.
      *
-     * <p>An acquire that follows a failed call ({@link #failing}) first reads the lease, and writes only when that read
+     * <p>An acquire that follows a failed call ({@link BackendHealth#failing()}) first reads the lease, and writes only when that read
      * is answered in time and shows no other holder. A call that timed out may still reach the store afterwards: a
      * renewal or an acquire the participant gave up on then extends or grants the lease to a participant that does not
      * know it holds it, and followers wait for that lease to expire. On a link too slow for the call timeout every
@@ -450,7 +448,7 @@ final class GroupElection implements LeaderElection {
                 case RENEW -> op = Op.RENEW;
                 case ACQUIRE -> {
                     op = Op.ACQUIRE;
-                    lookFirst = failing;
+                    lookFirst = health.failing();
                 }
                 case WAIT -> {
                     scheduleStep(notBeforeNanos - scheduler.nanoTime());
@@ -599,7 +597,7 @@ final class GroupElection implements LeaderElection {
         if (failure != null) {
             noteFailure(op, failure);
         } else {
-            noteSuccess();
+            health.answered();
         }
         switch (op) {
             case ACQUIRE -> applyAcquire(t0, (Optional<LeaseRecord>) answer, failure);
@@ -610,7 +608,7 @@ final class GroupElection implements LeaderElection {
 
     private void applyAcquire(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
         if (failure != null) {
-            scheduleStep(Timing.retryDelay(consecutiveFailures, settings.renewInterval()));
+            scheduleStep(health.retryDelay(settings.renewInterval()));
             return;
         }
         if (answer.isEmpty()) {
@@ -664,7 +662,7 @@ final class GroupElection implements LeaderElection {
                 checkDeadline(current);
                 return;
             }
-            long retry = Timing.retryDelay(consecutiveFailures, settings.renewInterval());
+            long retry = health.retryDelay(settings.renewInterval());
             scheduleStep(Math.min(retry, current.deadlineNanos - now));
             return;
         }
@@ -690,9 +688,9 @@ final class GroupElection implements LeaderElection {
     }
 
     private void applyRelease(long token, Boolean released, RuntimeException failure) {
-        if (failure != null && consecutiveFailures < 3) {
+        if (failure != null && health.consecutiveFailures() < 3) {
             // Worth a few retries so a follower need not wait for expiry; after that the store expires it anyway.
-            scheduleStep(Timing.retryDelay(consecutiveFailures, settings.renewInterval()));
+            scheduleStep(health.retryDelay(settings.renewInterval()));
             return;
         }
         if (pendingRelease.isPresent() && pendingRelease.getAsLong() == token) {
@@ -735,7 +733,7 @@ final class GroupElection implements LeaderElection {
         LOG.log(Level.WARNING, LogIds.DEADLINE_MISSED + ": group ''{0}'': renewal not confirmed before the local"
                 + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
                 + " and latency, and that this process was not frozen (GC, CPU starvation)",
-                group, failing ? lastError : "no answer in time");
+                group, health.lastError().orElse("no answer in time"));
         endTerm(TermEnd.DEADLINE);
         scheduleStep(0);
     }
@@ -745,7 +743,7 @@ final class GroupElection implements LeaderElection {
      * {@code end} calls for. Caller holds the lock.
      */
     private void endTerm(TermEnd end) {
-        ChangeCause cause = end.cause(failing);
+        ChangeCause cause = end.cause(health.failing());
         Grant g = grant;
         grant = null;
         epoch++;
@@ -814,21 +812,10 @@ final class GroupElection implements LeaderElection {
     }
 
     private void noteFailure(Op op, RuntimeException e) {
-        if (!failing) {
-            failing = true;
-            failingSinceNanos = scheduler.nanoTime();
-        }
-        consecutiveFailures++;
-        lastError = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-        LOG.log(consecutiveFailures == 1 ? Level.WARNING : Level.DEBUG,
+        boolean first = health.failed(e);
+        LOG.log(first ? Level.WARNING : Level.DEBUG,
                 LogIds.STORE_CALL_FAILED + ": group ''{0}'': {1} failed: {2}; retried with back-off (a leader keeps its"
-                        + " term until its local deadline); check the backend", group, op, lastError);
-    }
-
-    private void noteSuccess() {
-        failing = false;
-        consecutiveFailures = 0;
-        lastError = null;
+                        + " term until its local deadline); check the backend", group, op, health.lastError().orElse(""));
     }
 
     /** Called by the store's watch on a backend thread: wake a sleeping follower at once. */

@@ -33,7 +33,7 @@ final class KeptLease implements HeldLease {
     private final Object lock = new Object();
     private volatile long deadlineNanos;
     private volatile boolean over;
-    private int consecutiveFailures;
+    private final BackendHealth health;
     private Scheduler.Cancellable nextRenew;
     private Scheduler.Cancellable deadlineCheck;
 
@@ -53,6 +53,7 @@ final class KeptLease implements HeldLease {
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
         this.onEnd = onEnd;
+        this.health = new BackendHealth(scheduler);
         this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
         synchronized (lock) {
             nextRenew = scheduler.schedule(this::renew,
@@ -112,10 +113,10 @@ final class KeptLease implements HeldLease {
                 if (over) {
                     return;
                 }
-                consecutiveFailures++;
+                health.failed(e instanceof RuntimeException r ? r : GroupElection.storeFailedWith((Error) e));
                 LOG.log(Level.WARNING, LogIds.LEASE_RENEWAL_FAILED + ": lease ''{0}'': renewal failed: {1}; retried until"
                         + " its deadline; check the backend", name, e.getMessage());
-                long retry = Timing.retryDelay(consecutiveFailures, renewInterval);
+                long retry = health.retryDelay(renewInterval);
                 nextRenew = scheduler.schedule(this::renew, Math.min(retry, deadlineNanos - scheduler.nanoTime()));
             }
             return;
@@ -124,7 +125,7 @@ final class KeptLease implements HeldLease {
             if (over) {
                 return;
             }
-            consecutiveFailures = 0;
+            health.answered();
             if (answer.isEmpty() || answer.get().token() != token || !answer.get().heldBy(holder)) {
                 end(ChangeCause.LOST_TO_ANOTHER);
                 finishOnLeaseThread(ChangeCause.LOST_TO_ANOTHER);
@@ -175,7 +176,7 @@ final class KeptLease implements HeldLease {
                 scheduleDeadlineCheck();
                 return;
             }
-            ChangeCause cause = consecutiveFailures > 0 ? ChangeCause.BACKEND_UNAVAILABLE : ChangeCause.EXPIRED;
+            ChangeCause cause = TermEnd.DEADLINE.cause(health.failing());
             end(cause);
             finishOnLeaseThread(cause);
         }
