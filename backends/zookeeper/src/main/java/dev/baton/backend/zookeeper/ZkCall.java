@@ -59,11 +59,12 @@ final class ZkCall {
     /**
      * @param what the operation in words, for messages
      * @param deadlineNanos when to give up, on {@link System#nanoTime()}
-     * @param answer an operation's answer from {@link #start}
+     * @param answer an operation's answer from {@link #start}, or answers combined from several
+     * @param <T> the answer's type
      * @return the answer (any result code; the caller interprets it)
      * @throws LeaseStoreException on timeout or interruption
      */
-    static CuratorEvent await(String what, long deadlineNanos, CompletableFuture<CuratorEvent> answer) {
+    static <T> T await(String what, long deadlineNanos, CompletableFuture<T> answer) {
         try {
             return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
@@ -29,6 +30,13 @@ final class ZkWatcher implements Watcher {
     private final String leasesPath;
     private final Duration callTimeout;
     private final Map<String, List<Runnable>> callbacks = new ConcurrentHashMap<>();
+    /**
+     * The watched leases whose holder node the last event reported deleted (a release, or an expired holder taken
+     * away): a hint that the next acquire may grant at once, in one transaction, without reading first. Only a hint:
+     * the grant it leads to creates the holder node only if it is absent, so a stale one costs a failed transaction
+     * and the ordinary read, never safety.
+     */
+    private final Set<String> freed = ConcurrentHashMap.newKeySet();
     private volatile boolean added;
     private volatile boolean closed;
 
@@ -80,6 +88,8 @@ final class ZkWatcher implements Watcher {
                 String lease = path.substring(leasesPath.length() + 1, path.length() - "/holder".length());
                 List<Runnable> list = callbacks.get(lease);
                 if (list != null) {
+                    // Recorded before the callbacks run: the acquire they trigger reads it.
+                    noteHolder(lease, event.getType() == Watcher.Event.EventType.NodeDeleted);
                     list.forEach(ZkWatcher::runQuietly);
                 }
             }
@@ -89,11 +99,37 @@ final class ZkWatcher implements Watcher {
         }
     }
 
+    /**
+     * Records what the last event of a lease's holder node said (tests call it to plant a stale hint).
+     *
+     * @param node the lease's node name ({@link ZkNames#node})
+     * @param deleted true for a deletion, false for a creation
+     */
+    void noteHolder(String node, boolean deleted) {
+        if (deleted) {
+            freed.add(node);
+        } else {
+            freed.remove(node);
+        }
+    }
+
+    /**
+     * Takes the hint that the lease's holder node was deleted and no new one reported since (the hint is used once:
+     * an acquire that finds it stale falls back to reading).
+     *
+     * @param node the lease's node name ({@link ZkNames#node})
+     * @return whether the last event of that lease's holder node was its deletion
+     */
+    boolean takeFreed(String node) {
+        return freed.remove(node);
+    }
+
     /** After a reconnection: re-add the watch (in the background) and wake everyone once. */
     void reconnected() {
         if (closed) {
             return;
         }
+        freed.clear(); // events may have been missed: no hint is trusted across a reconnection
         synchronized (this) {
             added = false;
         }

@@ -5,11 +5,14 @@ import dev.baton.spi.LeaseNames;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
+import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -77,7 +81,10 @@ import org.apache.zookeeper.data.Stat;
  * an answer that arrives after the caller gave up cannot corrupt anything. Requests that do not depend on each other's
  * answers go out together (ZooKeeper answers a session's requests in order), so that an operation costs at most two
  * round trips (a renewal and a release of a lease this store holds, one) and fits its call timeout on a slow link:
- * see the README's limits.
+ * see the README's limits. Right after the watch reported a release, an acquire is one transaction without a read
+ * (the grant creates the holder node only if there is none, so a stale hint is harmless): a graceful handover is one
+ * release and one grant. {@link #renewAll} renews a batch of leases in one transaction, falling back to one per lease
+ * when the batch's fails.
  *
  * <p>A request the caller gave up on still reaches the server: a renewal that timed out may extend the lease after
  * its holder stepped down. The holder's release, sent on the same session after it, then deletes the node in one
@@ -87,6 +94,14 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private static final System.Logger LOG = System.getLogger(ZooKeeperLeaseStore.class.getName());
     private static final byte[] EMPTY = new byte[0];
     private static final String HOLDER = "holder";
+    /** Renewals per {@link #renewAll} call the engine may batch (as the other batching backends). */
+    static final int RENEW_BATCH_LIMIT = 500;
+    /** A transaction's size at most, well below ZooKeeper's default request limit ({@code jute.maxbuffer}, 1 MB). */
+    private static final int MULTI_BYTES = 256 * 1024;
+    /** What one check plus one setData add to a transaction besides paths and data: headers, versions, lengths. */
+    private static final int OP_OVERHEAD_BYTES = 64;
+    /** The version of a conditional write that matches any version. */
+    private static final int ANY_VERSION = -1;
 
     private final CuratorFramework client;
     private final boolean ownsClient;
@@ -100,6 +115,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private final ZkWatcher watcher;
     private final ConnectionStateListener stateListener = this::stateChanged;
     private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
+    private final LongAdder requests = new LongAdder();
     private volatile boolean closed;
 
     /** The holder node as this store last wrote it, the counter version of its incarnation and its metadata. */
@@ -136,6 +152,11 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return client;
     }
 
+    /** @return the store's watch (for tests that plant a stale release hint) */
+    ZkWatcher watcher() {
+        return watcher;
+    }
+
     /** @return the root path of this store's nodes */
     public String root() {
         return root;
@@ -165,6 +186,15 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         long deadline = deadline();
         Grant g = new Grant(name, holder, ttlMillis, new ZkLeaseData(ttlMillis, holder).encode(),
                 LeaderMetadata.encode(stored).getBytes(StandardCharsets.US_ASCII), stored);
+        if (watcher.takeFreed(ZkNames.node(name))) {
+            // The watch just reported the holder node deleted (a release): grant in one transaction without reading
+            // first. It creates the holder node only if there is none, so a stale hint costs a failed transaction
+            // and the reads below, nothing else. This makes a graceful handover one release and one grant.
+            Optional<LeaseRecord> granted = grant(what, deadline, g, false, ANY_VERSION, -1);
+            if (granted.isPresent()) {
+                return granted;
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             // The two reads and a write of the clock node go out together: whoever holds the lease, one round trip
             // tells whether it expired (the clock is stamped after the reads), and the grant below is the second and
@@ -174,13 +204,12 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             CompletableFuture<CuratorEvent> clock = startClock(what);
             State s = state(what, deadline, name, counter, holderNode);
             if (s.counterVersion() < 0) {
-                // A name never used: a fresh counter has version 0 and no holder; if another participant raced us,
-                // the grant's check fails and the caller retries.
-                createCounter(what, deadline, name);
-                return grant(what, deadline, g, 0, -1);
+                // A name never used: its counter is created by the grant's own transaction; if another participant
+                // raced us, that create fails and the caller retries.
+                return grant(what, deadline, g, true, 0, -1);
             }
             if (s.holder() == null) {
-                return grant(what, deadline, g, s.counterVersion(), -1);
+                return grant(what, deadline, g, false, s.counterVersion(), -1);
             }
             if (s.holder().holder().equals(holder)) {
                 return confirm(what, deadline, g, s);
@@ -196,7 +225,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             }
             LOG.log(Level.DEBUG, "Lease ''{0}'' of {1} expired by ZooKeeper''s clock; taking it over", name,
                     s.holder().holder());
-            return grant(what, deadline, g, s.counterVersion(), s.holderStat().getVersion());
+            return grant(what, deadline, g, false, s.counterVersion(), s.holderStat().getVersion());
         }
     }
 
@@ -224,39 +253,47 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             remember(g.name(), counterVersion, now, g.ttlMillis(), g.metadata());
             return Optional.of(own(g.name(), g.holder(), now.getCzxid(), g.ttlMillis(), g.metadata()));
         }
-        return grant(what, deadline, g, counterVersion, now.getVersion());
+        return grant(what, deadline, g, false, counterVersion, now.getVersion());
     }
 
     /**
      * One atomic transaction: bump the counter (so every write of the previous incarnation that is still in
      * flight fails its check) writing the new holder's metadata into it, delete the previous holder node if any,
-     * create ours.
+     * create ours. The holder node is created, never overwritten, so the grant can only succeed while nobody holds
+     * the lease, whatever {@code counterVersion} says ({@link #ANY_VERSION} when the caller did not read it).
+     *
+     * @param newCounter whether the counter node must be created first (a name never used)
+     * @param counterVersion the counter's version the caller read, or {@link #ANY_VERSION}
+     * @param previousHolderVersion the expired holder node's version, to delete it; -1 when there is none
      */
-    private Optional<LeaseRecord> grant(String what, long deadline, Grant g, int counterVersion,
+    private Optional<LeaseRecord> grant(String what, long deadline, Grant g, boolean newCounter, int counterVersion,
             int previousHolderVersion) {
         String name = g.name();
-        String holder = g.holder();
-        List<CuratorOp> ops = new ArrayList<>(3);
+        List<CuratorOp> ops = new ArrayList<>(4);
+        if (newCounter) {
+            ops.add(createOp(counterPath(name), EMPTY));
+        }
+        int bump = ops.size();
         ops.add(setOp(counterPath(name), g.metadataData(), counterVersion));
         if (previousHolderVersion >= 0) {
             ops.add(deleteOp(holderPath(name), previousHolderVersion));
         }
         ops.add(createOp(holderPath(name), g.data()));
         CuratorEvent e = multi(what, deadline, ops);
-        if (ZkCall.code(e) != Code.OK) {
+        Code code = ZkCall.code(e);
+        if (newCounter && code == Code.NONODE) {
+            // The root or the leases node does not exist yet (a transaction creates no parents): create them.
+            createCounter(what, deadline, name);
+            return grant(what, deadline, g, false, 0, -1);
+        }
+        if (code != Code.OK) {
             return Optional.empty(); // another participant moved first: a lost race, the caller retries
         }
-        Stat created = e.getOpResults().get(ops.size() - 1).getResultStat();
-        if (created == null || created.getCzxid() == 0) {
-            CuratorEvent read = getData(what, deadline, holderPath(name));
-            ZkLeaseData d = ZkCall.code(read) == Code.OK ? ZkLeaseData.decode(read.getData()) : null;
-            if (d == null || !d.holder().equals(holder)) {
-                return Optional.empty();
-            }
-            created = read.getStat();
-        }
-        remember(name, counterVersion + 1, created, g.ttlMillis(), g.metadata());
-        return Optional.of(own(name, holder, created.getCzxid(), g.ttlMillis(), g.metadata()));
+        // The holder node was created by the same transaction as this write of the counter: its czxid (the token)
+        // and mtime are the counter's new mzxid and mtime. No read needed.
+        Stat bumped = e.getOpResults().get(bump).getResultStat();
+        remember(name, bumped.getVersion(), bumped.getMzxid(), bumped.getMtime(), g.ttlMillis(), g.metadata());
+        return Optional.of(own(name, g.holder(), bumped.getMzxid(), g.ttlMillis(), g.metadata()));
     }
 
     @Override
@@ -265,40 +302,177 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         Objects.requireNonNull(holder, "holder");
         long ttlMillis = checkTtl(ttl);
         checkOpen();
-        String what = "renewal of lease '" + name + "'";
-        long deadline = deadline();
+        return renewOne("renewal of lease '" + name + "'", deadline(), name, holder, token, ttlMillis);
+    }
+
+    /** {@link #renew}: one transaction when this store wrote the lease last, a read first otherwise. */
+    private Optional<LeaseRecord> renewOne(String what, long deadline, String name, String holder, long token,
+            long ttlMillis) {
         byte[] data = new ZkLeaseData(ttlMillis, holder).encode();
         for (int attempt = 0; attempt < 2; attempt++) {
             Written last = written.get(name);
             if (last == null || last.token() != token) {
-                State s = readState(what, deadline, name);
-                if (s.holder() == null || !s.holder().holder().equals(holder)
-                        || s.holderStat().getCzxid() != token) {
+                last = lastWritten(name, holder, token, state(what, deadline, name, startReadState(what, name)));
+                if (last == null) {
                     return Optional.empty();
                 }
-                last = new Written(token, s.counterVersion(), s.holderStat().getMtime(), s.holder().ttlMillis(),
-                        metadataOf(name, s));
                 attempt = 1;
             }
-            // The check on the counter makes the write apply to our incarnation only, however late it lands.
-            CuratorEvent e = multi(what, deadline, List.of(
-                    checkOp(counterPath(name), last.counterVersion()),
-                    setOp(holderPath(name), data, -1)));
+            CuratorEvent e = multi(what, deadline, renewOps(name, data, last));
             if (ZkCall.code(e) != Code.OK) {
                 written.remove(name, last);
                 continue;
             }
-            Stat now = e.getOpResults().get(1).getResultStat();
-            if (now.getMtime() - last.mtime() >= last.ttlMillis()) {
-                // It had expired before this write landed: refuse, and leave it free rather than extended.
-                written.remove(name);
-                deleteOwn(what, deadline, name, last.counterVersion());
-                return Optional.empty();
-            }
-            remember(name, last.counterVersion(), now, ttlMillis, last.metadata());
-            return Optional.of(own(name, holder, token, ttlMillis, last.metadata()));
+            return renewed(what, deadline, name, holder, ttlMillis, last, e.getOpResults().get(1).getResultStat());
         }
         return Optional.empty();
+    }
+
+    /** The check of our incarnation's counter version and the rewrite of the holder node: one renewal. */
+    private List<CuratorOp> renewOps(String name, byte[] data, Written last) {
+        // The check on the counter makes the write apply to our incarnation only, however late it lands.
+        return List.of(checkOp(counterPath(name), last.counterVersion()), setOp(holderPath(name), data, -1));
+    }
+
+    /**
+     * What a renewal needs to know of the lease when this store did not write it last (or forgot, after a lost
+     * session), from a read of its counter and holder node: null when {@code holder} does not hold it with
+     * {@code token}.
+     */
+    private Written lastWritten(String name, String holder, long token, State s) {
+        if (s.holder() == null || !s.holder().holder().equals(holder) || s.holderStat().getCzxid() != token) {
+            return null;
+        }
+        return new Written(token, s.counterVersion(), s.holderStat().getMtime(), s.holder().ttlMillis(),
+                metadataOf(name, s));
+    }
+
+    /**
+     * A renewal's answer once its write landed ({@code now} is the holder node's new stat): refused when the lease had
+     * expired before the write (the node is then deleted rather than left extended), else the renewed lease.
+     */
+    private Optional<LeaseRecord> renewed(String what, long deadline, String name, String holder, long ttlMillis,
+            Written last, Stat now) {
+        if (now.getMtime() - last.mtime() >= last.ttlMillis()) {
+            // It had expired before this write landed: refuse, and leave it free rather than extended.
+            written.remove(name);
+            deleteOwn(what, deadline, name, last.counterVersion());
+            return Optional.empty();
+        }
+        remember(name, last.counterVersion(), now, ttlMillis, last.metadata());
+        return Optional.of(own(name, holder, last.token(), ttlMillis, last.metadata()));
+    }
+
+    /**
+     * Up to {@value #RENEW_BATCH_LIMIT} renewals per {@link #renewAll} call: they go out as one transaction (two
+     * operations per lease), split only when it would approach ZooKeeper's request size limit.
+     */
+    @Override
+    public int renewBatchLimit() {
+        return RENEW_BATCH_LIMIT;
+    }
+
+    /**
+     * Renews many leases in one transaction: per lease, the check of its counter version and the rewrite of its
+     * holder node, exactly the two operations of {@link #renew}. Leases this store did not write last are read
+     * first, all together (one round trip). A transaction is all or nothing: when one fails (a lease was taken over
+     * or released meanwhile), its leases are renewed one transaction each, all sent together, and those whose own
+     * transaction fails are read and tried again as {@link #renew} would. So a batch costs one round trip when every
+     * lease is still held, and every lease gets exactly the answer {@code renew} would give.
+     */
+    @Override
+    public List<Optional<LeaseRecord>> renewAll(List<RenewRequest> requests) {
+        int n = requests.size();
+        long[] ttls = new long[n];
+        for (int i = 0; i < n; i++) {
+            RenewRequest r = requests.get(i);
+            LeaseNames.requireValid(r.name());
+            Objects.requireNonNull(r.holder(), "holder");
+            ttls[i] = checkTtl(r.ttl());
+        }
+        checkOpen();
+        List<Optional<LeaseRecord>> results = new ArrayList<>(Collections.nCopies(n, Optional.empty()));
+        if (n == 0) {
+            return results;
+        }
+        String what = "batch renewal of " + n + " leases (the first '" + requests.get(0).name() + "')";
+        long deadline = deadline();
+        Written[] last = new Written[n];
+        byte[][] data = new byte[n][];
+        Map<Integer, CompletableFuture<CuratorEvent[]>> reads = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            RenewRequest r = requests.get(i);
+            data[i] = new ZkLeaseData(ttls[i], r.holder()).encode();
+            Written w = written.get(r.name());
+            if (w != null && w.token() == r.token()) {
+                last[i] = w;
+            } else {
+                reads.put(i, startReadState(what, r.name()));
+            }
+        }
+        for (Map.Entry<Integer, CompletableFuture<CuratorEvent[]>> read : reads.entrySet()) {
+            RenewRequest r = requests.get(read.getKey());
+            last[read.getKey()] = lastWritten(r.name(), r.holder(), r.token(),
+                    state(what, deadline, r.name(), read.getValue()));
+        }
+        // The leases still held, in chunks that keep each transaction well below ZooKeeper's 1 MB request limit.
+        List<List<Integer>> chunks = new ArrayList<>();
+        List<Integer> chunk = new ArrayList<>();
+        int bytes = 0;
+        for (int i = 0; i < n; i++) {
+            if (last[i] == null) {
+                continue;
+            }
+            int size = 2 * counterPath(requests.get(i).name()).length() + data[i].length + OP_OVERHEAD_BYTES;
+            if (!chunk.isEmpty() && bytes + size > MULTI_BYTES) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                bytes = 0;
+            }
+            chunk.add(i);
+            bytes += size;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        List<CompletableFuture<CuratorEvent>> sent = new ArrayList<>(chunks.size());
+        for (List<Integer> c : chunks) {
+            List<CuratorOp> ops = new ArrayList<>(2 * c.size());
+            c.forEach(i -> ops.addAll(renewOps(requests.get(i).name(), data[i], last[i])));
+            sent.add(startMulti(what, ops));
+        }
+        List<Integer> failed = new ArrayList<>();
+        for (int k = 0; k < chunks.size(); k++) {
+            CuratorEvent e = awaitMulti(what, deadline, sent.get(k));
+            List<Integer> c = chunks.get(k);
+            if (ZkCall.code(e) != Code.OK) {
+                failed.addAll(c);
+                continue;
+            }
+            for (int j = 0; j < c.size(); j++) {
+                int i = c.get(j);
+                RenewRequest r = requests.get(i);
+                results.set(i, renewed(what, deadline, r.name(), r.holder(), ttls[i], last[i],
+                        e.getOpResults().get(2 * j + 1).getResultStat()));
+            }
+        }
+        if (!failed.isEmpty()) {
+            // Some lease of those chunks is no longer ours: one transaction per lease, all sent at once.
+            Map<Integer, CompletableFuture<CuratorEvent>> single = new HashMap<>();
+            failed.forEach(i -> single.put(i, startMulti(what, renewOps(requests.get(i).name(), data[i], last[i]))));
+            for (int i : failed) {
+                RenewRequest r = requests.get(i);
+                CuratorEvent e = awaitMulti(what, deadline, single.get(i));
+                if (ZkCall.code(e) == Code.OK) {
+                    results.set(i, renewed(what, deadline, r.name(), r.holder(), ttls[i], last[i],
+                            e.getOpResults().get(1).getResultStat()));
+                } else {
+                    written.remove(r.name(), last[i]);
+                    results.set(i, renewOne(what, deadline, r.name(), r.holder(), r.token(), ttls[i]));
+                }
+            }
+        }
+        return results;
     }
 
     @Override
@@ -400,7 +574,21 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         client.getConnectionStateListenable().removeListener(stateListener);
         watcher.close();
         if (ownsClient) {
+            // Closing the client ends the session on the server (one more request, answered after a disk write) and
+            // stops its threads: about 100 ms that used to delay Baton.close() after every lease was released. The
+            // leases do not depend on the session, so nothing waits for it: the client closes on a thread of its
+            // own. Should the JVM exit first, the server expires the session by its timeout, which ends nothing.
+            Thread closing = new Thread(this::closeClient, "baton-zookeeper-close");
+            closing.setDaemon(true);
+            closing.start();
+        }
+    }
+
+    private void closeClient() {
+        try {
             client.close();
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "Closing the ZooKeeper client ({0}) failed: {1}", description, e.toString());
         }
     }
 
@@ -435,14 +623,30 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     private void remember(String name, int counterVersion, Stat holderStat, long ttlMillis,
             Map<String, String> metadata) {
-        written.put(name, new Written(holderStat.getCzxid(), counterVersion, holderStat.getMtime(), ttlMillis,
-                metadata));
+        remember(name, counterVersion, holderStat.getCzxid(), holderStat.getMtime(), ttlMillis, metadata);
+    }
+
+    private void remember(String name, int counterVersion, long token, long mtime, long ttlMillis,
+            Map<String, String> metadata) {
+        written.put(name, new Written(token, counterVersion, mtime, ttlMillis, metadata));
     }
 
     /** Reads the counter and the holder node, both in one round trip. */
     private State readState(String what, long deadline, String name) {
-        return state(what, deadline, name, startGetData(what, counterPath(name)),
-                startGetData(what, holderPath(name)));
+        return state(what, deadline, name, startReadState(what, name));
+    }
+
+    /** Sends the reads of the counter and of the holder node, in that order, without waiting. */
+    private CompletableFuture<CuratorEvent[]> startReadState(String what, String name) {
+        CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
+        CompletableFuture<CuratorEvent> holder = startGetData(what, holderPath(name));
+        return counter.thenCombine(holder, (c, h) -> new CuratorEvent[] {c, h});
+    }
+
+    private State state(String what, long deadline, String name, CompletableFuture<CuratorEvent[]> reads) {
+        CuratorEvent[] both = ZkCall.await(what, deadline, reads);
+        return state(what, deadline, name, CompletableFuture.completedFuture(both[0]),
+                CompletableFuture.completedFuture(both[1]));
     }
 
     /** The lease from the answers of reads of its counter and holder node, sent in that order. */
@@ -462,8 +666,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     }
 
     private void createCounter(String what, long deadline, String name) {
-        CuratorEvent c = ZkCall.await(what, deadline, cb -> client.create().creatingParentsIfNeeded()
-                .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(counterPath(name), EMPTY));
+        CuratorEvent c = ZkCall.await(what, deadline, send(what, cb -> client.create().creatingParentsIfNeeded()
+                .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(counterPath(name), EMPTY)));
         if (ZkCall.code(c) != Code.OK && ZkCall.code(c) != Code.NODEEXISTS) {
             throw ZkCall.unexpected(what, c);
         }
@@ -482,8 +686,17 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     /** Runs a transaction; any result code other than OK means a check failed or a node moved (a race). */
     private CuratorEvent multi(String what, long deadline, List<CuratorOp> ops) {
-        CuratorEvent e = ZkCall.await(what, deadline,
-                cb -> client.transaction().inBackground(cb).forOperations(ops));
+        return awaitMulti(what, deadline, startMulti(what, ops));
+    }
+
+    /** Sends a transaction without waiting for its answer ({@link #awaitMulti}). */
+    private CompletableFuture<CuratorEvent> startMulti(String what, List<CuratorOp> ops) {
+        return send(what, cb -> client.transaction().inBackground(cb).forOperations(ops));
+    }
+
+    /** The answer of a transaction sent by {@link #startMulti}; connection and access failures throw. */
+    private CuratorEvent awaitMulti(String what, long deadline, CompletableFuture<CuratorEvent> pending) {
+        CuratorEvent e = ZkCall.await(what, deadline, pending);
         Code code = ZkCall.code(e);
         if (code == Code.NOAUTH || code == Code.AUTHFAILED || code == Code.CONNECTIONLOSS
                 || code == Code.SESSIONEXPIRED || code == Code.OPERATIONTIMEOUT) {
@@ -533,13 +746,24 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return getData(what, deadline, startGetData(what, path));
     }
 
+    /** Sends one request to ZooKeeper without waiting for its answer; every request of the store goes out here. */
+    private CompletableFuture<CuratorEvent> send(String what, ZkCall.Starter starter) {
+        requests.increment();
+        return ZkCall.start(what, starter);
+    }
+
+    /** @return how many requests this store has sent to ZooKeeper (for tests that count round trips) */
+    long requestsSent() {
+        return requests.sum();
+    }
+
     private CompletableFuture<CuratorEvent> startGetData(String what, String path) {
-        return ZkCall.start(what, cb -> client.getData().inBackground(cb).forPath(path));
+        return send(what, cb -> client.getData().inBackground(cb).forPath(path));
     }
 
     /** Writes the clock node without waiting: its answer's mtime is ZooKeeper's time ({@link #serverNow}). */
     private CompletableFuture<CuratorEvent> startClock(String what) {
-        return ZkCall.start(what, cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY));
+        return send(what, cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY));
     }
 
     private CuratorEvent getData(String what, long deadline, CompletableFuture<CuratorEvent> pending) {
@@ -605,7 +829,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private long serverNow(String what, long deadline) {
         for (int attempt = 0; attempt < 2; attempt++) {
             CuratorEvent e = ZkCall.await(what, deadline,
-                    cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY));
+                    send(what, cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY)));
             Code code = ZkCall.code(e);
             if (code == Code.OK) {
                 return e.getStat().getMtime();
@@ -613,8 +837,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             if (code != Code.NONODE) {
                 throw ZkCall.unexpected(what, e);
             }
-            CuratorEvent c = ZkCall.await(what, deadline, cb -> client.create().creatingParentsIfNeeded()
-                    .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(clockPath, EMPTY));
+            CuratorEvent c = ZkCall.await(what, deadline, send(what, cb -> client.create().creatingParentsIfNeeded()
+                    .withMode(CreateMode.PERSISTENT).inBackground(cb).forPath(clockPath, EMPTY)));
             if (ZkCall.code(c) != Code.OK && ZkCall.code(c) != Code.NODEEXISTS) {
                 throw ZkCall.unexpected(what, c);
             }

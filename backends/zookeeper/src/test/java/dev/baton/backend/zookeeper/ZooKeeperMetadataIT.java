@@ -9,7 +9,6 @@ import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.RenewRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +17,6 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,14 +35,8 @@ class ZooKeeperMetadataIT {
     @RegisterExtension
     static ZkTestServer server = new ZkTestServer();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer toClose = new Closer();
 
     private ZooKeeperLeaseStore store() {
         ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(server.connectString(), ROOT, Optional.empty(),
