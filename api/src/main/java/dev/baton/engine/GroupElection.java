@@ -18,12 +18,10 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,7 +73,6 @@ final class GroupElection implements LeaderElection {
     private final ElectionSettings settings;
     private final Scheduler scheduler;
     private final EventDispatcher dispatcher;
-    private final Executor taskExecutor;
     private final List<Consumer<LeadershipChanged>> globalListeners;
     private final RenewalBatcher batcher;
     private final AdvertisedMetadata metadata;
@@ -104,7 +101,7 @@ final class GroupElection implements LeaderElection {
     private AutoCloseable watch;
     private boolean watchUnsupported;
     private int openTerms;
-    private final Set<LeaderTask<?>> leaderTasks = new HashSet<>();
+    private final LeaderTasks leaderTasks;
     /** Leaves the group for {@link #close()}: ends and releases the term, then frees the name in the Baton. */
     private final Consumer<GroupElection> leave;
     /** Set by {@link #close()}: the handle is spent. */
@@ -131,13 +128,13 @@ final class GroupElection implements LeaderElection {
         this.settings = settings;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
-        this.taskExecutor = taskExecutor;
         this.globalListeners = globalListeners;
         this.batcher = batcher;
         this.metadata = metadata;
         this.observer = observer;
         this.leave = leave;
         this.health = new BackendHealth(scheduler);
+        this.leaderTasks = new LeaderTasks(group, taskExecutor, dispatcher);
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -286,78 +283,7 @@ final class GroupElection implements LeaderElection {
                 return CompletableFuture.failedFuture(new NotLeaderException(
                         group, "participant " + participant + " does not lead group '" + group + "'"));
             }
-            LeaderTask<T> leaderTask = new LeaderTask<>(task);
-            leaderTasks.add(leaderTask);
-            // The task's own future may be completed on a lease thread (the term ended); the user gets a copy that
-            // is completed on the event thread, so stages the user chains never run on (and stall) a lease thread.
-            CompletableFuture<T> forUser = new CompletableFuture<>();
-            leaderTask.result.whenComplete((v, e) -> {
-                synchronized (lock) {
-                    leaderTasks.remove(leaderTask);
-                }
-                if (leaderTask.result.isCancelled()) {
-                    leaderTask.interrupt();
-                }
-                dispatcher.completeOffLeaseThreads(() -> {
-                    if (e == null) {
-                        forUser.complete(v);
-                    } else {
-                        forUser.completeExceptionally(e);
-                    }
-                });
-            });
-            forUser.whenComplete((v, e) -> {
-                if (forUser.isCancelled()) {
-                    leaderTask.result.cancel(true); // the user cancelled: interrupt the task
-                }
-            });
-            taskExecutor.execute(leaderTask);
-            return forUser;
-        }
-    }
-
-    /** A {@link #runWhileLeader} task: interrupted, and its future failed, when the term ends. */
-    private final class LeaderTask<T> implements Runnable {
-        final CompletableFuture<T> result = new CompletableFuture<>();
-        private final Callable<T> task;
-        private Thread runner;
-        private boolean finished;
-
-        LeaderTask(Callable<T> task) {
-            this.task = task;
-        }
-
-        @Override
-        public void run() {
-            synchronized (this) {
-                if (result.isDone()) {
-                    return;
-                }
-                runner = Thread.currentThread();
-            }
-            try {
-                result.complete(task.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            } finally {
-                synchronized (this) {
-                    finished = true;
-                    runner = null;
-                }
-                Thread.interrupted(); // do not leak our interrupt into the pool thread's next task
-            }
-        }
-
-        synchronized void interrupt() {
-            if (runner != null && !finished) {
-                runner.interrupt();
-            }
-        }
-
-        void leadershipEnded(ChangeCause cause) {
-            result.completeExceptionally(new NotLeaderException(
-                    group, "leadership of group '" + group + "' ended (" + cause + ")"));
-            interrupt();
+            return leaderTasks.start(task);
         }
     }
 
@@ -765,9 +691,7 @@ final class GroupElection implements LeaderElection {
             known = null;
             k = null;
         }
-        for (LeaderTask<?> task : new ArrayList<>(leaderTasks)) {
-            task.leadershipEnded(cause);
-        }
+        leaderTasks.endAll(cause);
         // The term stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
         // now: an audit of "led from A to B" must not overlap the successor's term by the length of a pause.
         emit(Role.FOLLOWER, Role.LEADER, cause, g.token, Optional.ofNullable(k), Math.max(0, now - g.deadlineNanos));
