@@ -91,7 +91,12 @@ public final class Reports {
         sb.append("  server    (server back -> first confirmed work): ").append(r.failover().get("server"))
                 .append(nl);
         sb.append("  slow link (longest stretch without confirmed work): ").append(r.failover().get("slow-link"))
-                .append(nl).append(nl);
+                .append(nl);
+        if (r.failover().get("member").count() > 0) { // only where the participants are the store
+            sb.append("  member    (a member that does not lead back -> first confirmed work): ")
+                    .append(r.failover().get("member")).append(nl);
+        }
+        sb.append(nl);
 
         long epoch = rec.setting("epoch.nanos");
         sb.append("faults in order (t = seconds since start):").append(nl);
