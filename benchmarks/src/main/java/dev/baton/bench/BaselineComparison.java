@@ -25,7 +25,9 @@ import java.util.Set;
  */
 final class BaselineComparison {
     /** The backends whose store latency is compared (built from the baseline commit by {@code benchmarks/run}). */
-    static final List<String> LATENCY_BACKENDS = List.of("memory", "file", "jdbc", "redis");
+    static final List<String> LATENCY_BACKENDS = List.of("memory", "file", "jdbc", "redis", "zookeeper");
+    /** The backends whose graceful handover is compared (section 3's method, in a probe JVM per side). */
+    static final List<String> HANDOVER_BACKENDS = List.of("zookeeper");
 
     /** Which Baton a measurement runs on. */
     enum Side {
@@ -41,6 +43,8 @@ final class BaselineComparison {
     private final Map<Side, String> classPaths = new EnumMap<>(Side.class);
     private final Map<Side, List<Map<String, GuardedCallJmh.Score>>> jmh = new EnumMap<>(Side.class);
     private final Map<String, Map<Side, StoreLatency.Result>> latency = new LinkedHashMap<>();
+    private final Map<String, Map<Side, Samples>> handover = new LinkedHashMap<>();
+    private int handoverRuns;
     private int probes;
 
     /**
@@ -91,6 +95,28 @@ final class BaselineComparison {
     }
 
     /**
+     * Times graceful handovers on each side in turn, as section 3 does (two participants in the probe's JVM, the
+     * leader's {@code Baton.close()} to the follower leading).
+     *
+     * @param backend one of {@link #HANDOVER_BACKENDS}
+     * @param config the {@code baton.*} configuration reaching its server
+     * @param runs handovers per probe
+     * @param dataDir a folder of the backend's
+     */
+    void measureHandover(String backend, Map<String, String> config, int runs, Path dataDir) throws Exception {
+        handoverRuns = runs;
+        Map<Side, Samples> results = new EnumMap<>(Side.class);
+        for (Side side : ORDER) {
+            Path out = output(side, "handover-" + backend);
+            List<String> args = new ArrayList<>(List.of("handover", out.toString(), Integer.toString(runs)));
+            apart(config, side, dataDir).forEach((k, v) -> args.add(k + "=" + v));
+            probe(side, out, Duration.ofMinutes(10), args);
+            ComparisonProbe.readHandover(out, results.computeIfAbsent(side, s -> new Samples()));
+        }
+        handover.put(backend, results);
+    }
+
+    /**
      * Keeps each side's leases apart (its own table, key prefix or folder): should the two builds store a lease
      * differently, neither reads the other's.
      */
@@ -101,6 +127,7 @@ final class BaselineComparison {
         switch (config.get("baton.backend")) {
             case "jdbc" -> own.put("baton.jdbc.table", "bench_" + tag);
             case "redis" -> own.put("baton.redis.key-prefix", "bench-" + tag + ":");
+            case "zookeeper" -> own.put("baton.zookeeper.root", "/bench-" + tag);
             case "file" -> own.put("baton.file.dir",
                     Files.createDirectories(dataDir.resolve("compare-" + tag)).toString());
             default -> own.put("baton.memory.namespace", "compare-" + tag);
@@ -141,6 +168,28 @@ final class BaselineComparison {
                 .append("*Difference* = this build − baseline (negative: this build is faster).\n\n");
         jmhTable(md, base);
         latencyTable(md, base);
+        handoverTable(md, base);
+    }
+
+    private void handoverTable(StringBuilder md, String base) {
+        if (handover.isEmpty()) {
+            return; // section 3 not selected, or no backend with a handover comparison
+        }
+        md.append("### Graceful handover (as section 3)\n\n");
+        md.append("Two participants in the probe's JVM, ").append(handoverRuns).append(" handovers per run (ttl ")
+                .append(FailoverBench.TTL.toMillis()).append(" ms, renew every ").append(FailoverBench.RENEW.toMillis())
+                .append(" ms): the leader's `Baton.close()` to the follower's `isLeader()`. Median / p99 / max in ms ")
+                .append("of each side's two runs pooled.\n\n");
+        md.append("| backend | ").append(base).append(" | this build | difference of medians |\n")
+                .append("|---|---|---|---:|\n");
+        handover.forEach((backend, sides) -> {
+            Samples b = sides.get(Side.BASELINE);
+            Samples a = sides.get(Side.CURRENT);
+            double delta = a.medianMillis() - b.medianMillis();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.2f ms%s |%n", backend, b.cell(), a.cell(), delta,
+                    percentOf(delta, b.medianMillis())));
+        });
+        md.append('\n');
     }
 
     private void jmhTable(StringBuilder md, String base) {
@@ -148,7 +197,7 @@ final class BaselineComparison {
         List<Map<String, GuardedCallJmh.Score>> before = jmh.getOrDefault(Side.BASELINE, List.of());
         List<Map<String, GuardedCallJmh.Score>> after = jmh.getOrDefault(Side.CURRENT, List.of());
         if (before.size() < 2 || after.size() < 2) {
-            md.append("Not measured (see failures).\n\n");
+            md.append("Not measured (section 1 not selected, or see failures).\n\n");
             return;
         }
         md.append("Average ns per call of each side's two runs (each run's own score in brackets).\n\n");
@@ -169,7 +218,7 @@ final class BaselineComparison {
     private void latencyTable(StringBuilder md, String base) {
         md.append("### Store operation latency (as section 2)\n\n");
         if (latency.isEmpty()) {
-            md.append("Not measured (see failures).\n\n");
+            md.append("Not measured (section 2 not selected, or see failures).\n\n");
             return;
         }
         md.append("One client, sequential, a warm-up pass then ").append(quick ? 100 : 1000)

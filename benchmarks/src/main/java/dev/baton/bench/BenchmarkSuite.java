@@ -146,9 +146,14 @@ public final class BenchmarkSuite {
         if (comparison != null) {
             BaselineComparison c = comparison;
             System.out.println("[bench] baseline " + baseline.get().commit() + ": JMH and the memory store");
-            attempt(failures, "baseline comparison, JMH", c::measureJmh);
-            attempt(failures, "baseline comparison, memory latency", () -> c.measureLatency("memory",
-                    Map.of("baton.backend", "memory"), workDir));
+            // A partial run compares only what it measures.
+            if (measures("jmh")) {
+                attempt(failures, "baseline comparison, JMH", c::measureJmh);
+            }
+            if (measures("latency")) {
+                attempt(failures, "baseline comparison, memory latency", () -> c.measureLatency("memory",
+                        Map.of("baton.backend", "memory"), workDir));
+            }
         }
         Map<String, LatencyBench.Result> latency = new LinkedHashMap<>();
         Map<String, FailoverBench.Result> failover = new LinkedHashMap<>();
@@ -158,7 +163,11 @@ public final class BenchmarkSuite {
         for (String name : available) {
             boolean shedlockHere = measures("shedlock") && (name.equals("jdbc") || name.equals("redis"));
             boolean curatorHere = measures("curator") && name.equals("zookeeper");
-            boolean baselineHere = comparison != null && BaselineComparison.LATENCY_BACKENDS.contains(name);
+            boolean baselineLatency = comparison != null && measures("latency")
+                    && BaselineComparison.LATENCY_BACKENDS.contains(name);
+            boolean baselineHandover = comparison != null && measures("failover")
+                    && BaselineComparison.HANDOVER_BACKENDS.contains(name);
+            boolean baselineHere = baselineLatency || baselineHandover;
             if (!measures("latency") && !measures("failover") && !measures("scale") && !shedlockHere && !curatorHere
                     && !baselineHere) {
                 continue; // nothing selected needs this backend's server
@@ -188,10 +197,15 @@ public final class BenchmarkSuite {
                     attempt(failures, name + " scale", () -> scale.put(name, ScaleBench.run(b, 1000,
                             Duration.ofSeconds(quick ? 5 : 20), Duration.ofSeconds(quick ? 60 : 120))));
                 }
-                if (baselineHere) {
+                if (baselineLatency) {
                     BaselineComparison c = comparison;
                     attempt(failures, "baseline comparison, " + name + " latency",
                             () -> c.measureLatency(name, b.config(), b.dir));
+                }
+                if (baselineHandover) {
+                    BaselineComparison c = comparison;
+                    attempt(failures, "baseline comparison, " + name + " handover",
+                            () -> c.measureHandover(name, b.config(), quick ? 3 : 15, b.dir));
                 }
             } catch (RuntimeException e) {
                 failures.put(name + " server", e.toString());
@@ -359,7 +373,7 @@ public final class BenchmarkSuite {
         md.append("## 3. Graceful handover and crash failover\n\n");
         md.append("ttl 2 s, renew every 500 ms (safety margin 200 ms). *Graceful*: two participants in one JVM, the ")
                 .append("leader's `Baton.close()` starts the clock (on a thread of its own: it also closes the store ")
-                .append("client, which on ZooKeeper takes ~100 ms after the release), the follower's `isLeader()` ")
+                .append("client after the release), the follower's `isLeader()` ")
                 .append("turning true stops it (polled every 0.5 ms). *Crash*: the leader is a separate JVM killed with SIGKILL; clock ")
                 .append("from the kill to the survivor leading. Median / p99 / max in ms; the design's bound for a ")
                 .append("crash is the ttl plus a small constant.\n\n");

@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *   <li>{@code latency <out> <warm-up> <n> key=value...}: a store made from the {@code baton.*} configuration
  *       given; a warm-up pass, then {@code n} acquisitions, renewals and releases ({@link StoreLatency}); one line per
  *       operation, its durations in nanoseconds.</li>
+ *   <li>{@code handover <out> <runs> key=value...}: {@code runs} graceful handovers between two participants, each
+ *       with a store made from that configuration ({@link FailoverBench#graceful}); one line, {@code handover} and
+ *       the durations in nanoseconds.</li>
  * </ul>
  */
 public final class ComparisonProbe {
@@ -47,6 +50,12 @@ public final class ComparisonProbe {
                 case "jmh" -> writeJmh(out, GuardedCallJmh.run(Boolean.parseBoolean(args[2])));
                 case "latency" -> writeLatency(out, latency(Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                         config(args, 4)));
+                case "handover" -> {
+                    Map<String, String> config = config(args, 3);
+                    Samples s = FailoverBench.graceful(config.get("baton.backend"),
+                            () -> Stores.create(config, FailoverBench.TTL), Integer.parseInt(args[2]));
+                    Files.write(out, List.of(line("handover", s)), StandardCharsets.UTF_8);
+                }
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Exception | LinkageError e) {
@@ -64,6 +73,22 @@ public final class ComparisonProbe {
             StoreLatency.pass(store, StoreLatency.names(run + "-1", n), measured);
         }
         return measured;
+    }
+
+    /**
+     * @param file what a {@code handover} probe wrote
+     * @param into where its durations go
+     */
+    static void readHandover(Path file, Samples into) throws IOException {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.trim().split(" ");
+            if (!f[0].equals("handover")) {
+                throw new IOException(file + ": unknown line " + f[0]);
+            }
+            for (int i = 1; i < f.length; i++) {
+                into.add(Long.parseLong(f[i]));
+            }
+        }
     }
 
     private static Map<String, String> config(String[] args, int from) {

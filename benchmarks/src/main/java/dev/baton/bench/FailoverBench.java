@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Failover per backend with the run's ttl (2 s, renew 500 ms).
@@ -33,25 +34,8 @@ final class FailoverBench {
     private FailoverBench() {}
 
     static Result run(BackendUnderTest b, int gracefulRuns, int crashRuns) throws Exception {
+        Samples graceful = graceful(b.name, () -> b.newStore(TTL), gracefulRuns);
         ElectionSettings settings = ElectionSettings.of(TTL, RENEW);
-        Samples graceful = new Samples();
-        for (int i = 0; i < gracefulRuns; i++) {
-            String group = "handover-" + Long.toString(System.nanoTime(), 36);
-            Baton a = baton(b, "a" + i, settings);
-            Baton bb = baton(b, "b" + i, settings);
-            try {
-                LeaderElection ea = a.election(group);
-                if (!ea.awaitLeadership(Duration.ofSeconds(20))) {
-                    throw new IllegalStateException(b.name + ": first participant did not lead");
-                }
-                LeaderElection eb = bb.election(group);
-                Thread.sleep(300); // let the follower settle (read the holder, open its watch)
-                graceful.add(Poll.handover("the follower leads", a, eb::isLeader, Duration.ofSeconds(20)));
-            } finally {
-                a.close();
-                bb.close();
-            }
-        }
         Samples crash = new Samples();
         for (int i = 0; i < crashRuns; i++) {
             String group = "crash-" + Long.toString(System.nanoTime(), 36);
@@ -84,8 +68,40 @@ final class FailoverBench {
         return new Result(b.name, graceful, crash);
     }
 
+    /**
+     * Graceful handovers: two participants, each with a store of its own from {@code stores}; the leader's
+     * {@link Baton#close()} starts the clock, the follower's {@code isLeader()} turning true stops it. Also run by
+     * {@link ComparisonProbe} on a baseline's jars.
+     */
+    static Samples graceful(String backend, Supplier<LeaseStore> stores, int runs) throws Exception {
+        ElectionSettings settings = ElectionSettings.of(TTL, RENEW);
+        Samples graceful = new Samples();
+        for (int i = 0; i < runs; i++) {
+            String group = "handover-" + Long.toString(System.nanoTime(), 36);
+            Baton a = baton(stores, "a" + i, settings);
+            Baton bb = baton(stores, "b" + i, settings);
+            try {
+                LeaderElection ea = a.election(group);
+                if (!ea.awaitLeadership(Duration.ofSeconds(20))) {
+                    throw new IllegalStateException(backend + ": first participant did not lead");
+                }
+                LeaderElection eb = bb.election(group);
+                Thread.sleep(300); // let the follower settle (read the holder, open its watch)
+                graceful.add(Poll.handover("the follower leads", a, eb::isLeader, Duration.ofSeconds(20)));
+            } finally {
+                a.close();
+                bb.close();
+            }
+        }
+        return graceful;
+    }
+
     private static Baton baton(BackendUnderTest b, String id, ElectionSettings settings) {
-        return Baton.builder().store(b.newStore(TTL)).participant(id).defaults(settings).build();
+        return baton(() -> b.newStore(TTL), id, settings);
+    }
+
+    private static Baton baton(Supplier<LeaseStore> stores, String id, ElectionSettings settings) {
+        return Baton.builder().store(stores.get()).participant(id).defaults(settings).build();
     }
 
     static Process startParticipant(BackendUnderTest b, String id, String group) throws IOException {
