@@ -98,8 +98,8 @@ final class GroupElection implements LeaderElection {
     private long notBeforeNanos;
     /** Whether the store answers: apart from leadership, which only the deadline ends. */
     private final BackendHealth health;
-    private AutoCloseable watch;
-    private boolean watchUnsupported;
+    /** Wakes a sleeping follower when the store says the lease changed. */
+    private final StoreWatch watch;
     private int openTerms;
     private final LeaderTasks leaderTasks;
     /** Leaves the group for {@link #close()}: ends and releases the term, then frees the name in the Baton. */
@@ -135,6 +135,7 @@ final class GroupElection implements LeaderElection {
         this.leave = leave;
         this.health = new BackendHealth(scheduler);
         this.leaderTasks = new LeaderTasks(group, taskExecutor, dispatcher);
+        this.watch = new StoreWatch(store, group, this::onWatchEvent);
         // nanoTime may be negative: "not before" starts at now, never at zero.
         this.notBeforeNanos = scheduler.nanoTime();
     }
@@ -272,7 +273,7 @@ final class GroupElection implements LeaderElection {
      */
     private long stepDownBackOffNanos() {
         long renew = settings.renewInterval().toNanos();
-        return watch != null ? renew : settings.ttl().toNanos() + renew;
+        return watch.isOpen() ? renew : settings.ttl().toNanos() + renew;
     }
 
     @Override
@@ -754,24 +755,11 @@ final class GroupElection implements LeaderElection {
     /** Opens the store's watch once; runs on the step thread because opening may need the backend. */
     private void ensureWatch() {
         synchronized (lock) {
-            if (watch != null || watchUnsupported || !competing) {
+            if (!competing) {
                 return;
             }
         }
-        try {
-            Optional<AutoCloseable> opened = store.watch(group, this::onWatchEvent);
-            synchronized (lock) {
-                if (opened.isEmpty()) {
-                    watchUnsupported = true;
-                } else if (competing) {
-                    watch = opened.get();
-                } else {
-                    closeQuietly(opened.get());
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "Group ''{0}'': watch not opened yet: {1}", group, e.getMessage());
-        }
+        watch.open();
     }
 
     // ---- shutdown ------------------------------------------------------------------------------------------
@@ -849,11 +837,8 @@ final class GroupElection implements LeaderElection {
         }
         synchronized (lock) {
             cancelNextStep();
-            if (watch != null) {
-                closeQuietly(watch);
-                watch = null;
-            }
         }
+        watch.close(); // outside the lock: closing may wait for the store's notification thread
     }
 
     private void cancelNextStep() {
@@ -875,14 +860,6 @@ final class GroupElection implements LeaderElection {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            LOG.log(Level.DEBUG, "Group ''{0}'': closing the watch failed: {1}", group, e.getMessage());
         }
     }
 
