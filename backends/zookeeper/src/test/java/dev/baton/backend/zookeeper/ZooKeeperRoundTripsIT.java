@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -132,6 +133,22 @@ class ZooKeeperRoundTripsIT {
         before = a.requestsSent();
         assertTrue(a.renewAll(rest).stream().allMatch(Optional::isPresent));
         assertEquals(1, a.requestsSent() - before, "requests of the batch without the lost lease");
+    }
+
+    @Test
+    @DisplayName("close() leaves the session close to a thread of its own, and the client it opened is closed")
+    void closeDoesNotWaitForTheSession() {
+        ZooKeeperLeaseStore a = ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-round-trips",
+                Optional.empty(), Duration.ofSeconds(40), Duration.ofSeconds(5));
+        String name = "close-" + System.nanoTime();
+        LeaseRecord held = a.tryAcquire(name, "a", LONG).orElseThrow();
+        assertTrue(a.release(name, "a", held.token()));
+        a.close();
+        a.close(); // idempotent
+        Await.until("the store's own client is closed", () -> a.client().getState() == CuratorFrameworkState.STOPPED,
+                LIVENESS);
+        ZooKeeperLeaseStore b = store();
+        assertEquals(Optional.empty(), b.read(name), "the release landed before the client closed");
     }
 
     @Test
