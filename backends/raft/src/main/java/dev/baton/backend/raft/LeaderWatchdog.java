@@ -43,6 +43,7 @@ final class LeaderWatchdog {
     /** When this member last found itself without a leader in its view ({@code -1}: it has one). */
     private long leaderlessSince = -1;
     private long lastAlarm;
+    private boolean alarmedOnce;
     private long lastVote;
     private boolean votedOnce;
 
@@ -101,9 +102,10 @@ final class LeaderWatchdog {
             leaderlessSince = now;
             return;
         }
-        if (now - leaderlessSince < patienceNanos || now - lastAlarm < patienceNanos) {
+        if (now - leaderlessSince < patienceNanos || (alarmedOnce && now - lastAlarm < patienceNanos)) {
             return;
         }
+        alarmedOnce = true; // System.nanoTime() has no fixed origin: a flag, not a zero stamp, marks "never"
         lastAlarm = now;
         Address coordinator = view.getCoord();
         long term = raft.currentTerm();
