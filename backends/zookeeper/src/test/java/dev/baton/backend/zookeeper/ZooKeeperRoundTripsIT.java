@@ -74,9 +74,12 @@ class ZooKeeperRoundTripsIT {
         ZooKeeperLeaseStore b = store();
         ZooKeeperLeaseStore c = store();
         String name = "stale-hint-" + System.nanoTime();
-        toClose.add(b.watch(name, () -> { }).orElseThrow());
+        AtomicInteger seenByB = new AtomicInteger();
+        toClose.add(b.watch(name, seenByB::incrementAndGet).orElseThrow());
         LeaseRecord taken = c.tryAcquire(name, "c", LONG).orElseThrow();
         assertTrue(taken.heldBy("c"));
+        // b's watch learns of c's grant on ZooKeeper's event thread; a hint planted before that would be replaced.
+        Await.until("b's watch saw c's grant", () -> seenByB.get() > 0, LIVENESS);
         // As if b's watch had seen a release and not yet c's grant (events arrive late): the hint is stale.
         b.watcher().noteHolder(ZkNames.node(name), true);
         long before = b.requestsSent();
