@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one watcher thread of a {@link FileLeaseStore}, multiplexing every watched lease:
  * <ul>
- *   <li>a {@link WatchService} on the lease directory reports a replaced record at once (a release or a handover
- *       in another process), so a graceful handover does not wait for a poll;</li>
+ *   <li>a {@link WatchService} on each watched lease's {@linkplain RecordVersions records directory} reports a new
+ *       version at once (a release or a handover in another process), so a graceful handover does not wait for a
+ *       poll; one on the lease directory notices a records directory created after the watch began;</li>
  *   <li>every poll interval it checks each watched lease's holder for liveness: a process killed with
  *       {@code kill -9} writes nothing, and the only sign of its death is that the OS freed its liveness lock.</li>
  * </ul>
@@ -36,6 +37,10 @@ final class DirectoryWatcher {
     /** Watched names by file stem, to route WatchService events. */
     private final Map<String, String> namesByStem = new ConcurrentHashMap<>();
     private final Map<String, FileLeaseStore.Observed> lastSeen = new ConcurrentHashMap<>();
+    /** The records directories registered with the service, by lease name; touched only under this object's lock. */
+    private final Map<String, WatchKey> recordKeys = new java.util.HashMap<>();
+    /** Lease names by registered records directory, to route events. */
+    private final Map<Path, String> namesByRecords = new ConcurrentHashMap<>();
     private Thread thread;
     private WatchService service;
     private volatile boolean closed;
@@ -57,6 +62,7 @@ final class DirectoryWatcher {
         if (thread == null) {
             start();
         }
+        registerRecords(name);
         return () -> remove(name, onChange);
     }
 
@@ -68,6 +74,11 @@ final class DirectoryWatcher {
                 callbacks.remove(name);
                 namesByStem.remove(LeaseFileNames.stem(name));
                 lastSeen.remove(name);
+                WatchKey key = recordKeys.remove(name);
+                if (key != null) {
+                    key.cancel();
+                    namesByRecords.values().remove(name);
+                }
             }
         }
     }
@@ -94,17 +105,14 @@ final class DirectoryWatcher {
                 long wait = Math.max(0, nextPoll - System.nanoTime());
                 WatchKey key = service == null ? sleep(wait) : service.poll(wait, TimeUnit.NANOSECONDS);
                 if (key != null) {
+                    String recordsOf = key.watchable() instanceof Path watched ? namesByRecords.get(watched) : null;
                     for (WatchEvent<?> event : key.pollEvents()) {
                         if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                             checkAll();
+                        } else if (recordsOf != null) {
+                            check(recordsOf);
                         } else if (event.context() instanceof Path p) {
-                            String file = p.getFileName().toString();
-                            if (file.endsWith(".lease")) {
-                                String name = namesByStem.get(file.substring(0, file.length() - ".lease".length()));
-                                if (name != null) {
-                                    check(name);
-                                }
-                            }
+                            leaseDirectoryChanged(p.getFileName().toString());
                         }
                     }
                     key.reset();
@@ -127,9 +135,43 @@ final class DirectoryWatcher {
         return null;
     }
 
+    /** A new records directory of a watched lease is registered; a changed file of the earlier layout is checked. */
+    private void leaseDirectoryChanged(String file) {
+        String stem = file.endsWith(RecordVersions.SUFFIX)
+                ? file.substring(0, file.length() - RecordVersions.SUFFIX.length())
+                : file.endsWith(".lease") ? file.substring(0, file.length() - ".lease".length()) : null;
+        String name = stem == null ? null : namesByStem.get(stem);
+        if (name != null) {
+            registerRecords(name);
+            check(name);
+        }
+    }
+
     private void checkAll() {
         for (String name : callbacks.keySet()) {
+            registerRecords(name);
             check(name);
+        }
+    }
+
+    /**
+     * Registers the records directory of {@code name} once it exists (the first operation on a lease creates it);
+     * until then the lease directory's own watch and the poll stand in.
+     */
+    private synchronized void registerRecords(String name) {
+        if (service == null || closed || recordKeys.containsKey(name) || !callbacks.containsKey(name)) {
+            return;
+        }
+        Path records = RecordVersions.directoryOf(dir, LeaseFileNames.stem(name));
+        if (!java.nio.file.Files.isDirectory(records)) {
+            return;
+        }
+        try {
+            WatchKey key = records.register(service, StandardWatchEventKinds.ENTRY_CREATE);
+            recordKeys.put(name, key);
+            namesByRecords.put(records, name);
+        } catch (IOException | ClosedWatchServiceException e) {
+            LOG.log(Level.DEBUG, "Cannot watch {0} ({1}); the poll stands in", records, e);
         }
     }
 

@@ -8,14 +8,10 @@ import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -28,27 +24,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Files per lease (the stem is {@link LeaseFileNames#stem(String) the encoded name}):
  * <ul>
- *   <li>{@code <stem>.lease} — the record: name, holder, fencing token, expiry, liveness slot and the holder's leader
- *       metadata, one line with a CRC-32 ({@link LeaseFileRecord}). It is replaced only by writing {@code <stem>.lease.tmp} and renaming it
- *       over the old one, so a process that dies mid-write leaves the old record intact.</li>
- *   <li>{@code <stem>.lock} — never written; byte 0 is the operation lock, bytes 1..64 are liveness slots
- *       ({@link LockFiles}).</li>
+ *   <li>{@code <stem>.records/} — the versions of the record: name, holder, fencing token, expiry, liveness slot and
+ *       the holder's leader metadata, one line with a CRC-32 ({@link LeaseFileRecord}) per file {@code 1, 2, ...};
+ *       the highest is current. A write links a fully written file as the next version, which fails when another
+ *       process wrote it first ({@link RecordVersions}): a compare-and-set with no lock, so no process ever waits
+ *       for another, not even for one stopped in the middle of an operation.</li>
+ *   <li>{@code <stem>.lock} — never written; bytes 1..64 are liveness slots ({@link LockFiles}).</li>
+ *   <li>{@code <stem>.lease} — the single file of earlier versions, moved once to the records and then left as a
+ *       tombstone that stops earlier versions from leading ({@link LegacyLeaseFile}).</li>
  * </ul>
  *
- * <p>Each operation, under the operation lock:
+ * <p>Each operation reads the current version and decides:
  * <ol>
- *   <li>reads the record (a missing file is a free lease with token 0);</li>
- *   <li>decides with the host's wall clock ({@link WallClock}) whether it is held: the store's clock, shared by all
- *       processes of the host;</li>
- *   <li>treats a held lease whose holder's liveness slot is free as abandoned: the operating system frees the
- *       locks of a dead process at once, so a holder killed with {@code kill -9} is replaced immediately; a stopped
- *       holder (SIGSTOP, long GC) keeps its slot, and then only expiry frees the lease;</li>
- *   <li>grants with token = last token + 1 (the record keeps the last token after a release), locking a free
- *       liveness slot first and naming it in the record, so no reader ever sees a record whose slot is not yet
- *       held.</li>
- *   <li>writes the holder's leader metadata in the same record as the grant (replacing what was there, also on a
- *       confirmation); renewals copy it unchanged, a release writes a free record without it.</li>
+ *   <li>a missing lease is a free lease with token 0;</li>
+ *   <li>whether it is held is decided with the host's wall clock ({@link WallClock}): the store's clock, shared by
+ *       all processes of the host;</li>
+ *   <li>a held lease whose holder's liveness slot is free is abandoned: the operating system frees the locks of a
+ *       dead process at once, so a holder killed with {@code kill -9} is replaced immediately; a stopped holder
+ *       (SIGSTOP, long GC) keeps its slot, and then only expiry frees the lease;</li>
+ *   <li>a grant has token = last token + 1 (the record keeps the last token after a release); the grantee locks a
+ *       free liveness slot first and names it in the record, so no reader ever sees a record whose slot is not yet
+ *       held;</li>
+ *   <li>the holder's leader metadata is written in the same record as the grant (replacing what was there, also on
+ *       a confirmation); renewals copy it unchanged, a release writes a free record without it.</li>
  * </ol>
+ * When the next version was written by another process meanwhile, the operation decides again on it.
  *
  * <p>A record that fails its checksum (truncated, garbage, foreign) is never trusted. When no liveness slot of the
  * lease is held, nobody alive can believe they hold it: the record is replaced by a free one whose token jumps to
@@ -56,9 +56,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fail with a {@link LeaseStoreException} naming the file until that process gives the lease up or exits; the
  * holder's own renewals report the lease lost.
  *
- * <p>Watches: one {@link DirectoryWatcher} per store (a {@link java.nio.file.WatchService} on the directory for
- * instant notice of releases and handovers, and a short poll of the holders' liveness slots, which is how a killed
- * holder is noticed).
+ * <p>Watches: one {@link DirectoryWatcher} per store (a {@link java.nio.file.WatchService} on the watched leases'
+ * records for instant notice of releases and handovers, and a short poll of the holders' liveness slots, which is
+ * how a killed holder is noticed).
  */
 public final class FileLeaseStore implements LeaseStore {
     private static final System.Logger LOG = System.getLogger(FileLeaseStore.class.getName());
@@ -104,7 +104,8 @@ public final class FileLeaseStore implements LeaseStore {
      * Opens a store.
      *
      * @param dir an existing, writable directory on a local file system
-     * @param lockTimeout the longest an operation waits for another process's operation on the same lease
+     * @param lockTimeout the longest an operation keeps deciding again while other processes' writes to the same
+     *     lease win, or waits for the one-time move of a lease an earlier version wrote
      * @param pollInterval how often watched leases' holders are checked for liveness
      * @param sync whether a record that hands out a new token is forced to disk (survives power loss)
      * @return the store
@@ -149,19 +150,17 @@ public final class FileLeaseStore implements LeaseStore {
         Objects.requireNonNull(holder, "holder");
         checkTtl(ttl);
         String encoded = LeaderMetadata.encode(LeaderMetadata.requireStorable(metadata));
-        return locked(name, "acquire", (lock, files) -> {
+        return update(name, "acquire", true, (rec, lock) -> {
             long now = clock.nowMillis();
-            LeaseFileRecord rec = loadOrRecover(name, lock, files);
             if (rec.heldAt(now)) {
                 if (rec.holder().equals(holder)) {
                     int slot = ownSlot(name, rec, lock);
                     LeaseFileRecord extended =
                             new LeaseFileRecord(name, holder, rec.token(), now + ttl.toMillis(), slot, encoded);
-                    write(files, extended, false);
-                    return Optional.of(toLease(extended, now));
+                    return Outcome.write(extended, false, Optional.of(toLease(extended, now)), () -> { });
                 }
                 if (rec.livenessSlot() == 0 || lock.slotHeld(rec.livenessSlot())) {
-                    return Optional.of(toLease(rec, now));
+                    return Outcome.answer(Optional.of(toLease(rec, now)));
                 }
                 LOG.log(Level.INFO, "Lease ''{0}'': holder {1} is gone (its liveness lock is free); {2} takes over"
                         + " before expiry", name, rec.holder(), holder);
@@ -170,13 +169,7 @@ public final class FileLeaseStore implements LeaseStore {
             dropSlot(name, -1);
             int slot = takeSlot(name, lock, token);
             LeaseFileRecord granted = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(), slot, encoded);
-            try {
-                write(files, granted, sync);
-            } catch (IOException | RuntimeException e) {
-                dropSlot(name, token);
-                throw e;
-            }
-            return Optional.of(toLease(granted, now));
+            return Outcome.write(granted, sync, Optional.of(toLease(granted, now)), () -> dropSlot(name, token));
         });
     }
 
@@ -185,18 +178,15 @@ public final class FileLeaseStore implements LeaseStore {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
         checkTtl(ttl);
-        return locked(name, "renew", (lock, files) -> {
+        return update(name, "renew", false, (rec, lock) -> {
             long now = clock.nowMillis();
-            Optional<LeaseFileRecord> loaded = loadForHolder(name, files);
-            if (loaded.isEmpty() || !isCurrent(loaded.get(), holder, token, now)) {
+            if (rec == null || !isCurrent(rec, holder, token, now)) {
                 dropSlot(name, token);
-                return Optional.empty();
+                return Outcome.answer(Optional.<LeaseRecord>empty());
             }
-            LeaseFileRecord rec = loaded.get();
             LeaseFileRecord renewed = new LeaseFileRecord(name, holder, token, now + ttl.toMillis(),
                     rec.livenessSlot(), rec.metadata());
-            write(files, renewed, false);
-            return Optional.of(toLease(renewed, now));
+            return Outcome.write(renewed, false, Optional.of(toLease(renewed, now)), () -> { });
         });
     }
 
@@ -204,28 +194,27 @@ public final class FileLeaseStore implements LeaseStore {
     public boolean release(String name, String holder, long token) {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
-        return locked(name, "release", (lock, files) -> {
+        return update(name, "release", false, (rec, lock) -> {
             long now = clock.nowMillis();
-            Optional<LeaseFileRecord> loaded = loadForHolder(name, files);
-            boolean current = loaded.isPresent() && isCurrent(loaded.get(), holder, token, now);
-            if (current) {
-                write(files, LeaseFileRecord.free(name, token), false);
+            if (rec == null || !isCurrent(rec, holder, token, now)) {
+                dropSlot(name, token);
+                return Outcome.answer(false);
             }
-            dropSlot(name, token);
-            return current;
+            // The slot is freed only once the free record is the current version: until then a reader that sees
+            // this participant's record must also see it alive.
+            return Outcome.write(LeaseFileRecord.free(name, token), false, true, () -> { }, () -> dropSlot(name, token));
         });
     }
 
     @Override
     public Optional<LeaseRecord> read(String name) {
         LeaseNames.requireValid(name);
-        return locked(name, "read", (lock, files) -> {
+        return update(name, "read", true, (rec, lock) -> {
             long now = clock.nowMillis();
-            LeaseFileRecord rec = loadOrRecover(name, lock, files);
             if (!rec.heldAt(now) || (rec.livenessSlot() != 0 && !lock.slotHeld(rec.livenessSlot()))) {
-                return Optional.empty();
+                return Outcome.answer(Optional.<LeaseRecord>empty());
             }
-            return Optional.of(toLease(rec, now));
+            return Outcome.answer(Optional.of(toLease(rec, now)));
         });
     }
 
@@ -239,7 +228,7 @@ public final class FileLeaseStore implements LeaseStore {
 
     @Override
     public Duration maxCallTime() {
-        // Waiting for the operation lock is bounded by the lock timeout; local file I/O adds little.
+        // Deciding again after lost writes is bounded by the lock timeout; local file I/O adds little.
         return lockTimeout.plusMillis(500);
     }
 
@@ -266,23 +255,55 @@ public final class FileLeaseStore implements LeaseStore {
 
     // ---- internals -----------------------------------------------------------------------------------------
 
-    /** The paths of one lease. */
-    record LeasePaths(Path lease, Path tmp) {}
+    /**
+     * What an operation decided from the current record: an answer, and maybe a record to write first.
+     *
+     * @param write the record to write as the next version, or null when the answer needs no write
+     * @param durable whether the write is forced to disk
+     * @param answer what the operation returns once the write (if any) won
+     * @param onLost undoes what the decision took (a liveness slot) when another writer won: the operation decides
+     *     again on the newer record
+     * @param onWon runs once the write is the current version
+     */
+    private record Outcome<T>(LeaseFileRecord write, boolean durable, T answer, Runnable onLost, Runnable onWon) {
+        static <T> Outcome<T> answer(T answer) {
+            return new Outcome<>(null, false, answer, () -> { }, () -> { });
+        }
+
+        static <T> Outcome<T> write(LeaseFileRecord rec, boolean durable, T answer, Runnable onLost) {
+            return new Outcome<>(rec, durable, answer, onLost, () -> { });
+        }
+
+        static <T> Outcome<T> write(LeaseFileRecord rec, boolean durable, T answer, Runnable onLost, Runnable onWon) {
+            return new Outcome<>(rec, durable, answer, onLost, onWon);
+        }
+    }
 
     @FunctionalInterface
-    private interface LockedOp<T> {
-        T run(LockFiles.Entry lock, LeasePaths files) throws IOException;
+    private interface Decision<T> {
+        /**
+         * @param rec the current record; null when it is corrupt and the operation does not recover corrupt
+         *     records (a holder's renewal or release: it can no longer prove it holds the lease)
+         */
+        Outcome<T> decide(LeaseFileRecord rec, LockFiles.Entry lock) throws IOException;
     }
 
-    private <T> T locked(String name, String op, LockedOp<T> body) {
+    /**
+     * Runs one operation: read the current version, decide, and write the next version if the decision needs it;
+     * when another process wrote that version first, decide again on the newer record. Nothing here waits for
+     * another process, except the one-time move of a lease written by an earlier version.
+     *
+     * @param recoverCorrupt whether a corrupt record is reset when no live process holds the lease (acquire, read)
+     *     rather than handed to the decision as null (renew, release)
+     */
+    private <T> T update(String name, String op, boolean recoverCorrupt, Decision<T> decision) {
         checkOpen();
         return IoThreads.call("file lease store " + dir + ": " + op + " of lease '" + name + "'",
-                maxCallTime().toNanos(), () -> lockedOnIoThread(name, op, body));
+                maxCallTime().toNanos(), () -> updateOnIoThread(name, op, recoverCorrupt, decision));
     }
 
-    private <T> T lockedOnIoThread(String name, String op, LockedOp<T> body) {
+    private <T> T updateOnIoThread(String name, String op, boolean recoverCorrupt, Decision<T> decision) {
         String stem = LeaseFileNames.stem(name);
-        LeasePaths files = new LeasePaths(dir.resolve(stem + ".lease"), dir.resolve(stem + ".lease.tmp"));
         long deadline = System.nanoTime() + lockTimeout.toNanos();
         LockFiles.Entry lock;
         try {
@@ -291,12 +312,38 @@ public final class FileLeaseStore implements LeaseStore {
             throw failure(op, name, e);
         }
         try {
-            FileLock opLock = lock.lockOp(deadline);
+            // This JVM's threads take turns (they would only make each other's writes lose); processes never wait.
+            lock.lockThreads(deadline);
             try {
-                checkOpen();
-                return body.run(lock, files);
+                RecordVersions versions = new RecordVersions(RecordVersions.directoryOf(dir, stem));
+                int lost = 0;
+                while (true) {
+                    checkOpen();
+                    if (!versions.exists()) {
+                        LegacyLeaseFile.moveToVersions(dir, name, stem, lock, versions, deadline);
+                    }
+                    RecordVersions.Version current = versions.current();
+                    LeaseFileRecord rec = decodeCurrent(name, versions, current, recoverCorrupt, lock);
+                    if (rec == RECOVERED) {
+                        continue;
+                    }
+                    Outcome<T> outcome = decision.decide(rec, lock);
+                    if (outcome.write() == null) {
+                        return outcome.answer();
+                    }
+                    if (versions.writeAfter(current.number(), outcome.write().encode(), outcome.durable())) {
+                        outcome.onWon().run();
+                        return outcome.answer();
+                    }
+                    outcome.onLost().run();
+                    lost++;
+                    if (System.nanoTime() - deadline >= 0) {
+                        throw new LeaseStoreException("other processes' writes to " + versions.directory()
+                                + " won " + lost + " times in a row for " + lockTimeout.toMillis() + " ms");
+                    }
+                }
             } finally {
-                lock.unlockOp(opLock);
+                lock.unlockThreads();
             }
         } catch (IOException e) {
             throw failure(op, name, e);
@@ -305,6 +352,43 @@ public final class FileLeaseStore implements LeaseStore {
                     + e.getMessage(), e);
         } finally {
             LockFiles.release(lock);
+        }
+    }
+
+    /** Marks a current record that was corrupt and has just been reset: the operation reads again. */
+    private static final LeaseFileRecord RECOVERED = LeaseFileRecord.free("-", 0);
+
+    /**
+     * Decodes the current version. A corrupt one is, for a holder's operation, reported (null); otherwise reset to
+     * free when no live process holds the lease ({@link #RECOVERED}), or refused while one does.
+     */
+    private LeaseFileRecord decodeCurrent(String name, RecordVersions versions, RecordVersions.Version current,
+            boolean recoverCorrupt, LockFiles.Entry lock) throws IOException {
+        if (current.number() == 0) {
+            return LeaseFileRecord.free(name, 0);
+        }
+        Path file = versions.file(current.number());
+        try {
+            return decode(name, current.bytes());
+        } catch (CorruptLeaseFileException e) {
+            if (!recoverCorrupt) {
+                LOG.log(Level.WARNING, LogIds.CORRUPT_HELD + ": lease ''{0}'': {1} is corrupt ({2}); its holder gives"
+                        + " it up; check for other programs writing into the lease directory", name, file,
+                        e.getMessage());
+                return null;
+            }
+            if (lock.anySlotHeld()) {
+                throw new LeaseStoreException("lease file " + file + " is corrupt (" + e.getMessage() + ") and is"
+                        + " not trusted; a live process still holds one of its liveness locks, so it is recovered"
+                        + " only once that process gives the lease up or exits");
+            }
+            long token = System.currentTimeMillis() * 1000;
+            if (versions.writeAfter(current.number(), LeaseFileRecord.free(name, token).encode(), true)) {
+                LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live"
+                        + " process holds the lease; it is reset to free with token {3} (above any token counted"
+                        + " before)", name, file, e.getMessage(), Long.toString(token));
+            }
+            return RECOVERED;
         }
     }
 
@@ -352,7 +436,7 @@ public final class FileLeaseStore implements LeaseStore {
         }
     }
 
-    /** Reads the record; a missing file is a never-used lease. Does not interpret corruption. */
+    /** Reads a record in the earlier single-file layout; a missing file is a never-used lease. */
     static LeaseFileRecord load(String name, Path leaseFile) throws IOException {
         byte[] bytes;
         try {
@@ -360,46 +444,16 @@ public final class FileLeaseStore implements LeaseStore {
         } catch (NoSuchFileException e) {
             return LeaseFileRecord.free(name, 0);
         }
+        return decode(name, bytes);
+    }
+
+    /** Decodes a record of lease {@code name}; does not interpret corruption. */
+    static LeaseFileRecord decode(String name, byte[] bytes) {
         LeaseFileRecord rec = LeaseFileRecord.decode(bytes);
         if (!rec.name().equals(name)) {
             throw new CorruptLeaseFileException("it belongs to another lease name (a file-name collision)");
         }
         return rec;
-    }
-
-    /** For renew and release: a corrupt record means the caller no longer provably holds the lease. */
-    private Optional<LeaseFileRecord> loadForHolder(String name, LeasePaths files) throws IOException {
-        try {
-            return Optional.of(load(name, files.lease()));
-        } catch (CorruptLeaseFileException e) {
-            LOG.log(Level.WARNING, LogIds.CORRUPT_HELD + ": lease ''{0}'': {1} is corrupt ({2}); its holder gives it"
-                    + " up; check for other programs writing into the lease directory", name,
-                    files.lease(), e.getMessage());
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * For acquire and read: a corrupt record is recovered when nobody alive can hold the lease, else reported.
-     */
-    private LeaseFileRecord loadOrRecover(String name, LockFiles.Entry lock, LeasePaths files) throws IOException {
-        try {
-            return load(name, files.lease());
-        } catch (CorruptLeaseFileException e) {
-            if (lock.anySlotHeld()) {
-                throw new LeaseStoreException("lease file " + files.lease() + " is corrupt (" + e.getMessage()
-                        + ") and is not trusted; a live process still holds one of its liveness locks, so it is"
-                        + " recovered only once that process gives the lease up or exits");
-            }
-            long token = System.currentTimeMillis() * 1000;
-            LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live process"
-                    + " holds the lease; it is"
-                    + " reset to free with token {3} (above any token counted before)", name, files.lease(),
-                    e.getMessage(), Long.toString(token));
-            LeaseFileRecord free = LeaseFileRecord.free(name, token);
-            write(files, free, true);
-            return free;
-        }
     }
 
     /** The slot this store holds for {@code name}, or a newly taken one (confirming a grant for the same holder). */
@@ -447,33 +501,6 @@ public final class FileLeaseStore implements LeaseStore {
         }
     }
 
-    private void write(LeasePaths files, LeaseFileRecord rec, boolean durable) throws IOException {
-        byte[] bytes = rec.encode();
-        try (FileChannel ch = FileChannel.open(files.tmp(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            if (durable) {
-                ch.force(false);
-            }
-        }
-        Files.move(files.tmp(), files.lease(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (durable) {
-            forceDirectory();
-        }
-    }
-
-    /** Makes the rename durable; best effort, as not every platform can open a directory. */
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "Cannot force directory {0} to disk: {1}", dir, e);
-        }
-    }
-
     // ---- for the watcher -----------------------------------------------------------------------------------
 
     /**
@@ -484,9 +511,16 @@ public final class FileLeaseStore implements LeaseStore {
 
     Observed observe(String name) {
         String stem = LeaseFileNames.stem(name);
+        RecordVersions versions = new RecordVersions(RecordVersions.directoryOf(dir, stem));
         LeaseFileRecord rec;
         try {
-            rec = load(name, dir.resolve(stem + ".lease"));
+            if (versions.exists()) {
+                RecordVersions.Version current = versions.current();
+                rec = current.number() == 0 ? LeaseFileRecord.free(name, 0) : decode(name, current.bytes());
+            } else {
+                // Not used in this layout yet (the first operation moves it): what an earlier version wrote.
+                rec = load(name, LegacyLeaseFile.path(dir, stem));
+            }
         } catch (CorruptLeaseFileException e) {
             return new Observed(null, -1, false, true);
         } catch (IOException e) {

@@ -47,13 +47,32 @@ final class LeaseDirectory {
                     + "' network file system, where file locks are not reliable between hosts; use a local"
                     + " directory, or a server backend such as jdbc, redis, etcd or zookeeper for several hosts)");
         }
+        Path probe;
         try {
-            Path probe = Files.createTempFile(real, ".baton-write-check-", ".tmp");
-            Files.delete(probe);
+            probe = Files.createTempFile(real, ".baton-write-check-", ".tmp");
         } catch (IOException | SecurityException e) {
             throw new InvalidConfigurationException(key, shown, VALID + " (cannot create a file in it: " + e + ")");
         }
+        Path link = probe.resolveSibling(probe.getFileName() + ".link");
+        try {
+            // Every write of a record is a hard link (RecordVersions): a file system without them cannot work.
+            Files.createLink(link, probe);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new InvalidConfigurationException(key, shown, VALID + " and that supports hard links (creating"
+                    + " one failed: " + e + "; FAT and exFAT have none)");
+        } finally {
+            deleteQuietly(link);
+            deleteQuietly(probe);
+        }
         return real;
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // A probe left behind is harmless: its name starts with a dot and nothing reads it.
+        }
     }
 
     static String fileSystemType(Path dir) {

@@ -23,9 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * through this table, and a channel is closed only when no store references it (a held liveness lock counts as a
  * reference).
  *
- * <p>Layout of a lock file: byte 0 is the <em>operation lock</em>, held for the few microseconds of one
- * read-decide-write; bytes 1..{@link #SLOTS} are <em>liveness slots</em>, one of which a holder keeps locked for as
- * long as it holds the lease. The file's content is never written.
+ * <p>Layout of a lock file: bytes 1..{@link #SLOTS} are <em>liveness slots</em>, one of which a holder keeps locked
+ * for as long as it holds the lease; byte 0 is the operation lock of the earlier single-file layout, taken only to
+ * move a lease from it ({@link LegacyLeaseFile}). The file's content is never written.
  */
 final class LockFiles {
     /** Number of liveness slots per lease: more than there can be paused-but-alive former holders in practice. */
@@ -49,22 +49,36 @@ final class LockFiles {
         }
 
         /**
-         * Takes the operation lock, waiting at most until {@code deadlineNanos} (a stopped process may hold it).
+         * Makes this JVM's threads take turns on the lease, waiting at most until {@code deadlineNanos}; release
+         * with {@link #unlockThreads()}. Other processes are not excluded: their writes are compare-and-set
+         * ({@link RecordVersions}).
+         */
+        void lockThreads(long deadlineNanos) {
+            long wait = deadlineNanos - System.nanoTime();
+            boolean locked;
+            try {
+                locked = wait > 0 && opLock.tryLock(wait, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LeaseStoreException("interrupted while waiting for another thread's operation on " + path, e);
+            }
+            if (!locked) {
+                throw new LeaseStoreException("timed out waiting for another thread's operation on " + path);
+            }
+        }
+
+        void unlockThreads() {
+            opLock.unlock();
+        }
+
+        /**
+         * Takes the operation lock of the earlier single-file layout ({@link LegacyLeaseFile}), waiting at most until
+         * {@code deadlineNanos} (a stopped process may hold it).
          *
          * @return the held file lock; release it with {@link #unlockOp(FileLock)}
          */
         FileLock lockOp(long deadlineNanos) throws IOException {
-            long wait = deadlineNanos - System.nanoTime();
-            boolean jvmLocked;
-            try {
-                jvmLocked = wait > 0 && opLock.tryLock(wait, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LeaseStoreException("interrupted while waiting for the lock of " + path, e);
-            }
-            if (!jvmLocked) {
-                throw new LeaseStoreException("timed out waiting for the lock of " + path + " held by another thread");
-            }
+            lockThreads(deadlineNanos);
             try {
                 long pause = 50_000;
                 while (true) {
@@ -74,7 +88,8 @@ final class LockFiles {
                     }
                     if (System.nanoTime() - deadlineNanos >= 0) {
                         throw new LeaseStoreException("timed out waiting for the lock of " + path
-                                + ": another process holds it (stopped or very slow?)");
+                                + " to move the lease from the earlier single-file layout: another process holds it"
+                                + " (stopped or very slow?)");
                     }
                     LockSupport.parkNanos(pause);
                     pause = Math.min(pause * 2, 2_000_000);

@@ -48,8 +48,19 @@ class FileLeaseStoreTest {
         b.close();
     }
 
-    private Path leaseFile(String name) {
-        return dir.resolve(LeaseFileNames.stem(name) + ".lease");
+    /** The file of the current version of a lease's record (the lease must have been used). */
+    private Path leaseFile(String name) throws IOException {
+        RecordVersions versions = versions(name);
+        return versions.file(versions.current().number());
+    }
+
+    private RecordVersions versions(String name) {
+        return new RecordVersions(RecordVersions.directoryOf(dir, LeaseFileNames.stem(name)));
+    }
+
+    /** The single file of the earlier layout. */
+    private Path legacyFile(String name) {
+        return LegacyLeaseFile.path(dir, LeaseFileNames.stem(name));
     }
 
     @Test
@@ -214,10 +225,11 @@ class FileLeaseStoreTest {
     }
 
     @Test
-    @DisplayName("a lease file written before leader metadata is read (empty metadata) and taken over with metadata")
+    @DisplayName("a lease file of the earlier layout, written before leader metadata, is moved (token, holder, expiry),"
+            + " read with empty metadata, taken over with metadata, and left as a tombstone")
     void previousVersionFile() throws IOException {
         long farFuture = System.currentTimeMillis() + LONG.toMillis();
-        Files.write(leaseFile("old"), previousVersionRecord("old", "old-holder", 41, farFuture, 0));
+        Files.write(legacyFile("old"), previousVersionRecord("old", "old-holder", 41, farFuture, 0));
         LeaseRecord seen = a.read("old").orElseThrow();
         assertEquals("old-holder", seen.holder());
         assertEquals(41, seen.token());
@@ -231,6 +243,12 @@ class FileLeaseStoreTest {
         assertEquals(metadata, b.read("old").orElseThrow().metadata());
         assertTrue(new String(Files.readAllBytes(leaseFile("old")), StandardCharsets.US_ASCII)
                 .startsWith("baton-lease/2 "));
+        // The old file is now a tombstone that an earlier version reads as held for ever, by nobody it can replace.
+        LeaseFileRecord tombstone = LeaseFileRecord.decode(Files.readAllBytes(legacyFile("old")));
+        assertEquals(LegacyLeaseFile.TOMBSTONE_HOLDER, tombstone.holder());
+        assertEquals(Long.MAX_VALUE, tombstone.expiresAtMillis());
+        assertEquals(0, tombstone.livenessSlot(), "no liveness slot: an earlier version cannot see it die");
+        assertEquals(41, tombstone.token());
     }
 
     @Test
@@ -238,10 +256,77 @@ class FileLeaseStoreTest {
     void unreadableMetadata() throws IOException {
         long farFuture = System.currentTimeMillis() + LONG.toMillis();
         LeaseFileRecord foreign = new LeaseFileRecord("odd", "someone", 5, farFuture, 0, "no-equals-sign");
-        Files.write(leaseFile("odd"), foreign.encode());
+        Files.write(legacyFile("odd"), foreign.encode());
         LeaseRecord seen = a.read("odd").orElseThrow();
         assertEquals("someone", seen.holder());
         assertEquals(Map.of(), seen.metadata());
         assertEquals("someone", b.tryAcquire("odd", "b", LONG, Map.of("url", "http://b")).orElseThrow().holder());
+    }
+
+    @Test
+    @DisplayName("a write based on an old version loses, also when that version's successor was already collected")
+    void lateWriteLoses() throws IOException {
+        LeaseRecord held = a.tryAcquire("late", "a", LONG).orElseThrow();
+        RecordVersions versions = versions("late");
+        // What a process stopped right after reading would hold on to.
+        long read = versions.current().number();
+        byte[] stale = new LeaseFileRecord("late", "b", held.token() + 1, System.currentTimeMillis() + 60_000, 0)
+                .encode();
+
+        a.renew("late", "a", held.token(), LONG).orElseThrow();
+        assertFalse(versions.writeAfter(read, stale, false), "the next version exists: the link fails");
+        for (int i = 0; i < 3; i++) {
+            a.renew("late", "a", held.token(), LONG).orElseThrow();
+        }
+        assertFalse(Files.exists(versions.file(read + 1)), "collected: older versions than the one before the current");
+        assertFalse(versions.writeAfter(read, stale, false), "the link succeeds below the current version: lost");
+        assertEquals("a", b.read("late").orElseThrow().holder(), "the late write changed nothing");
+        assertEquals(held.token(), b.read("late").orElseThrow().token());
+        assertTrue(a.renew("late", "a", held.token(), LONG).isPresent(), "the holder still holds");
+    }
+
+    @Test
+    @DisplayName("the versions directory keeps the current version and the one before; other files are ignored")
+    void versionsAreCollected() throws IOException {
+        LeaseRecord held = a.tryAcquire("gc", "a", LONG).orElseThrow();
+        for (int i = 0; i < 20; i++) {
+            a.renew("gc", "a", held.token(), LONG).orElseThrow();
+        }
+        Files.write(versions("gc").directory().resolve("notes.txt"), new byte[] {1});
+        a.renew("gc", "a", held.token(), LONG).orElseThrow();
+        long current = versions("gc").current().number();
+        try (var files = Files.list(versions("gc").directory())) {
+            assertEquals(java.util.Set.of(Long.toString(current - 1), Long.toString(current), "notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
+    @DisplayName("two writers racing from the same version: exactly one wins each round")
+    void racingWriters() throws Exception {
+        a.tryAcquire("race", "a", LONG).orElseThrow();
+        RecordVersions versions = versions("race");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 50; round++) {
+                long read = versions.current().number();
+                CountDownLatch go = new CountDownLatch(1);
+                byte[] mine = LeaseFileRecord.free("race", round).encode();
+                java.util.concurrent.Callable<Boolean> write = () -> {
+                    go.await();
+                    return versions.writeAfter(read, mine, false);
+                };
+                var first = pool.submit(write);
+                var second = pool.submit(write);
+                go.countDown();
+                long bound = Timing.scaled(Duration.ofSeconds(20)).toMillis();
+                boolean w1 = first.get(bound, TimeUnit.MILLISECONDS);
+                boolean w2 = second.get(bound, TimeUnit.MILLISECONDS);
+                assertTrue(w1 ^ w2, "round " + round + ": exactly one write wins, got " + w1 + " and " + w2);
+                assertEquals(read + 1, versions.current().number());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

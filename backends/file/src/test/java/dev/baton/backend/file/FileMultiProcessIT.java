@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.spi.LeaseRecord;
-import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
 import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.tck.fixtures.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +39,12 @@ class FileMultiProcessIT {
     /** Wall-clock millisecond rounding and clock-rate noise between the wall clock and the monotonic clock. */
     private static final long CLOCK_TOLERANCE_NANOS = Duration.ofMillis(20).toNanos();
 
+    /**
+     * The probes' lock timeout: a store call waits at most this (+ 0.5 s) for its I/O, and a wait for a stopped
+     * process would never end, so any bound tells the two apart; scaled, so a busy machine's own delays do not.
+     */
+    private static final Duration PROBE_LOCK_TIMEOUT = Timing.scaled(Duration.ofSeconds(2));
+
     private final List<ParticipantProcess> processes = new ArrayList<>();
     private Path dir;
     private Path logs;
@@ -48,9 +54,12 @@ class FileMultiProcessIT {
         Path base = Path.of("target", "multi-process", info.getTestMethod().orElseThrow().getName());
         dir = Files.createDirectories(base.resolve("leases"));
         logs = Files.createDirectories(base.resolve("logs"));
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
+        // What an earlier run left (lease files and their records directories), deepest first.
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.equals(dir)) {
+                    Files.delete(p);
+                }
             }
         }
     }
@@ -130,7 +139,7 @@ class FileMultiProcessIT {
         assertFalse(second.askLeader(), "p1 holds the lease, so p2 cannot lead");
 
         int m2 = second.mark();
-        Frozen frozen = freezeBetweenOperations(first);
+        Frozen frozen = freeze(first);
         LeaseRecord held = frozen.record().orElseThrow(
                 () -> new AssertionError("p1 no longer held the lease when it was frozen: " + first.texts()));
         assertEquals("p1", held.holder(), "p1 holds the lease when it is frozen");
@@ -165,29 +174,52 @@ class FileMultiProcessIT {
     private record Frozen(Optional<LeaseRecord> record, long readStartNanos) {}
 
     /**
-     * Sends SIGSTOP at a moment the participant is between two store operations. Frozen inside one, it would keep
-     * the lease's operation lock and block every other process until SIGCONT, which is another scenario (the store
-     * reports the lock timeout) than a frozen holder whose lease runs out. Reading the lease with a short lock
-     * timeout tells the two apart; when the read cannot get the lock, the participant is thawed and frozen again.
+     * Sends SIGSTOP, whatever the participant is doing, and reads the lease. The read must not wait for the frozen
+     * process even if it was stopped in the middle of a store operation (the writes are lock-free): any such wait
+     * would last until SIGCONT and fail the read at its lock timeout.
      */
-    private Frozen freezeBetweenOperations(ParticipantProcess p) throws Exception {
-        try (FileLeaseStore probe = FileLeaseStore.open(dir, Duration.ofMillis(200), Duration.ofSeconds(1), false)) {
-            List<String> busy = new ArrayList<>();
-            for (int attempt = 1; attempt <= 20; attempt++) {
-                p.signal("STOP");
-                long readStart = System.nanoTime();
+    private Frozen freeze(ParticipantProcess p) throws Exception {
+        try (FileLeaseStore probe = FileLeaseStore.open(dir, PROBE_LOCK_TIMEOUT, Duration.ofSeconds(1), false)) {
+            p.signal("STOP");
+            long readStart = System.nanoTime();
+            return new Frozen(probe.read("jobs"), readStart);
+        }
+    }
+
+    @Test
+    @DisplayName("a process stopped in the middle of a store operation blocks no other process")
+    void processStoppedMidOperationBlocksNobody() throws Exception {
+        ParticipantProcess hammer = FileHammer.start(dir, "jobs", "hammer", LONG_TTL, logs);
+        processes.add(hammer);
+        // Short ttl for the probe's own grants, so the hammer gets the lease back between freezes.
+        Duration probeTtl = Duration.ofMillis(100);
+        // Waiting for the frozen process would last until SIGCONT, so it would exceed any lock timeout.
+        try (FileLeaseStore probe = FileLeaseStore.open(dir, PROBE_LOCK_TIMEOUT, Duration.ofSeconds(1), false)) {
+            // The first operation on a lease moves it from the earlier layout under a lock, once: done before the
+            // freezes, which are about every later operation.
+            probe.read("jobs");
+            int grants = 0;
+            for (int i = 0; i < 20; i++) {
+                hammer.signal("STOP");
                 try {
-                    return new Frozen(probe.read("jobs"), readStart);
-                } catch (LeaseStoreException e) {
-                    busy.add(e.getMessage());
-                    p.signal("CONT");
-                    // Fault timing, not synchronisation: let the participant run (and finish its operation) for a
-                    // moment before freezing it again; the read above checks the outcome.
-                    Thread.sleep(37);
+                    // The hammer holds the lease (if it does) with a live liveness slot: the probe is refused or,
+                    // when the hammer was between a release and its next grant, granted. Never an exception.
+                    Optional<LeaseRecord> seen = probe.read("jobs");
+                    Optional<LeaseRecord> got = probe.tryAcquire("jobs", "probe", probeTtl);
+                    assertTrue(got.isPresent(), "tryAcquire always answers a record: " + got);
+                    if (got.get().holder().equals("probe")) {
+                        grants++;
+                        assertTrue(seen.map(r -> r.token() < got.get().token()).orElse(true),
+                                "a grant's token exceeds the one read before it: " + seen + " then " + got);
+                        assertTrue(probe.release("jobs", "probe", got.get().token()), "the probe releases its grant");
+                    }
+                } finally {
+                    hammer.signal("CONT");
                 }
+                // Fault timing, not synchronisation: let the hammer run into other operations before the next STOP.
+                Thread.sleep(13 + 7 * i);
             }
-            throw new AssertionError("could not freeze " + p.id() + " outside a store operation in 20 attempts: "
-                    + busy);
+            System.out.println("stopped the hammer 20 times; the probe was granted the lease " + grants + " times");
         }
     }
 
