@@ -110,7 +110,11 @@ final class DirectoryWatcher {
                         if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
                             checkAll();
                         } else if (recordsOf != null) {
-                            check(recordsOf);
+                            // A new version; a writer's preparation file is not one (it is linked as one next).
+                            if (event.context() instanceof Path p
+                                    && RecordVersions.versionOf(p.getFileName().toString()) >= 0) {
+                                check(recordsOf);
+                            }
                         } else if (event.context() instanceof Path p) {
                             leaseDirectoryChanged(p.getFileName().toString());
                         }

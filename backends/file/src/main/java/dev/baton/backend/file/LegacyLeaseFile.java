@@ -62,6 +62,15 @@ final class LegacyLeaseFile {
                         + " before)", name, legacy, e.getMessage(), Long.toString(token));
                 rec = LeaseFileRecord.free(name, token);
             }
+            if (TOMBSTONE_HOLDER.equals(rec.holder())) {
+                // Moved before, and the records directory was deleted since (by hand): the versions it held may have
+                // counted far past the tombstone's token, so the lease restarts free above any counted token.
+                long token = Math.max(rec.token() + 1, System.currentTimeMillis() * 1000);
+                LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': its records directory {1} is gone"
+                        + " (deleted?) though it was moved to it before; it restarts free with token {2} (above any"
+                        + " token counted before)", name, versions.directory(), Long.toString(token));
+                rec = LeaseFileRecord.free(name, token);
+            }
             if (versions.create(rec.encode())) {
                 writeTombstone(legacy, name, rec.token());
             }

@@ -329,4 +329,21 @@ class FileLeaseStoreTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    @DisplayName("a records directory deleted by hand after the move restarts the lease free, above every token")
+    void deletedRecordsDirectory() throws IOException {
+        LeaseRecord first = a.tryAcquire("gone", "a", LONG).orElseThrow();
+        assertTrue(a.release("gone", "a", first.token()));
+        Path records = versions("gone").directory();
+        try (var files = Files.list(records)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(records);
+        LeaseRecord next = b.tryAcquire("gone", "b", LONG).orElseThrow();
+        assertEquals("b", next.holder(), "not held for ever by the tombstone");
+        assertTrue(next.token() > first.token());
+    }
 }
