@@ -91,6 +91,21 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
     String renew(String table);
 
     /**
+     * One statement renewing several leases at once whose answer says, lease by lease, whether it was renewed: for
+     * databases whose drivers cannot report one update count per statement of a JDBC batch.
+     *
+     * @param table the quoted table
+     * @param rows how many leases
+     * @return the statement, parameters {@code (name, holder, version, ttl microseconds)} for each lease in turn,
+     *     one result row {@code (lease_name, holder_id, version, remaining microseconds)} per lease: renewed when
+     *     holder and version are the lease's and the remaining time is positive; empty when the dialect renews by a
+     *     JDBC batch of {@link #renew} statements instead
+     */
+    default Optional<String> renewMany(String table, int rows) {
+        return Optional.empty();
+    }
+
+    /**
      * @param table the quoted table
      * @param channel the notification channel, when the dialect notifies
      * @param withMetadata whether the table has the metadata column (which a release then clears)
@@ -115,8 +130,8 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
     boolean notifies();
 
     /**
-     * @return true when a JDBC batch of {@link #renew} statements goes out in one round trip and reports one update
-     *     count per statement, so {@code renewAll} can renew many leases at once
+     * @return true when {@code renewAll} can renew many leases in one round trip: by {@link #renewMany}, or else by a
+     *     JDBC batch of {@link #renew} statements that reports one update count per statement
      */
     boolean batchesRenewals();
 

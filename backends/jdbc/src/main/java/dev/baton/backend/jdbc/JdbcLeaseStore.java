@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.sql.Types;
@@ -66,7 +68,7 @@ import javax.sql.DataSource;
  */
 public final class JdbcLeaseStore implements LeaseStore {
     private static final System.Logger LOG = System.getLogger(JdbcLeaseStore.class.getName());
-    /** Renewals per JDBC batch: one round trip renews them all (PostgreSQL). */
+    /** Renewals per batch: one round trip renews them all (a JDBC batch on PostgreSQL, one statement on MariaDB). */
     static final int RENEW_BATCH_LIMIT = 500;
 
     /** Grants whose metadata renewals answer from memory; beyond this many, renewals read it back. */
@@ -87,7 +89,7 @@ public final class JdbcLeaseStore implements LeaseStore {
 
     /** The statements for one resolved dialect and table. */
     private record Sql(
-            Dialect dialect, String display, String ddl, String addColumn, String probe, String renew,
+            Dialect dialect, String table, String display, String ddl, String addColumn, String probe, String renew,
             Statements plain, Statements withMetadata) {
 
         Statements statements(boolean metadata) {
@@ -296,7 +298,10 @@ public final class JdbcLeaseStore implements LeaseStore {
         ps.setLong(4, token);
     }
 
-    /** PostgreSQL: up to this many renewals go out as one JDBC batch (one round trip, one transaction). */
+    /**
+     * Once the store knows its database: up to this many renewals in one round trip, a JDBC batch (PostgreSQL) or one
+     * statement (MariaDB, {@link Dialect#renewMany}); 1 before the first operation.
+     */
     @Override
     public int renewBatchLimit() {
         Sql s = sql;
@@ -319,6 +324,9 @@ public final class JdbcLeaseStore implements LeaseStore {
             stored.add(StoredNames.encode(r.name()));
         }
         checkOpen();
+        if (sql.dialect().renewMany(sql.table(), 1).isPresent()) {
+            return renewInOneStatement(requests, stored, ttlMicros);
+        }
         String op = "batch renewal (" + requests.size() + " leases, the first)";
         List<Optional<LeaseRecord>> results = run(op, requests.get(0).name(), (c, sql, st, deadline) -> {
             int[] counts;
@@ -346,6 +354,95 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
             return renewed;
         });
+        return forgetRefused(requests, results);
+    }
+
+    /**
+     * Renews the leases by {@link Dialect#renewMany}, one statement whose result rows say which were renewed. Should
+     * it fail for another reason than the connection or the time (a deadlock with another participant's statement,
+     * say), the leases are renewed one by one on the same connection within the same budget.
+     */
+    private List<Optional<LeaseRecord>> renewInOneStatement(List<RenewRequest> requests, List<String> stored,
+            long[] ttlMicros) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            if (index.putIfAbsent(stored.get(i), i) != null) {
+                return LeaseStore.super.renewAll(requests); // a name twice: each answer must be its own renewal's
+            }
+        }
+        // Rows are locked in the order of the statement: sorted, two batches sharing leases cannot deadlock.
+        List<Integer> order = new ArrayList<>(index.values());
+        order.sort((a, b) -> stored.get(a).compareTo(stored.get(b)));
+        String op = "batch renewal (" + requests.size() + " leases, the first)";
+        List<Optional<LeaseRecord>> results = run(op, requests.get(0).name(), (c, sql, st, deadline) -> {
+            boolean[] renewed;
+            try {
+                renewed = renewMany(c, sql, requests, stored, ttlMicros, order, index, deadline);
+            } catch (SQLException e) {
+                if (isConnectionFailure(c, e) || sql.dialect().isMissingTable(e) || sql.dialect().isMissingColumn(e)) {
+                    throw e;
+                }
+                LOG.log(Level.DEBUG, "{0}: {1} failed ({2}); renewing them one by one", description, op,
+                        source.redact(String.valueOf(e.getMessage())));
+                renewed = new boolean[requests.size()];
+                for (int i : order) {
+                    RenewRequest r = requests.get(i);
+                    try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
+                        bindRenew(ps, ttlMicros[i], stored.get(i), r.holder(), r.token());
+                        renewed[i] = ps.executeUpdate() > 0;
+                    }
+                }
+            }
+            List<Optional<LeaseRecord>> answers = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                RenewRequest r = requests.get(i);
+                answers.add(renewed[i] ? Optional.of(renewedRecord(c, st, r.name(), stored.get(i), r.holder(),
+                        r.token(), r.ttl(), deadline)) : Optional.empty());
+            }
+            return answers;
+        });
+        return forgetRefused(requests, results);
+    }
+
+    /** Runs {@link Dialect#renewMany}: whether each request was renewed, by the row the statement returned for it. */
+    private boolean[] renewMany(Connection c, Sql sql, List<RenewRequest> requests, List<String> stored,
+            long[] ttlMicros, List<Integer> order, Map<String, Integer> index, long deadline) throws SQLException {
+        String statement = sql.dialect().renewMany(sql.table(), requests.size()).orElseThrow();
+        boolean[] renewed = new boolean[requests.size()];
+        boolean[] answered = new boolean[requests.size()];
+        try (PreparedStatement ps = prepare(c, statement, deadline)) {
+            int p = 1;
+            for (int i : order) {
+                ps.setString(p++, stored.get(i));
+                ps.setString(p++, requests.get(i).holder());
+                ps.setLong(p++, requests.get(i).token());
+                ps.setLong(p++, ttlMicros[i]);
+            }
+            try (ResultSet rs = results(ps)) {
+                while (rs != null && rs.next()) {
+                    Integer i = index.get(rs.getString(1));
+                    if (i == null || answered[i]) {
+                        throw new LeaseStoreException(description + ": a batch of " + requests.size() + " renewals"
+                                + " answered for an unexpected lease; the renewals' outcome is unknown");
+                    }
+                    answered[i] = true;
+                    RenewRequest r = requests.get(i);
+                    renewed[i] = r.holder().equals(rs.getString(2)) && rs.getLong(3) == r.token() && rs.getLong(4) > 0;
+                }
+            }
+        }
+        for (int i = 0; i < answered.length; i++) {
+            if (!answered[i]) {
+                throw new LeaseStoreException(description + ": a batch of " + requests.size() + " renewals gave no"
+                        + " answer for '" + shortName(requests.get(i).name()) + "'; the renewals' outcome is unknown");
+            }
+        }
+        return renewed;
+    }
+
+    /** Forgets the grants whose renewal was refused; returns {@code results}. */
+    private List<Optional<LeaseRecord>> forgetRefused(List<RenewRequest> requests,
+            List<Optional<LeaseRecord>> results) {
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i).isEmpty()) {
                 RenewRequest r = requests.get(i);
@@ -353,6 +450,21 @@ public final class JdbcLeaseStore implements LeaseStore {
             }
         }
         return results;
+    }
+
+    /** @return whether {@code e} says the connection failed or timed out, rather than the statement */
+    private static boolean isConnectionFailure(Connection c, SQLException e) {
+        String state = e.getSQLState();
+        if (e instanceof SQLTimeoutException || e instanceof SQLTransientConnectionException
+                || e instanceof SQLNonTransientConnectionException || isTimeout(e)
+                || state != null && state.startsWith("08")) {
+            return true;
+        }
+        try {
+            return c.isClosed();
+        } catch (SQLException closed) {
+            return true;
+        }
     }
 
     @Override
@@ -567,7 +679,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             String currentSchema = tableName.schema().or(d::defaultSchema)
                     .orElseGet(() -> currentSchema(c));
             String channel = channel(d);
-            sql = new Sql(d, tableName.display(currentSchema), d.createTable(table), d.addMetadataColumn(table),
+            sql = new Sql(d, table, tableName.display(currentSchema), d.createTable(table), d.addMetadataColumn(table),
                     d.probe(table), d.renew(table),
                     new Statements(false, d.acquire(table, false), d.release(table, channel, false),
                             d.read(table, false), null),

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * MariaDB 10.5 or later: one statement per operation, {@code UTC_TIMESTAMP(6)} as the clock, no notifications
- * (followers wake when the lease can expire).
+ * MariaDB 10.5 or later: one statement per operation (a batch of renewals included, {@link #renewMany}),
+ * {@code UTC_TIMESTAMP(6)} as the clock, no notifications.
  *
  * <p>Acquire is an {@code INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING}: each assignment keeps the old value
  * unless the row expired (or is ours), and {@code RETURNING} yields the row as it stands afterwards, so a refused
@@ -20,6 +20,8 @@ import java.util.Properties;
 record MariaDbDialect() implements Dialect {
 
     private static final String NOW = "UTC_TIMESTAMP(6)";
+    /** The expiry of a released lease: long past, whatever the clock says. */
+    private static final String RELEASED = "'1000-01-01 00:00:00'";
     private static final String COLLATED = "CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin";
 
     @Override
@@ -90,9 +92,37 @@ record MariaDbDialect() implements Dialect {
                 + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
     }
 
+    /**
+     * {@code INSERT ... VALUES (lease 1), (lease 2), ... ON DUPLICATE KEY UPDATE ... RETURNING}: each lease's row is
+     * locked and decided on its own, in the one statement; its expiry moves to now + ttl only when holder and version
+     * are the request's and it has not expired, and {@code RETURNING} gives every row as it stands afterwards, so the
+     * answer says lease by lease whether it was renewed (holder and version the request's, remaining time positive).
+     * The new expiry travels in the inserted {@code acquired_at_utc} value, which an existing row never takes. A lease
+     * whose row is gone (rows are never deleted while a participant uses them) is written back released
+     * ({@code expires_at_utc} in the past, with the request's holder and version): never a live lease, and its token
+     * does not go backwards.
+     */
+    @Override
+    public Optional<String> renewMany(String table, int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        StringBuilder s = new StringBuilder(160 + rows * 64);
+        s.append("INSERT INTO ").append(table)
+                .append(" (lease_name, holder_id, version, acquired_at_utc, expires_at_utc) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            s.append(i == 0 ? "" : ", ").append("(?, ?, ?, " + NOW + " + INTERVAL ? MICROSECOND, " + RELEASED + ")");
+        }
+        return Optional.of(s.append(" ON DUPLICATE KEY UPDATE expires_at_utc = IF(holder_id = VALUES(holder_id)"
+                + " AND version = VALUES(version) AND expires_at_utc > " + NOW + ", VALUES(acquired_at_utc),"
+                + " expires_at_utc)"
+                + " RETURNING lease_name, holder_id, version, TIMESTAMPDIFF(MICROSECOND, " + NOW + ", expires_at_utc)")
+                .toString());
+    }
+
     @Override
     public String release(String table, String channel, boolean withMetadata) {
-        return "UPDATE " + table + " SET expires_at_utc = '1000-01-01 00:00:00'"
+        return "UPDATE " + table + " SET expires_at_utc = " + RELEASED
                 + (withMetadata ? ", " + METADATA_COLUMN + " = NULL" : "")
                 + " WHERE lease_name = ? AND holder_id = ? AND version = ? AND expires_at_utc > " + NOW;
     }
@@ -117,9 +147,9 @@ record MariaDbDialect() implements Dialect {
 
     @Override
     public boolean batchesRenewals() {
-        // Connector/J may send a batch as one bulk command that reports no per-row counts (SUCCESS_NO_INFO):
-        // a renewal whose outcome is unknown is useless, so renewals stay one statement each.
-        return false;
+        // Not by a JDBC batch: Connector/J may send one as a bulk command that reports no per-row counts
+        // (SUCCESS_NO_INFO). renewMany is one statement whose RETURNING rows say which leases were renewed.
+        return true;
     }
 
     @Override
