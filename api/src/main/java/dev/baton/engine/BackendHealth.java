@@ -38,6 +38,18 @@ final class BackendHealth {
         return consecutiveFailures == 1;
     }
 
+    /**
+     * An {@link Error} other than a {@link VirtualMachineError} from the store (a {@link LinkageError} of a driver, an
+     * assertion): a failed call like any other, retried. A {@code VirtualMachineError} is never passed here: it ends
+     * the term and is rethrown unwrapped.
+     *
+     * @param e what the store threw
+     * @return the failure to record and retry
+     */
+    static IllegalStateException storeFailedWith(Error e) {
+        return new IllegalStateException("the store failed with " + e, e);
+    }
+
     /** Records an answered call: the run of failures is over. */
     void answered() {
         failing = false;

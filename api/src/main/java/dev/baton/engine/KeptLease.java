@@ -35,7 +35,8 @@ final class KeptLease implements HeldLease {
     private volatile boolean over;
     private final BackendHealth health;
     private Scheduler.Cancellable nextRenew;
-    private Scheduler.Cancellable deadlineCheck;
+    /** The same timer as a group's tenure: announces the end at the local deadline if renewals did not confirm it. */
+    private final DeadlineCheck deadlineCheck;
 
     /**
      * @param onEnd frees the name for another caller of this participant; runs once the lease is over in the store
@@ -54,6 +55,7 @@ final class KeptLease implements HeldLease {
         this.dispatcher = dispatcher;
         this.onEnd = onEnd;
         this.health = new BackendHealth(scheduler);
+        this.deadlineCheck = new DeadlineCheck(scheduler);
         this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
         synchronized (lock) {
             nextRenew = scheduler.schedule(this::renew,
@@ -63,7 +65,7 @@ final class KeptLease implements HeldLease {
     }
 
     boolean trustworthy() {
-        return scheduler.nanoTime() - deadlineNanos < 0;
+        return Timing.before(scheduler.nanoTime(), deadlineNanos);
     }
 
     @Override
@@ -113,7 +115,7 @@ final class KeptLease implements HeldLease {
                 if (over) {
                     return;
                 }
-                health.failed(e instanceof RuntimeException r ? r : GroupElection.storeFailedWith((Error) e));
+                health.failed(e instanceof RuntimeException r ? r : BackendHealth.storeFailedWith((Error) e));
                 LOG.log(Level.WARNING, LogIds.LEASE_RENEWAL_FAILED + ": lease ''{0}'': renewal failed: {1}; retried until"
                         + " its deadline; check the backend", name, e.getMessage());
                 long retry = health.retryDelay(renewInterval);
@@ -126,7 +128,7 @@ final class KeptLease implements HeldLease {
                 return;
             }
             health.answered();
-            if (answer.isEmpty() || answer.get().token() != token || !answer.get().heldBy(holder)) {
+            if (!Timing.confirms(answer, holder, token)) {
                 end(ChangeCause.LOST_TO_ANOTHER);
                 finishOnLeaseThread(ChangeCause.LOST_TO_ANOTHER);
                 return;
@@ -161,10 +163,7 @@ final class KeptLease implements HeldLease {
     }
 
     private void scheduleDeadlineCheck() {
-        if (deadlineCheck != null) {
-            deadlineCheck.cancel();
-        }
-        deadlineCheck = scheduler.schedule(this::checkDeadline, deadlineNanos - scheduler.nanoTime());
+        deadlineCheck.at(deadlineNanos, this::checkDeadline);
     }
 
     private void checkDeadline() {
@@ -188,9 +187,7 @@ final class KeptLease implements HeldLease {
         if (nextRenew != null) {
             nextRenew.cancel();
         }
-        if (deadlineCheck != null) {
-            deadlineCheck.cancel();
-        }
+        deadlineCheck.cancel();
         if (cause != ChangeCause.RELEASED) {
             LOG.log(Level.WARNING, LogIds.LEASE_ENDED + ": lease ''{0}'' (token {1}) ended: {2}; its holder must stop"
                     + " the work it guards", name, token, cause);

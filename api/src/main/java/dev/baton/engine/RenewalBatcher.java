@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <p>There is no batching window and no extra thread: when one group's renewal step runs, it takes along every
  * other group of this participant whose renewal is due within half its renew interval ({@link
- * GroupElection#claimEarlyRenewal}). Renewing early only extends a lease, so it is always safe; and since the groups
+ * StepChain#claimEarlyRenewal}). Renewing early only extends a lease, so it is always safe; and since the groups
  * renewed together get the same answer time, they stay in step afterwards without any coordination.
  */
 final class RenewalBatcher {
@@ -42,8 +42,8 @@ final class RenewalBatcher {
      * Renews {@code first} together with whatever other renewals are nearly due, then completes every one of them,
      * whatever the store does. Runs on the calling step's thread.
      */
-    void renew(GroupElection.Renewal first, int limit) {
-        List<GroupElection.Renewal> batch = new ArrayList<>();
+    void renew(StepChain.Renewal first, int limit) {
+        List<StepChain.Renewal> batch = new ArrayList<>();
         batch.add(first);
         try {
             long now = scheduler.nanoTime();
@@ -51,8 +51,8 @@ final class RenewalBatcher {
                 if (batch.size() >= limit) {
                     break;
                 }
-                if (other != first.election()) {
-                    other.claimEarlyRenewal(now).ifPresent(batch::add);
+                if (other.steps() != first.chain()) {
+                    other.steps().claimEarlyRenewal(now).ifPresent(batch::add);
                 }
             }
         } finally {
@@ -60,7 +60,7 @@ final class RenewalBatcher {
         }
     }
 
-    private void send(List<GroupElection.Renewal> batch) {
+    private void send(List<StepChain.Renewal> batch) {
         List<RenewRequest> requests = new ArrayList<>(batch.size());
         batch.forEach(r -> requests.add(r.request()));
         // Taken before the request leaves: the store counts each ttl from a later moment, so deadlines derived from
@@ -83,18 +83,18 @@ final class RenewalBatcher {
             failure = e;
         } catch (VirtualMachineError e) {
             try {
-                batch.forEach(r -> r.election().endTermOnFatalError(e));
+                batch.forEach(r -> r.endTermOnFatalError(e));
             } finally {
-                completeAll(batch, t0, null, GroupElection.storeFailedWith(e));
+                completeAll(batch, t0, null, BackendHealth.storeFailedWith(e));
             }
             throw e;
         } catch (Error e) {
-            failure = GroupElection.storeFailedWith(e);
+            failure = BackendHealth.storeFailedWith(e);
         }
         completeAll(batch, t0, answers, failure);
     }
 
-    private static void completeAll(List<GroupElection.Renewal> batch, long t0, List<Optional<LeaseRecord>> answers,
+    private static void completeAll(List<StepChain.Renewal> batch, long t0, List<Optional<LeaseRecord>> answers,
             RuntimeException failure) {
         // Every claimed renewal is completed, even if one completion throws: a group left "in flight" would never
         // renew again.

@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.spi.LeaseRecord;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The arithmetic of the safety model, shared by elections and one-off leases. */
@@ -25,6 +26,25 @@ final class Timing {
      */
     static long deadline(long t0, Duration ttl, LeaseRecord granted, Duration margin) {
         return t0 + grantedNanos(ttl, granted) - margin.toNanos();
+    }
+
+    /**
+     * Whether a grant is still trusted: strictly before its local deadline. Compared as a difference, never as
+     * {@code now < deadline}: {@link System#nanoTime()} has no fixed origin and may wrap.
+     *
+     * @param now the scheduler's time
+     * @param deadlineNanos a local deadline from {@link #deadline}
+     */
+    static boolean before(long now, long deadlineNanos) {
+        return now - deadlineNanos < 0;
+    }
+
+    /**
+     * Whether a renewal's answer confirms the grant: the store still has it, for the same holder and token. Anything
+     * else (no lease, another holder, a newer token) means the grant is gone, whatever the local deadline says.
+     */
+    static boolean confirms(Optional<LeaseRecord> answer, String holder, long token) {
+        return answer.isPresent() && answer.get().heldBy(holder) && answer.get().token() == token;
     }
 
     /**
