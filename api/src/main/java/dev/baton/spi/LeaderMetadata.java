@@ -1,14 +1,8 @@
 package dev.baton.spi;
 
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -101,7 +95,7 @@ public final class LeaderMetadata {
      * @return the problems, in key order; empty when the map is valid
      */
     public static List<String> problems(Map<String, String> metadata) {
-        return check(metadata, false);
+        return MetadataRules.check(metadata, false);
     }
 
     /**
@@ -131,139 +125,11 @@ public final class LeaderMetadata {
     }
 
     private static Map<String, String> require(Map<String, String> metadata, boolean allowReserved) {
-        List<String> problems = check(metadata, allowReserved);
+        List<String> problems = MetadataRules.check(metadata, allowReserved);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid leader metadata: " + String.join("; ", problems));
         }
         return sortedCopy(metadata);
-    }
-
-    private static List<String> check(Map<String, String> metadata, boolean allowReserved) {
-        if (metadata == null) {
-            return List.of("leader metadata must be a map, got null");
-        }
-        List<String> problems = new ArrayList<>();
-        int own = 0;
-        int reserved = 0;
-        long ownBytes = 0;
-        long reservedBytes = 0;
-        // Sorted for a stable report; a null key cannot go into a TreeMap, so it is reported apart.
-        SortedMap<String, String> sorted = new TreeMap<>();
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (e.getKey() == null) {
-                problems.add("a leader metadata key is null");
-            } else {
-                sorted.put(e.getKey(), e.getValue());
-            }
-        }
-        for (Map.Entry<String, String> e : sorted.entrySet()) {
-            String key = e.getKey();
-            String value = e.getValue();
-            String keyProblem = keyProblem(key, allowReserved);
-            if (keyProblem != null) {
-                problems.add(keyProblem);
-            }
-            String valueProblem = valueProblem(key, value);
-            if (valueProblem != null) {
-                problems.add(valueProblem);
-            }
-            long bytes = utf8Length(key) + (value == null ? 0 : utf8Length(value));
-            if (isReserved(key)) {
-                reserved++;
-                reservedBytes += bytes;
-            } else {
-                own++;
-                ownBytes += bytes;
-            }
-        }
-        if (own > MAX_ENTRIES) {
-            problems.add("leader metadata has " + own + " entries; at most " + MAX_ENTRIES + " are allowed");
-        }
-        if (ownBytes > MAX_TOTAL_BYTES) {
-            problems.add("leader metadata is " + ownBytes + " bytes in UTF-8 (keys and values together); at most "
-                    + MAX_TOTAL_BYTES + " are allowed");
-        }
-        if (allowReserved && reserved > MAX_RESERVED_ENTRIES) {
-            problems.add("leader metadata has " + reserved + " entries with keys starting with '" + RESERVED_PREFIX
-                    + "'; at most " + MAX_RESERVED_ENTRIES + " are allowed");
-        }
-        if (allowReserved && reservedBytes > MAX_RESERVED_BYTES) {
-            problems.add("the leader metadata entries with keys starting with '" + RESERVED_PREFIX + "' are "
-                    + reservedBytes + " bytes in UTF-8; at most " + MAX_RESERVED_BYTES + " are allowed");
-        }
-        return problems;
-    }
-
-    private static String keyProblem(String key, boolean allowReserved) {
-        if (key.length() > MAX_KEY_LENGTH) {
-            return "leader metadata key " + shown(key) + " is " + key.length() + " characters long; at most "
-                    + MAX_KEY_LENGTH + " are allowed";
-        }
-        if (!KEY_PATTERN.matcher(key).matches()) {
-            return "leader metadata key " + shown(key) + " must match " + KEY_PATTERN.pattern() + " (a lower-case"
-                    + " letter, then lower-case letters, digits, '_', '.' or '-'; at most " + MAX_KEY_LENGTH
-                    + " characters), so that its environment-variable form maps back to it";
-        }
-        if (!allowReserved && isReserved(key)) {
-            return "leader metadata key " + shown(key) + " starts with '" + RESERVED_PREFIX + "', which is reserved"
-                    + " for Baton";
-        }
-        return null;
-    }
-
-    private static String valueProblem(String key, String value) {
-        if (value == null) {
-            return "leader metadata entry " + shown(key) + " has no value (null)";
-        }
-        if (value.length() > MAX_VALUE_LENGTH) {
-            return "the value of leader metadata entry " + shown(key) + " is " + value.length()
-                    + " characters long; at most " + MAX_VALUE_LENGTH + " are allowed";
-        }
-        if (value.indexOf('\0') >= 0) {
-            return "the value of leader metadata entry " + shown(key) + " contains the NUL character (\\u0000),"
-                    + " which is not allowed";
-        }
-        int unpaired = LeaseNames.unpairedSurrogate(value);
-        if (unpaired >= 0) {
-            return String.format("the value of leader metadata entry %s must be well-formed UTF-16, but the character"
-                    + " at index %d is an unpaired surrogate (\\u%04X)", shown(key), unpaired,
-                    (int) value.charAt(unpaired));
-        }
-        return null;
-    }
-
-    /** A key as it appears in a message: quoted, cut after 70 characters, control characters escaped. */
-    private static String shown(String key) {
-        String cut = key.length() > 70 ? key.substring(0, 70) + "..." : key;
-        StringBuilder b = new StringBuilder("'");
-        for (int i = 0; i < cut.length(); i++) {
-            char c = cut.charAt(i);
-            if (c < 0x20 || c == 0x7f || Character.isSurrogate(c)) {
-                b.append(String.format("\\u%04X", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('\'').toString();
-    }
-
-    /** @return the length in UTF-8 (an unpaired surrogate, refused anyway, counts as 3 bytes) */
-    private static long utf8Length(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     private static Map<String, String> sortedCopy(Map<String, String> metadata) {
@@ -282,19 +148,7 @@ public final class LeaderMetadata {
      * @throws NullPointerException when the map, a key or a value is null
      */
     public static String encode(Map<String, String> metadata) {
-        Objects.requireNonNull(metadata, "metadata");
-        if (metadata.isEmpty()) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-            if (b.length() > 0) {
-                b.append('&');
-            }
-            b.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(Objects.requireNonNull(e.getValue(), "value"), StandardCharsets.UTF_8));
-        }
-        return b.toString();
+        return MetadataCodec.encode(metadata);
     }
 
     /**
@@ -307,40 +161,6 @@ public final class LeaderMetadata {
      *     key, a key twice, a broken {@code %} escape); a backend then reports empty metadata and logs a warning
      */
     public static Map<String, String> decode(String encoded) {
-        if (encoded == null || encoded.isEmpty()) {
-            return Collections.emptySortedMap();
-        }
-        TreeMap<String, String> map = new TreeMap<>();
-        int start = 0;
-        while (start <= encoded.length()) {
-            int end = encoded.indexOf('&', start);
-            if (end < 0) {
-                end = encoded.length();
-            }
-            String pair = encoded.substring(start, end);
-            int eq = pair.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("not encoded leader metadata: entry " + (map.size() + 1)
-                        + " has no '='");
-            }
-            String key;
-            String value;
-            try {
-                key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("not encoded leader metadata: entry " + (map.size() + 1) + ": "
-                        + e.getMessage(), e);
-            }
-            if (key.isEmpty()) {
-                throw new IllegalArgumentException("not encoded leader metadata: entry " + (map.size() + 1)
-                        + " has an empty key");
-            }
-            if (map.put(key, value) != null) {
-                throw new IllegalArgumentException("not encoded leader metadata: key " + shown(key) + " appears twice");
-            }
-            start = end + 1;
-        }
-        return Collections.unmodifiableSortedMap(map);
+        return MetadataCodec.decode(encoded);
     }
 }
