@@ -7,11 +7,9 @@ import dev.baton.LeadershipChanged;
 import dev.baton.Leases;
 import dev.baton.Registration;
 import dev.baton.observe.ElectionObserver;
-import dev.baton.observe.FlightRecorderObserver;
 import dev.baton.spi.HolderIds;
 import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseStore;
-import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -44,44 +38,14 @@ import java.util.function.Consumer;
  * over at once, delivers the last events and closes the store.
  */
 public final class Baton implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Baton.class.getName());
-
-    private final String participant;
-    private final AdvertisedMetadata metadata;
-    private final LeaseStore store;
-    /** The store as elections and leases call it: timed and reported to the observers. */
-    private final LeaseStore observedStore;
-    private final Observers observers = new Observers();
-    private final boolean closeStore;
+    private final ParticipantEngine engine;
     private final ElectionSettings defaults;
-    private final Scheduler scheduler;
-    private final boolean ownsScheduler;
-    private final Duration shutdownTimeout;
-    private final EventDispatcher dispatcher = new EventDispatcher();
-    private final ExecutorService taskExecutor =
-            Executors.newCachedThreadPool(ThreadPoolScheduler.daemonThreads("baton-task-"));
-    private final List<Consumer<LeadershipChanged>> globalListeners = new CopyOnWriteArrayList<>();
-    private final Map<String, GroupElection> elections = new ConcurrentHashMap<>();
-    private final LeaseKeeper leases;
-    private final RenewalBatcher renewals;
-    private volatile boolean closed;
 
     private Baton(Builder b) {
-        this.participant = b.participant != null ? b.participant : defaultParticipantId();
-        this.metadata = new AdvertisedMetadata(b.metadata);
-        this.store = Objects.requireNonNull(b.store, "a LeaseStore is required: Baton.builder().store(...)");
-        this.closeStore = b.closeStore;
         this.defaults = b.defaults;
-        this.ownsScheduler = b.scheduler == null;
-        this.scheduler = b.scheduler != null ? b.scheduler : new ThreadPoolScheduler(b.schedulerThreads);
-        this.shutdownTimeout = b.shutdownTimeout;
-        observers.add(FlightRecorderObserver.get());
-        b.observers.forEach(observers::add);
-        globalListeners.add(observers::leadershipChanged);
-        this.observedStore = new ObservedStore(store, observers);
-        this.leases = new LeaseKeeper(participant, observedStore, scheduler, dispatcher, elections::containsKey,
-                metadata);
-        this.renewals = new RenewalBatcher(observedStore, scheduler, elections::values);
+        this.engine = new ParticipantEngine(b.participant != null ? b.participant : defaultParticipantId(), b.metadata,
+                Objects.requireNonNull(b.store, "a LeaseStore is required: Baton.builder().store(...)"),
+                b.closeStore, b.scheduler, b.schedulerThreads, b.shutdownTimeout, b.observers);
     }
 
     /** @return a builder; only {@link Builder#store(LeaseStore)} is required */
@@ -91,7 +55,7 @@ public final class Baton implements AutoCloseable {
 
     /** @return this participant's id */
     public String participant() {
-        return participant;
+        return engine.participant();
     }
 
     /**
@@ -99,12 +63,12 @@ public final class Baton implements AutoCloseable {
      *     unmodifiable, sorted by key, empty when none was given
      */
     public Map<String, String> metadata() {
-        return metadata.own();
+        return engine.metadata().own();
     }
 
     /** @return the store's description (never secrets) */
     public String backend() {
-        return store.describe();
+        return engine.store().describe();
     }
 
     /**
@@ -131,58 +95,7 @@ public final class Baton implements AutoCloseable {
     public LeaderElection election(String group, ElectionSettings settings) {
         GroupName.requireValid(group);
         Objects.requireNonNull(settings, "settings");
-        while (true) {
-            GroupElection leaving;
-            synchronized (elections) {
-                if (closed) {
-                    throw new IllegalStateException("Baton is closed: cannot start the election of group '" + group
-                            + "'");
-                }
-                GroupElection existing = elections.get(group);
-                if (existing == null) {
-                    return start(group, settings);
-                }
-                if (!existing.closed()) {
-                    if (!existing.settings().equals(settings)) {
-                        throw new IllegalStateException("group '" + group + "' already runs with "
-                                + existing.settings() + "; cannot start it again with " + settings);
-                    }
-                    return existing;
-                }
-                leaving = existing;
-            }
-            // The group is being left: its name stays taken until the release returned (else the new election's
-            // acquire would be "confirmed" the grant being released); wait, bounded by the shutdown timeout.
-            leaving.awaitLeft();
-        }
-    }
-
-    /** Starts a group's election. Caller holds the elections' lock; the name is free. */
-    private GroupElection start(String group, ElectionSettings settings) {
-        GroupElection election = new GroupElection(group, participant, observedStore, settings, scheduler,
-                dispatcher, taskExecutor, globalListeners, renewals, metadata, observers, this::leave);
-        // Put first, then look for a one-off lease of that name: LeaseKeeper reserves first, then looks for a
-        // group, so of two racing calls at least one sees the other.
-        elections.put(group, election);
-        if (leases.isReserved(group)) {
-            elections.remove(group);
-            throw new IllegalArgumentException("'" + group + "' is the name of a one-off lease this participant"
-                    + " holds; lease names and group names share one namespace, choose another group name");
-        }
-        election.start();
-        observers.electionStarted(election);
-        return election;
-    }
-
-    /**
-     * Leaves a group ({@link LeaderElection#close()}): ends and releases its term like a shutdown of this group alone,
-     * then frees its name, only once the release has returned.
-     */
-    private void leave(GroupElection election) {
-        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), TermEnd.LEAVE);
-        synchronized (elections) {
-            elections.remove(election.group(), election);
-        }
+        return engine.groups().join(group, settings);
     }
 
     /**
@@ -190,18 +103,17 @@ public final class Baton implements AutoCloseable {
      * @return the group's election if it was started and not closed
      */
     public Optional<LeaderElection> existingElection(String group) {
-        GroupElection election = elections.get(group);
-        return election == null || election.closed() ? Optional.empty() : Optional.of(election);
+        return engine.groups().existing(group);
     }
 
     /** @return every started election not closed */
     public Collection<LeaderElection> elections() {
-        return elections.values().stream().filter(e -> !e.closed()).map(LeaderElection.class::cast).toList();
+        return engine.groups().open();
     }
 
     /** @return one-off leases held by this participant */
     public Leases leases() {
-        return leases;
+        return engine.leases();
     }
 
     /**
@@ -211,8 +123,7 @@ public final class Baton implements AutoCloseable {
      * @return a registration that removes it
      */
     public Registration onChange(Consumer<LeadershipChanged> listener) {
-        globalListeners.add(listener);
-        return () -> globalListeners.remove(listener);
+        return engine.onChange(listener);
     }
 
     /**
@@ -223,11 +134,7 @@ public final class Baton implements AutoCloseable {
      */
     public Registration observe(ElectionObserver observer) {
         Objects.requireNonNull(observer, "observer");
-        synchronized (elections) {
-            Registration r = observers.add(observer);
-            elections.values().forEach(observer::electionStarted);
-            return r;
-        }
+        return engine.groups().observe(observer);
     }
 
     /**
@@ -236,40 +143,7 @@ public final class Baton implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<GroupElection> all;
-        synchronized (elections) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            all = new ArrayList<>(elections.values());
-        }
-        long start = System.nanoTime();
-        long end = start + Timing.boundedNanos(shutdownTimeout);
-        List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
-        all.forEach(GroupElection::stopCompeting);
-        for (GroupElection election : all) {
-            election.shutdown(end, TermEnd.SHUTDOWN);
-        }
-        leases.close();
-        taskExecutor.shutdownNow();
-        if (ownsScheduler) {
-            scheduler.close();
-        }
-        dispatcher.drainAndClose(Math.max(end - System.nanoTime(), Duration.ofSeconds(1).toNanos()));
-        if (closeStore) {
-            try {
-                store.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, LogIds.STORE_CLOSE_FAILED + ": closing the lease store failed: " + e.getMessage()
-                        + "; connections may have leaked", e);
-            }
-        }
-        // What an operator wants to know of a shutdown: what was handed back, and whether it took long.
-        LOG.log(Level.INFO, LogIds.CLOSED + ": Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}", participant,
-                (System.nanoTime() - start) / 1_000_000, all.size(), led.isEmpty() ? "it led no group"
-                        : "it led and released " + String.join(", ", led)
-                                + " (a failed release is logged above; the lease then expires by its ttl)");
+        engine.close();
     }
 
     /** @return a participant id of the form {@code host-pid-random}, unique per process start */
