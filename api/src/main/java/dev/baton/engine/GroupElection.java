@@ -23,29 +23,21 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * One group's election on this participant: the {@link LeaderElection} a user holds, wired to the parts that do the
- * work. Each part has one concern; all share one lock ({@link ElectionState#lock()}).
- *
- * <ol>
- *   <li>{@link ElectionState}: the grant, the phase and the transitions of a tenure. A grant is trusted until its
- *       local deadline ({@link Timing#deadline}); {@link #isLeader()} compares that deadline with the clock on every
- *       call, so it turns false on time even if no thread runs. A separate {@link DeadlineCheck} announces the loss
- *       (and queues a release) when renewals did not confirm the grant in time, whatever the renewal path is doing.
- *       Every transition bumps the epoch; an answer that arrives for an older epoch is discarded (and a grant it
- *       extended is released), so a late renewal can never resurrect a tenure that already ended.</li>
- *   <li>{@link StepChain}: all store calls of a group form one serial chain of steps on the scheduler: release a
- *       pending token, else renew while leading, else try to acquire. A step calls the store outside the lock and
- *       {@link StepAnswers} applies the answer under it, so a hung call never blocks {@link #isLeader()}, events or
- *       the deadline check. After a failed call, the next acquire reads the lease before it writes.</li>
- *   <li>Followers sleep until the holder's lease can expire, or until the {@link StoreWatch} says it changed.</li>
- *   <li>Every acquire stores the participant's metadata and {@code baton.since} with the grant
- *       ({@link AdvertisedMetadata}); the leader's info ({@link #leaderInfo()}) is the record of the holder the last
- *       acquire (or read) answered, kept locally, so asking for it costs no store call and renewals carry nothing
- *       extra.</li>
- *   <li>{@link OpenTerms} counts guarded calls, {@link LeaderTasks} runs {@code runWhileLeader} tasks,
- *       {@link ElectionEvents} announces role changes (never on a lease thread), {@link BackendHealth} says whether
- *       the store answers.</li>
- * </ol>
+ * One group's election on this participant: the {@link LeaderElection} a user holds, wired to parts of one concern
+ * each, which share one lock ({@link ElectionState#lock()}):
+ * <ul>
+ *   <li>{@link ElectionState}: the grant, the phase and the transitions of a tenure. {@link #isLeader()} compares the
+ *       grant's local deadline ({@link Timing#deadline}) with the clock on every call, so it turns false on time even
+ *       if no thread runs; a {@link DeadlineCheck} announces the end when renewals did not confirm the grant in time;
+ *       an answer for an older epoch never resurrects a tenure that ended.</li>
+ *   <li>{@link StepChain} and {@link StepAnswers}: one serial chain of store calls on the scheduler (release, else
+ *       renew, else acquire), each made outside the lock and applied under it, so a hung call never blocks
+ *       {@link #isLeader()}, events or the deadline check. Followers sleep until the holder's lease can expire, or
+ *       until the {@link StoreWatch} says it changed. The leader's info is the record the last acquire (or read)
+ *       answered ({@link AdvertisedMetadata}), so asking for it costs no store call.</li>
+ *   <li>{@link OpenTerms} (guarded calls), {@link LeaderTasks} ({@code runWhileLeader}), {@link ElectionEvents} (role
+ *       changes, never on a lease thread), {@link BackendHealth} (whether the store answers).</li>
+ * </ul>
  */
 final class GroupElection implements LeaderElection {
     private final String group;
@@ -67,18 +59,9 @@ final class GroupElection implements LeaderElection {
     /** Completed when the {@link #close()} that set {@link #closed} has left the group. */
     private final CompletableFuture<Void> left = new CompletableFuture<>();
 
-    GroupElection(
-            String group,
-            String participant,
-            LeaseStore store,
-            ElectionSettings settings,
-            Scheduler scheduler,
-            EventDispatcher dispatcher,
-            Executor taskExecutor,
-            List<Consumer<LeadershipChanged>> globalListeners,
-            RenewalBatcher batcher,
-            AdvertisedMetadata metadata,
-            ElectionObserver observer,
+    GroupElection(String group, String participant, LeaseStore store, ElectionSettings settings, Scheduler scheduler,
+            EventDispatcher dispatcher, Executor taskExecutor, List<Consumer<LeadershipChanged>> globalListeners,
+            RenewalBatcher batcher, AdvertisedMetadata metadata, ElectionObserver observer,
             Consumer<GroupElection> leave) {
         this.group = group;
         this.participant = participant;
@@ -111,8 +94,6 @@ final class GroupElection implements LeaderElection {
             steps.scheduleStep(0);
         }
     }
-
-    // ---- public API ----------------------------------------------------------------------------------------
 
     @Override
     public String group() {
@@ -208,16 +189,9 @@ final class GroupElection implements LeaderElection {
         Grant g = state.grant();
         boolean leading = state.valid(g);
         Duration unreachableFor = health.unreachableFor();
-        return new ElectionStatus(
-                group,
-                participant,
-                leading ? Role.LEADER : Role.FOLLOWER,
-                leader(),
+        return new ElectionStatus(group, participant, leading ? Role.LEADER : Role.FOLLOWER, leader(),
                 leading ? OptionalLong.of(g.token()) : OptionalLong.empty(),
-                unreachableFor.compareTo(settings.ttl()) < 0,
-                unreachableFor,
-                health.lastError(),
-                store.describe());
+                unreachableFor.compareTo(settings.ttl()) < 0, unreachableFor, health.lastError(), store.describe());
     }
 
     /** Called by the store's watch on a backend thread: wake a sleeping follower at once. */
@@ -228,8 +202,6 @@ final class GroupElection implements LeaderElection {
             }
         }
     }
-
-    // ---- shutdown ------------------------------------------------------------------------------------------
 
     @Override
     public void close() {
