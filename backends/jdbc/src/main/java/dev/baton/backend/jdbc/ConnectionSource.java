@@ -55,6 +55,9 @@ abstract sealed class ConnectionSource implements AutoCloseable permits UrlConne
     /** @return the dialect, when the source knows it without connecting (from the URL) */
     abstract Optional<Dialect> knownDialect();
 
+    /** @return what identifies the database in this JVM: equal for sources on the same database (never shown) */
+    abstract Object database();
+
     /** @return where connections come from, for messages (never secrets) */
     abstract String describe();
 

@@ -61,6 +61,11 @@ final class DataSourceConnections extends ConnectionSource {
     }
 
     @Override
+    Object database() {
+        return dataSource;
+    }
+
+    @Override
     Optional<Dialect> knownDialect() {
         return Optional.empty();
     }

@@ -106,6 +106,18 @@ sealed interface Dialect permits PostgresDialect, MariaDbDialect {
     }
 
     /**
+     * For a dialect without notifications ({@link #notifies()} false): which of some leases are free now.
+     *
+     * @param table the quoted table
+     * @param rows how many lease names
+     * @return a query with one parameter per lease name, rows {@code (lease_name)} of those that expired or were
+     *     released (names without a row are not listed)
+     */
+    default String freeAmong(String table, int rows) {
+        throw new UnsupportedOperationException(product() + " notifies releases");
+    }
+
+    /**
      * @param table the quoted table
      * @param channel the notification channel, when the dialect notifies
      * @param withMetadata whether the table has the metadata column (which a release then clears)

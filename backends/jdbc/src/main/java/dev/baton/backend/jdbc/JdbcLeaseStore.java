@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -139,12 +140,20 @@ public final class JdbcLeaseStore implements LeaseStore {
     private final AtomicBoolean warnedNoColumn = new AtomicBoolean();
     private final AtomicBoolean warnedUnreadable = new AtomicBoolean();
     private PgNotifyListener listener; // guarded by lock
+    private ReleaseWatch releaseWatch; // guarded by lock
+    /** The stored names of the leases this store holds, by its last answers: followers' polls leave them out. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Duration pollInterval;
+    /** The database and table, for waking the followers of stores of this JVM on the same table. */
+    private final Object tableKey;
 
     private JdbcLeaseStore(Builder b, ConnectionSource source) {
         this.source = source;
         this.tableName = new TableName(Optional.ofNullable(b.schema), b.table);
         this.createTable = b.createTable;
         this.timeout = b.timeout;
+        this.pollInterval = b.pollInterval != null ? b.pollInterval : b.timeout;
+        this.tableKey = List.of(source.database(), tableName.schema().orElse(""), tableName.table());
         this.description = "jdbc " + source.knownDialect().map(Dialect::product).orElse("DataSource") + " "
                 + source.describe() + ", table " + shownTable(source.knownDialect());
     }
@@ -216,8 +225,10 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
         if (answer.isPresent() && answer.get().heldBy(holder)) {
             remember(answer.get());
+            held.add(stored);
         } else {
             granted.remove(name); // whatever this store granted under that name has ended
+            held.remove(stored);
         }
         return answer;
     }
@@ -229,6 +240,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         long ttlMicros = micros(ttl);
         checkOpen();
         String stored = StoredNames.encode(name);
+        held.remove(stored); // until the answer says so
         Optional<LeaseRecord> renewed = run("renew", name, (c, sql, st, deadline) -> {
             int rows;
             try (PreparedStatement ps = prepare(c, sql.renew(), deadline)) {
@@ -241,6 +253,8 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
         if (renewed.isEmpty()) {
             forget(name, holder, token);
+        } else {
+            held.add(stored);
         }
         return renewed;
     }
@@ -324,6 +338,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             stored.add(StoredNames.encode(r.name()));
         }
         checkOpen();
+        held.removeAll(stored); // until the answers say so
         if (sql.dialect().renewMany(sql.table(), 1).isPresent()) {
             return renewInOneStatement(requests, stored, ttlMicros);
         }
@@ -444,9 +459,11 @@ public final class JdbcLeaseStore implements LeaseStore {
     private List<Optional<LeaseRecord>> forgetRefused(List<RenewRequest> requests,
             List<Optional<LeaseRecord>> results) {
         for (int i = 0; i < results.size(); i++) {
+            RenewRequest r = requests.get(i);
             if (results.get(i).isEmpty()) {
-                RenewRequest r = requests.get(i);
                 forget(r.name(), r.holder(), r.token());
+            } else {
+                held.add(StoredNames.encode(r.name()));
             }
         }
         return results;
@@ -474,6 +491,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         checkOpen();
         String stored = StoredNames.encode(name);
         forget(name, holder, token);
+        held.remove(stored);
         int released = run("release", name, (c, sql, st, deadline) -> {
             try (PreparedStatement ps = prepare(c, st.release(), deadline)) {
                 ps.setString(1, stored);
@@ -491,7 +509,37 @@ public final class JdbcLeaseStore implements LeaseStore {
                 return rows;
             }
         });
+        if (released > 0 && !sql.dialect().notifies()) {
+            ReleaseWatch.released(tableKey, stored); // followers of this JVM take it at once
+        }
         return released > 0;
+    }
+
+    /**
+     * For {@link ReleaseWatch}'s polls: which of some leases are free now, in one query per
+     * {@value #RENEW_BATCH_LIMIT} names.
+     */
+    private List<String> freeAmong(List<String> stored) {
+        checkOpen();
+        List<String> free = new ArrayList<>();
+        for (int from = 0; from < stored.size(); from += RENEW_BATCH_LIMIT) {
+            List<String> chunk = stored.subList(from, Math.min(stored.size(), from + RENEW_BATCH_LIMIT));
+            run("poll for releases", chunk.get(0), (c, sql, st, deadline) -> {
+                try (PreparedStatement ps = prepare(c, sql.dialect().freeAmong(sql.table(), chunk.size()),
+                        deadline)) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            free.add(rs.getString(1));
+                        }
+                    }
+                }
+                return null;
+            });
+        }
+        return free;
     }
 
     @Override
@@ -510,8 +558,10 @@ public final class JdbcLeaseStore implements LeaseStore {
     }
 
     /**
-     * On PostgreSQL, calls {@code onChange} soon after the lease is released (and once whenever the listener
-     * connection is re-established); elsewhere returns empty, and followers wake when the lease can expire.
+     * Calls {@code onChange} soon after the lease is released. PostgreSQL: by {@code LISTEN/NOTIFY} (and once whenever
+     * the listener connection is re-established). MariaDB ({@link ReleaseWatch}): at once for a release by a store of
+     * this JVM on the same table, and within the poll interval for a release elsewhere (one query per poll for all the
+     * leases this store watches and does not hold).
      */
     @Override
     public Optional<AutoCloseable> watch(String name, Runnable onChange) {
@@ -522,7 +572,15 @@ public final class JdbcLeaseStore implements LeaseStore {
         Dialect dialect = resolved != null ? resolved.dialect() : source.knownDialect()
                 .orElseGet(() -> run("watch", name, (c, s, st, deadline) -> s).dialect());
         if (!dialect.notifies()) {
-            return Optional.empty();
+            ReleaseWatch w;
+            synchronized (lock) {
+                checkOpen();
+                if (releaseWatch == null) {
+                    releaseWatch = new ReleaseWatch(tableKey, pollInterval, this::freeAmong, held, description);
+                }
+                w = releaseWatch;
+            }
+            return Optional.of(w.watch(StoredNames.encode(name), onChange));
         }
         PgNotifyListener l;
         synchronized (lock) {
@@ -549,6 +607,11 @@ public final class JdbcLeaseStore implements LeaseStore {
         return description;
     }
 
+    /** @return how often followers look for leases released on other hosts (MariaDB) */
+    Duration pollInterval() {
+        return pollInterval;
+    }
+
     /** For tests: how long a store without the metadata column waits before it looks for the column again. */
     void recheckColumnAfter(Duration interval) {
         recheckNanos = interval.toNanos();
@@ -558,6 +621,7 @@ public final class JdbcLeaseStore implements LeaseStore {
     @Override
     public void close() {
         PgNotifyListener l;
+        ReleaseWatch w;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -565,9 +629,14 @@ public final class JdbcLeaseStore implements LeaseStore {
             closed = true;
             l = listener;
             listener = null;
+            w = releaseWatch;
+            releaseWatch = null;
         }
         if (l != null) {
             l.close();
+        }
+        if (w != null) {
+            w.close();
         }
         source.close();
     }
@@ -952,6 +1021,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         private String table = TableName.DEFAULT_TABLE;
         private boolean createTable = true;
         private Duration timeout = Duration.ofSeconds(5);
+        private Duration pollInterval;
 
         private Builder() {}
 
@@ -1039,6 +1109,20 @@ public final class JdbcLeaseStore implements LeaseStore {
                 throw new IllegalArgumentException("timeout must be positive, got " + timeout);
             }
             this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param pollInterval MariaDB: how often a store whose participant follows looks for leases released on
+         *     other hosts (one query for all the leases it watches; default the timeout); releases in this JVM wake
+         *     followers at once
+         * @return this builder
+         */
+        public Builder pollInterval(Duration pollInterval) {
+            if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()) {
+                throw new IllegalArgumentException("poll interval must be positive, got " + pollInterval);
+            }
+            this.pollInterval = pollInterval;
             return this;
         }
 

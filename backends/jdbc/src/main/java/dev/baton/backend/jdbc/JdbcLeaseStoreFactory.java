@@ -50,6 +50,8 @@ public final class JdbcLeaseStoreFactory implements LeaseStoreFactory {
     public static final String CREATE_TABLE = "baton.jdbc.create-table";
     /** The bound on one operation. */
     public static final String TIMEOUT = "baton.jdbc.timeout";
+    /** MariaDB: how often followers look for leases released on other hosts. */
+    public static final String POLL_INTERVAL = "baton.jdbc.poll-interval";
 
     /** What a valid URL looks like, for messages. */
     static final String VALID_URL = "jdbc:postgresql://host:5432/database or jdbc:mariadb://host:3306/database";
@@ -78,6 +80,7 @@ public final class JdbcLeaseStoreFactory implements LeaseStoreFactory {
         b.table(table);
         b.createTable(bool(context, CREATE_TABLE, true));
         b.timeout(timeout(context));
+        b.pollInterval(pollInterval(context));
 
         Optional<String> url = context.config(URL).filter(s -> !s.isBlank());
         Optional<String> jndi = context.config(DATASOURCE).filter(s -> !s.isBlank());
@@ -108,15 +111,30 @@ public final class JdbcLeaseStoreFactory implements LeaseStoreFactory {
 
     private static Duration timeout(StoreContext context) {
         Duration ttl = context.shortestTtl();
-        Duration byTtl = ttl.dividedBy(3);
-        Duration fallback = byTtl.compareTo(Duration.ofMillis(200)) < 0 ? Duration.ofMillis(200)
-                : byTtl.compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : byTtl;
-        Duration t = context.duration(TIMEOUT, fallback);
+        Duration t = context.duration(TIMEOUT, clamp(ttl.dividedBy(3), Duration.ofMillis(200)));
         if (t.compareTo(ttl) >= 0) {
             throw new InvalidConfigurationException(TIMEOUT, context.config(TIMEOUT).orElse(t.toString()),
                     "a duration shorter than the shortest lease ttl (" + ttl.toMillis() + " ms), e.g. a third of it");
         }
         return t;
+    }
+
+    /** A fifth of the shortest ttl, between 50 ms and 10 s: below the default renew interval (a third). */
+    private static Duration pollInterval(StoreContext context) {
+        Duration ttl = context.shortestTtl();
+        Duration p = context.duration(POLL_INTERVAL, clamp(ttl.dividedBy(5), Duration.ofMillis(50)));
+        if (p.isNegative() || p.isZero() || p.compareTo(ttl) >= 0) {
+            throw new InvalidConfigurationException(POLL_INTERVAL, context.config(POLL_INTERVAL).orElse(p.toString()),
+                    "a positive duration shorter than the shortest lease ttl (" + ttl.toMillis() + " ms) and than"
+                            + " the renew interval, e.g. a fifth of the ttl");
+        }
+        return p;
+    }
+
+    /** @return {@code d}, at least {@code floor} and at most 10 s */
+    private static Duration clamp(Duration d, Duration floor) {
+        Duration cap = Duration.ofSeconds(10);
+        return d.compareTo(floor) < 0 ? floor : d.compareTo(cap) > 0 ? cap : d;
     }
 
     private static boolean bool(StoreContext context, String key, boolean fallback) {

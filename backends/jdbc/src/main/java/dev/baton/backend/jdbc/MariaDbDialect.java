@@ -121,6 +121,12 @@ record MariaDbDialect() implements Dialect {
     }
 
     @Override
+    public String freeAmong(String table, int rows) {
+        return "SELECT lease_name FROM " + table + " WHERE lease_name IN (" + "?, ".repeat(rows - 1) + "?)"
+                + " AND expires_at_utc <= " + NOW;
+    }
+
+    @Override
     public String release(String table, String channel, boolean withMetadata) {
         return "UPDATE " + table + " SET expires_at_utc = " + RELEASED
                 + (withMetadata ? ", " + METADATA_COLUMN + " = NULL" : "")

@@ -73,6 +73,11 @@ final class UrlConnections extends ConnectionSource {
         }
     };
 
+    @Override
+    Object database() {
+        return url;
+    }
+
     UrlConnections(String url, Optional<String> user, Optional<String> password, Dialect dialect) {
         this.url = url;
         this.shownUrl = redactUrl(url);

@@ -122,6 +122,31 @@ class JdbcLeaseStoreFactoryTest {
     }
 
     @Test
+    @DisplayName("a poll interval that is not positive or not shorter than the shortest ttl is rejected; the default is"
+            + " a fifth of it, between 50 ms and 10 s")
+    void pollIntervals() {
+        for (String bad : new String[] {"2s", "0ms", "soon"}) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> pg().shortestTtl(Duration.ofSeconds(2)).with(JdbcLeaseStoreFactory.POLL_INTERVAL, bad)
+                            .store(), bad);
+            assertEquals(JdbcLeaseStoreFactory.POLL_INTERVAL, e.key());
+        }
+        try (JdbcLeaseStore s = pg().shortestTtl(Duration.ofSeconds(15)).store()) {
+            assertEquals(Duration.ofSeconds(3), s.pollInterval());
+        }
+        try (JdbcLeaseStore s = pg().shortestTtl(Duration.ofMillis(240)).store()) {
+            assertEquals(Duration.ofMillis(50), s.pollInterval(), "floor");
+        }
+        try (JdbcLeaseStore s = pg().shortestTtl(Duration.ofMinutes(5)).store()) {
+            assertEquals(Duration.ofSeconds(10), s.pollInterval(), "cap");
+        }
+        try (JdbcLeaseStore s = pg().shortestTtl(Duration.ofSeconds(2))
+                .with(JdbcLeaseStoreFactory.POLL_INTERVAL, "250ms").store()) {
+            assertEquals(Duration.ofMillis(250), s.pollInterval());
+        }
+    }
+
+    @Test
     @DisplayName("creating a store does not connect; with no database, an operation fails in time with a clear error")
     void noDatabaseYet() {
         try (LeaseStore s = pg().shortestTtl(Duration.ofSeconds(3)).with(JdbcLeaseStoreFactory.PASSWORD, "hunter2")
