@@ -134,6 +134,60 @@ class MariaDbBehaviourIT {
         }
     }
 
+    @Test
+    @DisplayName("batches racing each other (in opposite orders) and rivals' acquires on the same rows: every answer"
+            + " is right and none fails (rows are locked in one order)")
+    void racingBatches() throws Exception {
+        String table = Db.uniqueTable("race");
+        int n = 200;
+        try (JdbcLeaseStore one = context(table).store(); JdbcLeaseStore two = context(table).store();
+                LeaseStore rival = context(table).store()) {
+            List<RenewRequest> requests = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String name = "job-" + i;
+                requests.add(new RenewRequest(name, "a", one.tryAcquire(name, "a", LONG).orElseThrow().token(), LONG));
+            }
+            two.tryAcquire("job-0", "a", LONG).orElseThrow(); // two learns its database: it batches too
+            List<RenewRequest> reversed = new ArrayList<>(requests);
+            java.util.Collections.reverse(reversed);
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                long end = System.nanoTime() + Timing.scaled(Duration.ofSeconds(2)).toNanos();
+                List<Future<Integer>> runs = List.of(
+                        pool.submit(() -> renewUntil(one, requests, end)),
+                        pool.submit(() -> renewUntil(two, reversed, end)),
+                        pool.submit(() -> {
+                            int rounds = 0;
+                            while (System.nanoTime() < end) {
+                                for (int i = 0; i < n; i += 7) {
+                                    assertTrue(rival.tryAcquire("job-" + i, "b", LONG).orElseThrow().heldBy("a"));
+                                }
+                                rounds++;
+                            }
+                            return rounds;
+                        }));
+                for (Future<Integer> f : runs) {
+                    assertTrue(f.get(Timing.scaled(Duration.ofSeconds(60)).toMillis(), TimeUnit.MILLISECONDS) > 0);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** @return how many batches {@code store} renewed, each answered "renewed" for every lease, until {@code end} */
+    private static int renewUntil(LeaseStore store, List<RenewRequest> requests, long end) {
+        int batches = 0;
+        while (System.nanoTime() < end) {
+            List<Optional<LeaseRecord>> results = store.renewAll(requests);
+            for (int i = 0; i < results.size(); i++) {
+                assertEquals(requests.get(i).token(), results.get(i).orElseThrow().token());
+            }
+            batches++;
+        }
+        return batches;
+    }
+
     /**
      * Eight kinds of lease, five each, renewed in one {@code renewAll}: only the first kind (held by the store's holder
      * with the token asked for) is renewed; the others are refused, and rows another holder or token holds keep their
