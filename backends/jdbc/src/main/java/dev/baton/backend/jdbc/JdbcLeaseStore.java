@@ -54,7 +54,8 @@ import javax.sql.DataSource;
  *
  * <p>Rows are never deleted: a release moves the expiry into the past and keeps the version, so the fencing token of
  * a name never goes backwards. On PostgreSQL a release also sends {@code NOTIFY} on a channel of the table, and
- * {@link #watch} listens on one connection per store.
+ * {@link #watch} listens on one connection per store. MariaDB has no notifications: {@link #watch} is served by a
+ * {@link ReleaseWatch} (releases in this JVM wake followers at once, releases elsewhere are found by polling).
  *
  * <p>Leader metadata is written by the acquire statement with the holder (a grant or the holder's confirmation
  * replaces it; refused attempts write nothing) and cleared by a release. The stored value is
@@ -225,7 +226,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         });
         if (answer.isPresent() && answer.get().heldBy(holder)) {
             remember(answer.get());
-            held.add(stored);
+            markHeld(stored);
         } else {
             granted.remove(name); // whatever this store granted under that name has ended
             held.remove(stored);
@@ -254,7 +255,7 @@ public final class JdbcLeaseStore implements LeaseStore {
         if (renewed.isEmpty()) {
             forget(name, holder, token);
         } else {
-            held.add(stored);
+            markHeld(stored);
         }
         return renewed;
     }
@@ -455,6 +456,16 @@ public final class JdbcLeaseStore implements LeaseStore {
         return renewed;
     }
 
+    /**
+     * Notes a lease this store holds, so followers' polls leave it out. Bounded like {@link #granted}: a lease left to
+     * expire is never taken off, and beyond the bound a held lease is merely polled (a query answering "not free").
+     */
+    private void markHeld(String stored) {
+        if (held.size() < MAX_REMEMBERED) {
+            held.add(stored);
+        }
+    }
+
     /** Forgets the grants whose renewal was refused; returns {@code results}. */
     private List<Optional<LeaseRecord>> forgetRefused(List<RenewRequest> requests,
             List<Optional<LeaseRecord>> results) {
@@ -463,7 +474,7 @@ public final class JdbcLeaseStore implements LeaseStore {
             if (results.get(i).isEmpty()) {
                 forget(r.name(), r.holder(), r.token());
             } else {
-                held.add(StoredNames.encode(r.name()));
+                markHeld(StoredNames.encode(r.name()));
             }
         }
         return results;
