@@ -71,12 +71,16 @@ final class ElectionEvents {
         LeadershipChanged event = new LeadershipChanged(group, participant, role, previous,
                 leader.map(LeaderInfo::participant), OptionalLong.of(token), cause, at, validUntil,
                 leader.map(LeaderInfo::metadata).orElse(Map.of()));
-        LOG.log(cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
-                        ? Level.INFO : Level.WARNING,
-                LogIds.ROLE_CHANGED + ": group ''{0}'': {1} -> {2} ({3}, token {4})", group, previous, role, cause, token);
+        // Logged on the event thread, before the listeners: formatting and writing a log line costs a few hundred
+        // microseconds, which on the calling thread would delay what follows the change under the lock (the release
+        // of a graceful handover, issue 18).
+        Level level = cause == ChangeCause.ACQUIRED || cause == ChangeCause.RELEASED || cause == ChangeCause.SHUTDOWN
+                ? Level.INFO : Level.WARNING;
+        Runnable logLine = () -> LOG.log(level, LogIds.ROLE_CHANGED + ": group ''{0}'': {1} -> {2} ({3}, token {4})",
+                group, previous, role, cause, token);
         List<Consumer<LeadershipChanged>> all = new ArrayList<>(globalListeners);
         all.addAll(listeners);
-        dispatcher.dispatch(event, all);
+        dispatcher.dispatch(event, logLine, all);
     }
 
     /**

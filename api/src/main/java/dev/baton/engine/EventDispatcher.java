@@ -19,11 +19,22 @@ final class EventDispatcher implements AutoCloseable {
             Executors.newSingleThreadExecutor(ThreadPoolScheduler.daemonThreads("baton-events-"));
 
     void dispatch(LeadershipChanged event, List<Consumer<LeadershipChanged>> listeners) {
-        if (listeners.isEmpty()) {
+        dispatch(event, null, listeners);
+    }
+
+    /**
+     * @param first run on the event thread before the listeners (a log line), or on the calling thread when the
+     *              dispatcher is closed; may be null; must not throw
+     */
+    void dispatch(LeadershipChanged event, Runnable first, List<Consumer<LeadershipChanged>> listeners) {
+        if (listeners.isEmpty() && first == null) {
             return;
         }
         try {
             executor.execute(() -> {
+                if (first != null) {
+                    first.run();
+                }
                 for (Consumer<LeadershipChanged> listener : listeners) {
                     try {
                         listener.accept(event);
@@ -34,6 +45,12 @@ final class EventDispatcher implements AutoCloseable {
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (first != null) {
+                first.run();
+            }
+            if (listeners.isEmpty()) {
+                return;
+            }
             LOG.log(Level.WARNING, LogIds.EVENT_DROPPED + ": event dropped after shutdown: " + event);
         }
     }

@@ -38,30 +38,34 @@ class ShutdownTest {
     }
 
     @Test
+    @DisplayName("role changes are logged on the event thread, so the log line does not delay close()'s release")
+    void roleChangeLoggedOffTheClosingThread() throws Exception {
+        java.util.List<String> lines;
+        try (LogLines log = new LogLines(GroupElection.class, true)) {
+            var a = fx.participant("a");
+            fx.clock.runDueTasks(); // the acquisition runs on this thread (manual scheduler)
+            assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+            a.baton.close(); // the release too
+            assertEquals(ChangeCause.SHUTDOWN, a.nextEvent().cause());
+            lines = log.lines().stream().filter(l -> l.contains(LogIds.ROLE_CHANGED)).toList();
+        }
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("baton-events-\\S* BATON-ENG-0003: group 'jobs': FOLLOWER -> LEADER \\(ACQUIRED,"
+                + " token \\d+\\)"), lines.get(0));
+        assertTrue(lines.get(1).matches("baton-events-\\S* BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER \\(SHUTDOWN,"
+                + " token \\d+\\)"), lines.get(1));
+    }
+
+    @Test
     @DisplayName("close() logs what it released and how long it took")
     void shutdownIsLogged() {
-        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Baton.class.getName());
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                lines.add(java.text.MessageFormat.format(r.getMessage(), r.getParameters()));
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        jul.addHandler(handler);
-        try {
+        java.util.List<String> lines;
+        try (LogLines log = new LogLines(Baton.class, false)) {
             var a = fx.participant("a");
             fx.clock.runDueTasks();
             a.baton.election("other"); // started, never led: the clock does not run its acquisition
             a.baton.close();
-        } finally {
-            jul.removeHandler(handler);
+            lines = log.lines();
         }
         String line = lines.stream().filter(l -> l.contains("closed in")).findFirst()
                 .orElseThrow(() -> new AssertionError("no shutdown line in " + lines));
