@@ -47,6 +47,7 @@ final class LegacyLeaseFile {
                 return;
             }
             Path legacy = path(leaseDir, stem);
+            boolean neverUsed = !Files.exists(legacy);
             LeaseFileRecord rec;
             try {
                 rec = FileLeaseStore.load(name, legacy);
@@ -71,7 +72,7 @@ final class LegacyLeaseFile {
                         + " token counted before)", name, versions.directory(), Long.toString(token));
                 rec = LeaseFileRecord.free(name, token);
             }
-            if (versions.create(rec.encode())) {
+            if (versions.create(rec.encode(), !neverUsed)) {
                 writeTombstone(legacy, name, rec.token());
             }
         } finally {

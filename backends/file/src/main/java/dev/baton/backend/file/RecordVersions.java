@@ -159,14 +159,26 @@ final class RecordVersions {
         }
     }
 
-    /** Creates the directory with {@code bytes} as version 1, unless it exists; false when it already did. */
-    boolean create(byte[] bytes) throws IOException {
+    /**
+     * Creates the directory with {@code bytes} as version 1, unless it exists; false when it already did. The new
+     * directory's entry is always forced to disk: a later grant forces only its own version and this directory, so
+     * without it a power loss could drop the whole directory and with it the count of tokens.
+     *
+     * @param durable whether version 1 itself is forced to disk (a record moved from the earlier layout; a
+     *     never-used lease's free record need not be: lost before any grant forced a later version, it reads as
+     *     a never-used lease again, or as corrupt, which is reset above every token)
+     */
+    boolean create(byte[] bytes, boolean durable) throws IOException {
         Path parent = dir.getParent();
         // Not createTempDirectory: its owner-only mode would lock out processes of other users sharing the directory.
         Path staging = Files.createDirectory(parent.resolve(".staging-" + dir.getFileName() + "-"
                 + ProcessHandle.current().pid() + "-" + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)));
         try {
-            Files.write(staging.resolve("1"), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
+            if (durable) {
+                Files.write(staging.resolve("1"), bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.SYNC);
+            } else {
+                Files.write(staging.resolve("1"), bytes, StandardOpenOption.CREATE_NEW);
+            }
             try {
                 Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
