@@ -119,7 +119,10 @@ final class DirectoryWatcher {
                             leaseDirectoryChanged(p.getFileName().toString());
                         }
                     }
-                    key.reset();
+                    if (!key.reset() && recordsOf != null) {
+                        // The records directory is gone (deleted by hand): register it again once it is back.
+                        forgetRecords(recordsOf, key);
+                    }
                 }
                 if (System.nanoTime() - nextPoll >= 0) {
                     checkAll();
@@ -155,6 +158,12 @@ final class DirectoryWatcher {
         for (String name : callbacks.keySet()) {
             registerRecords(name);
             check(name);
+        }
+    }
+
+    private synchronized void forgetRecords(String name, WatchKey key) {
+        if (recordKeys.remove(name, key)) {
+            namesByRecords.values().remove(name);
         }
     }
 
