@@ -1,7 +1,7 @@
 package dev.baton.bench;
 
 import dev.baton.chaos.ChaosRun;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,6 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.ServerProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

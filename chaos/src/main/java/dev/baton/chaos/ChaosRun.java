@@ -1,7 +1,7 @@
 package dev.baton.chaos;
 
 import dev.baton.spi.Durations;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.ServerProcess;
 import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.MariaDbProcess;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.MariaDbProcess;
+import dev.baton.testfixtures.ServerProcess;
 import java.util.List;
 import java.util.Map;
 

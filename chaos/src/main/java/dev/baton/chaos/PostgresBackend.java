@@ -1,7 +1,7 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.Commands;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.Commands;
+import dev.baton.testfixtures.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

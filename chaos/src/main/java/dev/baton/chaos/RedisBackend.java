@@ -1,6 +1,6 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

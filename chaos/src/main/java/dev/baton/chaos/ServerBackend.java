@@ -1,7 +1,7 @@
 package dev.baton.chaos;
 
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

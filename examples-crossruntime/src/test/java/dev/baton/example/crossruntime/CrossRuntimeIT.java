@@ -9,7 +9,7 @@ import dev.baton.example.testkit.Cluster;
 import dev.baton.example.testkit.Instance;
 import dev.baton.example.testkit.Launcher;
 import dev.baton.example.testkit.Waits;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;

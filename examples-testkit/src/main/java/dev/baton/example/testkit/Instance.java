@@ -1,6 +1,6 @@
 package dev.baton.example.testkit;
 
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;

@@ -14,7 +14,7 @@ import dev.baton.spi.InvalidConfigurationException;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.LeaseStoreFactory;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;

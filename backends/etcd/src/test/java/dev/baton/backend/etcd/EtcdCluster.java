@@ -1,8 +1,8 @@
 package dev.baton.backend.etcd;
 
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.ServerProcess;
 import dev.baton.tck.fixtures.Timing;
 import io.etcd.jetcd.Client;
 import java.io.IOException;

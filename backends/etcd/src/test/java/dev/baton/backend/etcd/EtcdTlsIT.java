@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.spi.LeaseRecord;
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.testfixtures.ParticipantProcess;
 import dev.baton.tck.fixtures.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.baton.backend.jdbc;
 
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.MariaDbProcess;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.MariaDbProcess;
+import dev.baton.testfixtures.ServerProcess;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -14,7 +14,7 @@ import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;
 import java.time.Duration;

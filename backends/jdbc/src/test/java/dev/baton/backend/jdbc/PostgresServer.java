@@ -1,8 +1,8 @@
 package dev.baton.backend.jdbc;
 
-import dev.baton.tck.fixtures.Commands;
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.ServerProcess;
+import dev.baton.testfixtures.Commands;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.ServerProcess;
 import dev.baton.tck.fixtures.Timing;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package dev.baton.backend.raft;
 
 import dev.baton.spi.LeaseStore;
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.PatientStore;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.FreePorts;
-import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.testfixtures.FreePorts;
+import dev.baton.testfixtures.ParticipantProcess;
 import dev.baton.tck.fixtures.Timing;
 import java.io.IOException;
 import java.nio.file.Files;

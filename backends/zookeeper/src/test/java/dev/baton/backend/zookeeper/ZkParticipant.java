@@ -1,7 +1,7 @@
 package dev.baton.backend.zookeeper;
 
-import dev.baton.tck.fixtures.ChildParticipant;
-import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.testfixtures.ChildParticipant;
+import dev.baton.testfixtures.ParticipantProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

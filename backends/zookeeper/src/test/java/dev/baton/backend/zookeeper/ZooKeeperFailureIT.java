@@ -15,7 +15,7 @@ import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.spi.StoreContext;
 import dev.baton.tck.fixtures.Await;
-import dev.baton.tck.fixtures.FreePorts;
+import dev.baton.testfixtures.FreePorts;
 import dev.baton.tck.fixtures.MapStoreContext;
 import dev.baton.tck.fixtures.TcpProxy;
 import dev.baton.tck.fixtures.Timing;

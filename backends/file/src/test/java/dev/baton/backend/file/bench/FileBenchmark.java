@@ -6,7 +6,7 @@ import dev.baton.backend.file.FileLeaseStore;
 import dev.baton.backend.file.FileParticipant;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
-import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.testfixtures.ParticipantProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

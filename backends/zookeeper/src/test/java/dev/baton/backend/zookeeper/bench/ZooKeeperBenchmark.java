@@ -8,7 +8,7 @@ import dev.baton.backend.zookeeper.ZooKeeperLeaseStore;
 import dev.baton.backend.zookeeper.ZooKeeperLeaseStoreFactory;
 import dev.baton.engine.Baton;
 import dev.baton.spi.LeaseRecord;
-import dev.baton.tck.fixtures.ParticipantProcess;
+import dev.baton.testfixtures.ParticipantProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
