@@ -324,22 +324,21 @@ public final class FileLeaseStore implements LeaseStore {
                     }
                     RecordVersions.Version current = versions.current();
                     LeaseFileRecord rec = decodeCurrent(name, versions, current, recoverCorrupt, lock);
-                    if (rec == RECOVERED) {
-                        continue;
+                    if (rec != RECOVERED) {
+                        Outcome<T> outcome = decision.decide(rec, lock);
+                        if (outcome.write() == null) {
+                            return outcome.answer();
+                        }
+                        if (write(versions, current, outcome)) {
+                            outcome.onWon().run();
+                            return outcome.answer();
+                        }
                     }
-                    Outcome<T> outcome = decision.decide(rec, lock);
-                    if (outcome.write() == null) {
-                        return outcome.answer();
-                    }
-                    if (versions.writeAfter(current.number(), outcome.write().encode(), outcome.durable())) {
-                        outcome.onWon().run();
-                        return outcome.answer();
-                    }
-                    outcome.onLost().run();
                     lost++;
                     if (System.nanoTime() - deadline >= 0) {
                         throw new LeaseStoreException("other processes' writes to " + versions.directory()
-                                + " won " + lost + " times in a row for " + lockTimeout.toMillis() + " ms");
+                                + " won " + lost + " times in a row (or its record kept turning corrupt) for "
+                                + lockTimeout.toMillis() + " ms");
                     }
                 }
             } finally {
@@ -353,6 +352,25 @@ public final class FileLeaseStore implements LeaseStore {
         } finally {
             LockFiles.release(lock);
         }
+    }
+
+    /**
+     * Writes the outcome's record as the version after {@code current}; when another writer won, or the write failed,
+     * undoes what the decision took (a newly locked liveness slot must not outlive a grant that was never recorded).
+     */
+    private static boolean write(RecordVersions versions, RecordVersions.Version current, Outcome<?> outcome)
+            throws IOException {
+        boolean won;
+        try {
+            won = versions.writeAfter(current.number(), outcome.write().encode(), outcome.durable());
+        } catch (IOException | RuntimeException e) {
+            outcome.onLost().run();
+            throw e;
+        }
+        if (!won) {
+            outcome.onLost().run();
+        }
+        return won;
     }
 
     /** Marks a current record that was corrupt and has just been reset: the operation reads again. */
