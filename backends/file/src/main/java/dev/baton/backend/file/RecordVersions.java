@@ -126,7 +126,9 @@ final class RecordVersions {
         List<Path> entries = listVersions();
         if (newest(entries) != next) {
             // Version `next` had been written and collected while this writer was paused: its link created a file
-            // below the current version, which nobody reads; it is collected like any old version.
+            // below the current version, which nobody reads; it is collected like any old version. (Or another
+            // writer already wrote the version after this one: this write was current for a moment, and reporting
+            // it lost is still safe, since the caller reads again and decides on what is current now.)
             return false;
         }
         if (durable) {
