@@ -395,19 +395,31 @@ public final class FileLeaseStore implements LeaseStore {
                         e.getMessage());
                 return null;
             }
-            if (lock.anySlotHeld()) {
-                throw new LeaseStoreException("lease file " + file + " is corrupt (" + e.getMessage() + ") and is"
-                        + " not trusted; a live process still holds one of its liveness locks, so it is recovered"
-                        + " only once that process gives the lease up or exits");
-            }
-            long token = System.currentTimeMillis() * 1000;
-            if (versions.writeAfter(current.number(), LeaseFileRecord.free(name, token).encode(), true)) {
-                LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live"
-                        + " process holds the lease; it is reset to free with token {3} (above any token counted"
-                        + " before)", name, file, e.getMessage(), Long.toString(token));
-            }
+            versions.writeAfter(current.number(), resetOrRefuse(name, file, e, lock).encode(), true);
             return RECOVERED;
         }
+    }
+
+    /**
+     * The rule for a corrupt record, in either layout: never trusted; while any liveness slot of the lease is held, a
+     * live process may believe it holds the lease, so the call fails; otherwise the lease restarts free with a
+     * time-derived token (microseconds since the epoch, above any counted token), with a warning.
+     *
+     * @return the free record to write in its place
+     * @throws LeaseStoreException naming the file while a live process holds a slot
+     */
+    static LeaseFileRecord resetOrRefuse(String name, Path file, CorruptLeaseFileException e, LockFiles.Entry lock)
+            throws IOException {
+        if (lock.anySlotHeld()) {
+            throw new LeaseStoreException("lease file " + file + " is corrupt (" + e.getMessage() + ") and is"
+                    + " not trusted; a live process still holds one of its liveness locks, so it is recovered"
+                    + " only once that process gives the lease up or exits");
+        }
+        long token = System.currentTimeMillis() * 1000;
+        LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live process"
+                + " holds the lease; it is reset to free with token {3} (above any token counted before)", name, file,
+                e.getMessage(), Long.toString(token));
+        return LeaseFileRecord.free(name, token);
     }
 
     private LeaseStoreException failure(String op, String name, IOException e) {

@@ -1,7 +1,6 @@
 package dev.baton.backend.file;
 
 import dev.baton.backend.file.LeaseFileRecord.CorruptLeaseFileException;
-import dev.baton.spi.LeaseStoreException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileLock;
@@ -52,16 +51,7 @@ final class LegacyLeaseFile {
             try {
                 rec = FileLeaseStore.load(name, legacy);
             } catch (CorruptLeaseFileException e) {
-                if (lock.anySlotHeld()) {
-                    throw new LeaseStoreException("lease file " + legacy + " is corrupt (" + e.getMessage()
-                            + ") and is not trusted; a live process still holds one of its liveness locks, so it is"
-                            + " recovered only once that process gives the lease up or exits");
-                }
-                long token = System.currentTimeMillis() * 1000;
-                LOG.log(Level.WARNING, LogIds.CORRUPT_RESET + ": lease ''{0}'': {1} was corrupt ({2}) and no live"
-                        + " process holds the lease; it is reset to free with token {3} (above any token counted"
-                        + " before)", name, legacy, e.getMessage(), Long.toString(token));
-                rec = LeaseFileRecord.free(name, token);
+                rec = FileLeaseStore.resetOrRefuse(name, legacy, e, lock);
             }
             if (TOMBSTONE_HOLDER.equals(rec.holder())) {
                 // Moved before, and the records directory was deleted since (by hand): the versions it held may have
