@@ -124,8 +124,8 @@ public interface LeaderElection extends AutoCloseable {
 
     /**
      * Leaves this group, leaving the participant's other groups and leases alone: stops competing, and when this
-     * participant leads, waits (bounded by the shutdown timeout) for open terms ({@link #tryEnter()}), ends the term
-     * with {@link ChangeCause#RELEASED} ({@link #isLeader()} false first) and releases the lease, so another
+     * participant leads, waits (bounded by the shutdown timeout) for open terms ({@link #tryEnter()}), ends the
+     * tenure with {@link ChangeCause#RELEASED} ({@link #isLeader()} false first) and releases the lease, so another
      * participant takes over at once, as after {@link #stepDown()}. Returns once the release has returned (or failed:
      * the lease then expires by its ttl in the store). Idempotent: a later or concurrent call returns once the first
      * one has finished.

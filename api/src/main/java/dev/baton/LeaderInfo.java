@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Who leads a group, as far as this participant knows: the leader's id, the fencing token of its term, the metadata
+ * Who leads a group, as far as this participant knows: the leader's id, the fencing token of its tenure, the metadata
  * it advertises ({@code url}, {@code version}, {@code zone}, ...) and since when it leads. Returned by
  * {@link LeaderElection#leaderInfo()}; on a follower it is what the store last reported (when the holder changed),
  * so it may be stale, like {@link LeaderElection#leader()}.
@@ -26,10 +26,10 @@ import java.util.TreeMap;
  * }</pre>
  *
  * @param participant the leader's participant id
- * @param fencingToken the fencing token of the leader's term
+ * @param fencingToken the fencing token of the leader's tenure
  * @param metadata the leader's own metadata: unmodifiable, sorted by key, never null, empty when it advertises none
  *     or the backend keeps none; never contains Baton's reserved {@code baton.*} entries
- * @param since when the current term began by the leader's own wall clock, as it wrote it with its grant (the
+ * @param since when the current tenure began by the leader's own wall clock, as it wrote it with its grant (the
  *     instant it sent the acquire, to the millisecond); empty when the backend keeps no metadata or the value is not
  *     readable. Clocks of different machines differ: for display only, never for a decision
  */

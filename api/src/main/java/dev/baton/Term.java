@@ -1,8 +1,11 @@
 package dev.baton;
 
 /**
- * One stretch of leadership as seen by guarded work: entered with {@link LeaderElection#tryEnter()} and closed when
- * the work ends. While any term is open, a graceful shutdown waits (bounded) before releasing the lease.
+ * A piece of guarded work's hold on the current <em>tenure</em> (one stretch of leadership under one fencing token,
+ * from its {@link ChangeCause#ACQUIRED} event to the event that ends it; see {@link LeadershipChanged}): entered with
+ * {@link LeaderElection#tryEnter()} and closed when the work ends. A tenure can have many terms, one after another or
+ * at once; each term belongs to the one tenure it was entered in. While any term is open, a graceful shutdown waits
+ * (bounded) before releasing the lease.
  *
  * <p>Closing a term does not give up leadership; {@link LeaderElection#stepDown()} does.
  */

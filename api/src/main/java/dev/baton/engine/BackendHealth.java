@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Whether the store answers, kept apart from leadership (as Curator keeps connection state apart from its latch): a
  * run of failed calls, since when, the last error and the back-off before the next try. Elections and one-off leases
- * both read it; a term ends by its deadline, never because of this state alone.
+ * both read it; a tenure ends by its deadline, never because of this state alone.
  *
  * <p>Written by the owner's step (under the owner's lock); {@link #failing()}, {@link #unreachableFor} and
  * {@link #lastError()} may be read from any thread.
@@ -41,7 +41,7 @@ final class BackendHealth {
     /**
      * An {@link Error} other than a {@link VirtualMachineError} from the store (a {@link LinkageError} of a driver, an
      * assertion): a failed call like any other, retried. A {@code VirtualMachineError} is never passed here: it ends
-     * the term and is rethrown unwrapped.
+     * the tenure and is rethrown unwrapped.
      *
      * @param e what the store threw
      * @return the failure to record and retry

@@ -1,7 +1,7 @@
 package dev.baton.engine;
 
 /**
- * The timer that fires at a grant's local deadline, for a group's term and a one-off lease alike: the owner then
+ * The timer that fires at a grant's local deadline, for a group's tenure and a one-off lease alike: the owner then
  * announces the end if renewals did not confirm the grant in time, whatever its renewal path is doing (a call may hang
  * far past the deadline). {@code isLeader()}/{@code isValid()} never wait for this timer: they compare the deadline
  * with the clock on every call; the timer only makes the end heard on time.

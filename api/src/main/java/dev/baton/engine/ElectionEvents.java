@@ -62,7 +62,7 @@ final class ElectionEvents {
      * Announces a role change. Caller holds the election's lock.
      *
      * @param leader the leader when known: its id and metadata go into the event
-     * @param lateNanos how long before now the term stopped being valid (0 when it ends now, or for an acquisition)
+     * @param lateNanos how long before now the tenure stopped being valid (0 when it ends now, or for an acquisition)
      */
     void roleChanged(Role role, Role previous, ChangeCause cause, long token, Optional<LeaderInfo> leader,
             long lateNanos) {
@@ -85,7 +85,7 @@ final class ElectionEvents {
 
     /**
      * Tells the observer when the leader this participant knows changed, so metrics can count the time without one.
-     * Called after every store answer and every end of a term. Caller holds the election's lock.
+     * Called after every store answer and every end of a tenure. Caller holds the election's lock.
      *
      * @param now the leader known now
      */

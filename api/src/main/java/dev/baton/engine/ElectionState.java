@@ -66,7 +66,7 @@ final class ElectionState {
         this.notBeforeNanos = scheduler.nanoTime();
     }
 
-    /** @param stepNow schedules the chain's next step at once (after a term ended at its deadline) */
+    /** @param stepNow schedules the chain's next step at once (after a tenure ended at its deadline) */
     void chainTo(Runnable stepNow) {
         this.stepNow = stepNow;
     }
@@ -182,7 +182,7 @@ final class ElectionState {
      */
     void lost(Optional<LeaseRecord> answer) {
         known = answer.filter(l -> !l.heldBy(participant)).map(this::infoOf).orElse(null);
-        endTerm(TermEnd.LOST);
+        endTenure(TenureEnd.LOST);
     }
 
     private void scheduleDeadlineCheck(Grant g) {
@@ -212,7 +212,7 @@ final class ElectionState {
                 + " deadline ({1}); this participant steps down and guarded work stops; check the backend''s health"
                 + " and latency, and that this process was not frozen (GC, CPU starvation)",
                 group, health.lastError().orElse("no answer in time"));
-        endTerm(TermEnd.DEADLINE);
+        endTenure(TenureEnd.DEADLINE);
         stepNow.run();
     }
 
@@ -221,14 +221,14 @@ final class ElectionState {
      * be trusted to renew in time, so a tenure ends now ({@link ChangeCause#BACKEND_UNAVAILABLE}, released, backed
      * off) instead of at its deadline. The caller then rethrows the error itself, unwrapped, to the thread's owner.
      */
-    void endTermOnFatalError(VirtualMachineError e) {
+    void endTenureOnFatalError(VirtualMachineError e) {
         synchronized (lock) {
             if (grant == null) {
                 return;
             }
             LOG.log(Level.ERROR, LogIds.FATAL_STORE_ERROR + ": group ''{0}'': a store call failed with {1}; this"
                     + " participant steps down at once and the error is rethrown", group, e);
-            endTerm(TermEnd.FATAL_ERROR);
+            endTenure(TenureEnd.FATAL_ERROR);
         }
     }
 
@@ -236,7 +236,7 @@ final class ElectionState {
      * Ends the current tenure: leadership is gone before anything else happens; then the release and back-off that
      * {@code end} calls for. Caller holds the lock.
      */
-    void endTerm(TermEnd end) {
+    void endTenure(TenureEnd end) {
         ChangeCause cause = end.cause(health.failing());
         Grant g = grant;
         grant = null;

@@ -69,8 +69,8 @@ final class EventDispatcher implements AutoCloseable {
                 try {
                     completion.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, LogIds.CALLBACK_FAILED + ": a callback chained on a term's or lease's future"
-                            + " failed; Baton goes on", e);
+                    LOG.log(Level.WARNING, LogIds.CALLBACK_FAILED + ": a callback chained on a leader task's or one-off"
+                            + " lease's future failed; Baton goes on", e);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -52,7 +52,7 @@ final class GroupElection implements LeaderElection {
     private final StepChain steps;
     private final OpenTerms terms;
     private final Object lock;
-    /** Leaves the group for {@link #close()}: ends and releases the term, then frees the name in the Baton. */
+    /** Leaves the group for {@link #close()}: ends and releases the tenure, then frees the name in the Baton. */
     private final Consumer<GroupElection> leave;
     /** Set by {@link #close()}: the handle is spent. */
     private volatile boolean closed;
@@ -161,7 +161,7 @@ final class GroupElection implements LeaderElection {
             if (state.grant() == null) {
                 return;
             }
-            state.endTerm(TermEnd.STEP_DOWN);
+            state.endTenure(TenureEnd.STEP_DOWN);
             steps.scheduleStep(0);
         }
     }
@@ -238,7 +238,7 @@ final class GroupElection implements LeaderElection {
         }
     }
 
-    /** Stops competing; the current term (if any) goes on until {@link #shutdown}. */
+    /** Stops competing; the current tenure (if any) goes on until {@link #shutdown}. */
     void stopCompeting() {
         synchronized (lock) {
             state.stopCompeting();
@@ -253,14 +253,14 @@ final class GroupElection implements LeaderElection {
      * thread, all bounded by {@code endNanos} on {@link System#nanoTime()} (real threads are waited for, so real time
      * bounds the wait even under a manual scheduler).
      *
-     * @param end {@link TermEnd#SHUTDOWN} when Baton closes, {@link TermEnd#LEAVE} when only this group is left
+     * @param end {@link TenureEnd#SHUTDOWN} when Baton closes, {@link TenureEnd#LEAVE} when only this group is left
      */
-    void shutdown(long endNanos, TermEnd end) {
+    void shutdown(long endNanos, TenureEnd end) {
         stopCompeting();
         synchronized (lock) {
             awaitUntil(() -> terms.none() || state.grant() == null, endNanos);
             if (state.grant() != null) {
-                state.endTerm(end);
+                state.endTenure(end);
             }
         }
         // Release on this thread rather than trusting a scheduler that is about to stop.

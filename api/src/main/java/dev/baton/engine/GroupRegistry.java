@@ -93,11 +93,11 @@ final class GroupRegistry {
     }
 
     /**
-     * Leaves a group ({@link LeaderElection#close()}): ends and releases its term like a shutdown of this group alone,
-     * then frees its name, only once the release has returned.
+     * Leaves a group ({@link LeaderElection#close()}): ends and releases its tenure like a shutdown of this group
+     * alone, then frees its name, only once the release has returned.
      */
     private void leave(GroupElection election) {
-        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), TermEnd.LEAVE);
+        election.shutdown(System.nanoTime() + Timing.boundedNanos(shutdownTimeout), TenureEnd.LEAVE);
         synchronized (elections) {
             elections.remove(election.group(), election);
         }

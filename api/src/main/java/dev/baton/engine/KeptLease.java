@@ -12,7 +12,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A one-off lease kept alive on the scheduler until closed: renewed every third of its ttl, trusted until its local
- * deadline, ended at once when a renewal finds another holder. Same rules as a group's term, without competing
+ * deadline, ended at once when a renewal finds another holder. Same rules as a group's tenure, without competing
  * again afterwards.
  */
 final class KeptLease implements HeldLease {
@@ -99,7 +99,7 @@ final class KeptLease implements HeldLease {
         try {
             answer = store.renew(name, holder, token, ttl);
         } catch (VirtualMachineError e) {
-            // As for a group's term: end the lease now (its holder must stop), give it back in a task of its own,
+            // As for a group's tenure: end the lease now (its holder must stop), give it back in a task of its own,
             // and rethrow the error unwrapped.
             synchronized (lock) {
                 if (!over) {
@@ -175,7 +175,7 @@ final class KeptLease implements HeldLease {
                 scheduleDeadlineCheck();
                 return;
             }
-            ChangeCause cause = TermEnd.DEADLINE.cause(health.failing());
+            ChangeCause cause = TenureEnd.DEADLINE.cause(health.failing());
             end(cause);
             finishOnLeaseThread(cause);
         }

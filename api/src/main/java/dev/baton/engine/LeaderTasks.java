@@ -12,8 +12,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The {@code runWhileLeader} tasks of one group: each runs on Baton's task executor and is interrupted, its future
- * failed with {@link NotLeaderException}, when the term ends. The futures users get are completed on the event thread,
- * never on a lease thread ({@link EventDispatcher#completeOffLeaseThreads}).
+ * failed with {@link NotLeaderException}, when the tenure ends. The futures users get are completed on the event
+ * thread, never on a lease thread ({@link EventDispatcher#completeOffLeaseThreads}).
  */
 final class LeaderTasks {
     private final String group;
@@ -28,7 +28,7 @@ final class LeaderTasks {
     }
 
     /**
-     * Starts a task of the current term. The caller holds the election's lock and has checked that it leads, so no
+     * Starts a task of the current tenure. The caller holds the election's lock and has checked that it leads, so no
      * {@link #endAll} can slip in between.
      */
     <T> CompletableFuture<T> start(Callable<T> task) {
@@ -36,7 +36,7 @@ final class LeaderTasks {
         synchronized (running) {
             running.add(leaderTask);
         }
-        // The task's own future may be completed on a lease thread (the term ended); the user gets a copy that is
+        // The task's own future may be completed on a lease thread (the tenure ended); the user gets a copy that is
         // completed on the event thread, so stages the user chains never run on (and stall) a lease thread.
         CompletableFuture<T> forUser = new CompletableFuture<>();
         leaderTask.result.whenComplete((v, e) -> {
@@ -63,7 +63,7 @@ final class LeaderTasks {
         return forUser;
     }
 
-    /** Fails and interrupts every running task: the term ended with {@code cause}. */
+    /** Fails and interrupts every running task: the tenure ended with {@code cause}. */
     void endAll(ChangeCause cause) {
         List<LeaderTask<?>> all;
         synchronized (running) {
@@ -74,7 +74,7 @@ final class LeaderTasks {
         }
     }
 
-    /** One task: interrupted, and its future failed, when the term ends. */
+    /** One task: interrupted, and its future failed, when the tenure ends. */
     private final class LeaderTask<T> implements Runnable {
         final CompletableFuture<T> result = new CompletableFuture<>();
         private final Callable<T> task;

@@ -28,7 +28,7 @@ final class LogIds {
     static final String LISTENER_FAILED = "BATON-ENG-0010";
     /** An event came after shutdown and was not delivered (WARNING). */
     static final String EVENT_DROPPED = "BATON-ENG-0011";
-    /** A callback chained on a term's or lease's future threw (WARNING). */
+    /** A callback chained on a leader task's or one-off lease's future threw (WARNING). */
     static final String CALLBACK_FAILED = "BATON-ENG-0012";
     /** Listeners did not finish within the shutdown timeout (WARNING). */
     static final String LISTENERS_TOO_SLOW = "BATON-ENG-0013";
@@ -48,7 +48,7 @@ final class LogIds {
      */
     static final String ELECTION_CLOSED = "BATON-ENG-0017";
     /**
-     * A store call failed with a {@link VirtualMachineError} (out of memory, stack overflow): the term or lease ends
+     * A store call failed with a {@link VirtualMachineError} (out of memory, stack overflow): the tenure or lease ends
      * at once and the error is rethrown (ERROR).
      */
     static final String FATAL_STORE_ERROR = "BATON-ENG-0018";

@@ -117,7 +117,7 @@ final class ParticipantEngine {
         List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
-            election.shutdown(end, TermEnd.SHUTDOWN);
+            election.shutdown(end, TenureEnd.SHUTDOWN);
         }
         leases.close();
         taskExecutor.shutdownNow();

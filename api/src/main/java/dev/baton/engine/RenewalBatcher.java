@@ -83,7 +83,7 @@ final class RenewalBatcher {
             failure = e;
         } catch (VirtualMachineError e) {
             try {
-                batch.forEach(r -> r.endTermOnFatalError(e));
+                batch.forEach(r -> r.endTenureOnFatalError(e));
             } finally {
                 completeAll(batch, t0, null, BackendHealth.storeFailedWith(e));
             }

@@ -32,7 +32,7 @@ final class StepAnswers {
             boolean first = context.health().failed(failure);
             LOG.log(first ? Level.WARNING : Level.DEBUG,
                     LogIds.STORE_CALL_FAILED + ": group ''{0}'': {1} failed: {2}; retried with back-off (a leader keeps"
-                            + " its term until its local deadline); check the backend",
+                            + " its tenure until its local deadline); check the backend",
                     context.group(), outcome.step().label(), context.health().lastError().orElse(""));
         } else {
             context.health().answered();

@@ -123,7 +123,7 @@ final class StepChain {
             outcome = step.failed(t0, e);
         } catch (VirtualMachineError e) {
             try {
-                state.endTermOnFatalError(e);
+                state.endTenureOnFatalError(e);
             } finally {
                 finishStep(step.failed(t0, BackendHealth.storeFailedWith(e)));
             }
@@ -257,8 +257,8 @@ final class StepChain {
         }
 
         /** Ends this group's tenure at once: the batch's store call failed with a {@link VirtualMachineError}. */
-        void endTermOnFatalError(VirtualMachineError e) {
-            state.endTermOnFatalError(e);
+        void endTenureOnFatalError(VirtualMachineError e) {
+            state.endTenureOnFatalError(e);
         }
 
         /** Applies the store's answer (or failure) to the group, exactly as a single renewal step would. */

@@ -42,9 +42,9 @@ public interface ElectionObserver {
     default void leadershipChanged(LeadershipChanged change) {}
 
     /**
-     * The leader this participant knows for a group changed: another participant, itself, or none (after a term
+     * The leader this participant knows for a group changed: another participant, itself, or none (after a tenure
      * ended, or before the first answer of the store). Metrics count the time without a known leader from these calls.
-     * Runs on a lease thread (or the thread that ended a term) with the group's lock held: record and return.
+     * Runs on a lease thread (or the thread that ended a tenure) with the group's lock held: record and return.
      *
      * @param group the group
      * @param leader the leader now known ({@link LeaderElection#leader()}), or empty when none is

@@ -6,7 +6,7 @@ public enum StoreOperation {
     ACQUIRE,
     /** {@code renew} (also each lease of a batched {@code renewAll}): a leader extends its lease. */
     RENEW,
-    /** {@code release}: a lease is given up (step-down, shutdown, a lost term's cleanup). */
+    /** {@code release}: a lease is given up (step-down, shutdown, a lost tenure's cleanup). */
     RELEASE,
     /** {@code read}: who holds a lease. */
     READ;

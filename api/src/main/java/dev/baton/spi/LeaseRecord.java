@@ -14,7 +14,7 @@ import java.util.Objects;
  *     renewal answered to its own holder, the engine counts this from the moment it sent the request (its local
  *     deadline is {@code send time + min(ttl, remaining) - margin}): report the time counted from the request, at most
  *     the time the store surely keeps the lease after it, and do not subtract the call's own duration, which the
- *     engine already did by counting from the send time (subtracting it again shortens every term by a round trip)
+ *     engine already did by counting from the send time (subtracting it again shortens every tenure by a round trip)
  * @param metadata the leader metadata the current holder stored with its grant (its own entries and Baton's reserved
  *     {@code baton.*} ones, see {@link LeaderMetadata}); empty when it stored none or the store keeps none. Never null;
  *     kept as an unmodifiable copy

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Out-of-range input is refused before the store is asked, and no answer of a store, however large, can break the
- * bookkeeping between a grant and the term it starts.
+ * bookkeeping between a grant and the tenure it starts.
  */
 class BoundsTest {
     private final EngineFixture fx = new EngineFixture();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * A {@link VirtualMachineError} thrown by a store call (out of memory, stack overflow) ends the term or lease at once
+ * A {@link VirtualMachineError} thrown by a store call (out of memory, stack overflow) ends the tenure or lease at once
  * and reaches the caller as the very same error, never wrapped; other errors stay failed calls that are retried.
  */
 class FatalStoreErrorTest {
@@ -36,8 +36,9 @@ class FatalStoreErrorTest {
     }
 
     @Test
-    @DisplayName("an OutOfMemoryError from a renewal ends the term at once, is rethrown as is, and the lease is released")
-    void outOfMemoryEndsTheTerm() throws Exception {
+    @DisplayName("an OutOfMemoryError from a renewal ends the tenure at once, is rethrown as is, and the lease is"
+            + " released")
+    void outOfMemoryEndsTheTenure() throws Exception {
         var a = fx.leader("a");
         OutOfMemoryError oom = new OutOfMemoryError("fake: Java heap space");
         fx.store.error = oom;
@@ -47,7 +48,7 @@ class FatalStoreErrorTest {
         assertEquals(ChangeCause.BACKEND_UNAVAILABLE, end.cause());
         assertEquals(end.at(), end.validUntil(), "valid until the decision");
         fx.store.error = null;
-        fx.clock.runDueTasks(); // the release queued when the term ended
+        fx.clock.runDueTasks(); // the release queued when the tenure ended
         assertEquals(Optional.empty(), fx.store.read("jobs").map(LeaseRecord::holder));
         fx.advance(TTL);
         assertTrue(a.election.isLeader(), "the election goes on and leads again after its back-off");
@@ -66,7 +67,7 @@ class FatalStoreErrorTest {
     }
 
     @Test
-    @DisplayName("an OutOfMemoryError from a batched renewal ends the term of every group in the batch")
+    @DisplayName("an OutOfMemoryError from a batched renewal ends the tenure of every group in the batch")
     void outOfMemoryInABatch() throws Exception {
         fx.store.batchLimit = 10;
         var a = fx.leader("a");

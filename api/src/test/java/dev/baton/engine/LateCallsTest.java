@@ -152,7 +152,7 @@ class LateCallsTest {
         }
         assertFalse(a.isLeader());
         // Events arrive on the event thread, which a loaded machine may delay: wait for the end, never assume it came.
-        Waits.until("a's term ends for BACKEND_UNAVAILABLE or EXPIRED (an event on the event thread)",
+        Waits.until("a's tenure ends for BACKEND_UNAVAILABLE or EXPIRED (an event on the event thread)",
                 () -> slowEvents.stream().anyMatch(e -> e.cause() == ChangeCause.BACKEND_UNAVAILABLE
                         || e.cause() == ChangeCause.EXPIRED));
         assertTrue(takeover >= 0, () -> "b never led: the store shows " + fx.store.read("jobs") + " after "

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The election's phases and transitions as tables, without a scheduler or a store: which phase a state is in, what
- * each phase does next, and what every way of ending a term announces, gives back and leads to.
+ * each phase does next, and what every way of ending a tenure announces, gives back and leads to.
  */
 class PhaseTest {
 
@@ -48,7 +48,7 @@ class PhaseTest {
     }
 
     @ParameterizedTest(name = "{0}, store failing {1}: {2}, release {3}, back-off {4}, then {5} / stopping {6}")
-    @DisplayName("every end of a term: the cause announced, the release, the back-off and the phase after it")
+    @DisplayName("every end of a tenure: the cause announced, the release, the back-off and the phase after it")
     @CsvSource({
         // end,       failing -> cause,               releases, back-off,       phase if competing, if stopping
         "STEP_DOWN,   false,     RELEASED,            true,     STEP_DOWN,      RELEASING,          RELEASING",
@@ -61,13 +61,13 @@ class PhaseTest {
         "FATAL_ERROR, false,     BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING",
         "FATAL_ERROR, true,      BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING",
     })
-    void termEnds(TermEnd end, boolean failing, ChangeCause cause, boolean releases, TermEnd.BackOff backOff,
+    void termEnds(TenureEnd end, boolean failing, ChangeCause cause, boolean releases, TenureEnd.BackOff backOff,
             Phase whileCompeting, Phase whileStopping) {
         assertEquals(cause, end.cause(failing));
         assertEquals(releases, end.releases());
         assertEquals(backOff, end.backOff());
-        assertEquals(whileCompeting, Phase.afterTermEnd(end, true));
-        assertEquals(whileStopping, Phase.afterTermEnd(end, false));
+        assertEquals(whileCompeting, Phase.afterTenureEnd(end, true));
+        assertEquals(whileStopping, Phase.afterTenureEnd(end, false));
     }
 
     @ParameterizedTest(name = "after {0} is released: {1} while competing, {2} when stopping")
@@ -79,8 +79,8 @@ class PhaseTest {
         "LEAVE,       FOLLOWING,   STOPPED",
         "SHUTDOWN,    FOLLOWING,   STOPPED",
     })
-    void afterTheRelease(TermEnd end, Phase whileCompeting, Phase whileStopping) {
-        boolean backingOff = end.backOff() != TermEnd.BackOff.NONE;
+    void afterTheRelease(TenureEnd end, Phase whileCompeting, Phase whileStopping) {
+        boolean backingOff = end.backOff() != TenureEnd.BackOff.NONE;
         assertEquals(whileCompeting, Phase.of(false, false, true, backingOff));
         assertEquals(whileStopping, Phase.of(false, false, false, backingOff));
     }

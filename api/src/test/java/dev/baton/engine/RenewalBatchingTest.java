@@ -91,7 +91,7 @@ class RenewalBatchingTest {
         for (int i = 0; i < GROUPS; i++) {
             LeaderElection e = elections.get(i);
             assertTrue(e.isLeader(), e.group() + " still leads");
-            assertEquals(tokens.get(i), e.fencingToken().orElseThrow(), e.group() + " kept its term");
+            assertEquals(tokens.get(i), e.fencingToken().orElseThrow(), e.group() + " kept its tenure");
         }
         flushEvents();
         assertEquals(GROUPS, events.size());
@@ -131,7 +131,7 @@ class RenewalBatchingTest {
         startInStep(1000);
         store.truncateBatches = true;
         clock.advance(TTL.plus(RENEW));
-        // Each group ended its term for want of a confirmed renewal (and may have acquired a new one since).
+        // Each group ended its tenure for want of a confirmed renewal (and may have acquired a new one since).
         flushEvents();
         assertEquals(GROUPS, events.size());
         events.forEach((group, list) -> {

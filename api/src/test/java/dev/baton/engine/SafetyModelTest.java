@@ -88,7 +88,7 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("the end of a term paused past its deadline is dated at the deadline, not at the wake-up")
+    @DisplayName("the end of a tenure paused past its deadline is dated at the deadline, not at the wake-up")
     void anEndAfterAPauseIsDatedAtTheDeadline() throws Exception {
         var a = fx.participant("a");
         fx.clock.runDueTasks();
@@ -106,8 +106,8 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("a leader woken past its local deadline ends its term there, though the store would still renew it")
-    void aWakeUpPastTheDeadlineEndsTheTerm() throws Exception {
+    @DisplayName("a leader woken past its local deadline ends its tenure there, though the store would still renew it")
+    void aWakeUpPastTheDeadlineEndsTheTenure() throws Exception {
         // Frozen past the local deadline (ttl - margin) but not past the store's expiry (ttl): the renewal due long
         // ago would still be granted, and it runs before the deadline check.
         assertEndedAtTheDeadline(() -> {
@@ -117,8 +117,9 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("a renewal confirmed only after the local deadline does not revive the term: it ended at the deadline")
-    void aRenewalAnsweredPastTheDeadlineEndsTheTerm() throws Exception {
+    @DisplayName("a renewal confirmed only after the local deadline does not revive the tenure: it ended at the"
+            + " deadline")
+    void aRenewalAnsweredPastTheDeadlineEndsTheTenure() throws Exception {
         // The first renewal, sent after one renew interval, is answered half a margin after the local deadline.
         assertEndedAtTheDeadline(() -> {
             fx.store.renewalTakes = TTL.minus(MARGIN).minus(RENEW).plus(MARGIN.dividedBy(2));
@@ -128,7 +129,7 @@ class SafetyModelTest {
         });
     }
 
-    /** A lone leader goes through {@code late}; its term must end with EXPIRED, valid until grant + ttl - margin. */
+    /** A lone leader goes through {@code late}; its tenure must end with EXPIRED, valid until grant + ttl - margin. */
     private void assertEndedAtTheDeadline(Runnable late) throws InterruptedException {
         var a = fx.leader("a");
         Instant granted = fx.clock.wallClock();
@@ -141,7 +142,7 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("a term that ends before its deadline (step-down) is valid until the decision")
+    @DisplayName("a tenure that ends before its deadline (step-down) is valid until the decision")
     void anEndBeforeTheDeadlineIsDatedAtTheDecision() throws Exception {
         var a = fx.participant("a");
         fx.clock.runDueTasks();
@@ -154,7 +155,7 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("a store that grants less than the ttl is renewed proportionally sooner, so the term survives")
+    @DisplayName("a store that grants less than the ttl is renewed proportionally sooner, so the tenure survives")
     void shortGrantsAreRenewedSooner() throws Exception {
         // 4 s of a 10 s ttl: trusted for 4 - 1 (margin) = 3 s, the renew interval; renewing after 3 s would be late.
         fx.store.grantCap = Duration.ofSeconds(4);
@@ -174,7 +175,7 @@ class SafetyModelTest {
     }
 
     @Test
-    @DisplayName("renewals keep the term and the token; the deadline moves with each confirmed renewal")
+    @DisplayName("renewals keep the tenure and the token; the deadline moves with each confirmed renewal")
     void renewalsExtend() {
         var a = fx.participant("a");
         fx.clock.runDueTasks();

@@ -74,7 +74,7 @@ class ShutdownTest {
     }
 
     @Test
-    @DisplayName("a guarded term is valid only for the term it was entered in")
+    @DisplayName("a Term is valid only for the tenure it was entered in")
     void termValidity() {
         var a = fx.participant("a");
         fx.clock.runDueTasks();

@@ -87,11 +87,11 @@ class ThreadingTest {
 
     @Test
     @DisplayName("stages chained (not async) to runWhileLeader's future and to HeldLease.ended() never run on a lease"
-            + " thread, even when a lease thread ends the term")
+            + " thread, even when a lease thread ends the tenure")
     void userStagesOffLeaseThreads() throws Exception {
-        FakeStore store = new FakeStore(new ManualScheduler()); // frozen store clock: only a steal ends a term
+        FakeStore store = new FakeStore(new ManualScheduler()); // frozen store clock: only a steal ends a tenure
         try (Baton baton = Baton.builder().store(store).participant("p").build()) {
-            // Renewed every second on the real scheduler: the renewal after a steal ends the term on a lease thread.
+            // Renewed every second on the real scheduler: the renewal after a steal ends the tenure on a lease thread.
             LeaderElection election = baton.election("job", ElectionSettings.of(Duration.ofSeconds(3)));
             assertTrue(election.awaitLeadership(Waits.generous()));
             CompletableFuture<String> stageThread = new CompletableFuture<>();

@@ -93,7 +93,7 @@ class FlightRecorderObserverTest {
             recording.enable("dev.baton.BackendFailure");
             recording.enable("dev.baton.GuardedCallSkipped");
             recording.start();
-            // A long ttl: the renewals below fail for a short while only, never long enough to end the term.
+            // A long ttl: the renewals below fail for a short while only, never long enough to end the tenure.
             ElectionSettings settings = ElectionSettings.of(Duration.ofSeconds(60), Duration.ofMillis(100));
             try (Baton baton = Baton.builder().store(store).participant("p1").defaults(settings).build()) {
                 LeaderElection jobs = baton.election("jobs");

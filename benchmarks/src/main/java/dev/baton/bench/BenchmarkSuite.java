@@ -402,7 +402,7 @@ public final class BenchmarkSuite {
                     .append("after the release (and after a vote when the leaving member was the Raft leader).");
             if (raft.discarded() > 0) {
                 md.append(" ").append(raft.discarded()).append(" run(s) whose Raft leader changed before the end ")
-                        .append("of the term were discarded and run again.");
+                        .append("of the tenure were discarded and run again.");
             }
             md.append("\n\n");
         }

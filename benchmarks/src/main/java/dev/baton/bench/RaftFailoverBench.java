@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Section 3 for the embedded Raft backend, which has no server: the participants are the store. Every run starts a
  * fresh group of three JVMs on loopback ({@link RaftBenchMember}: a Raft member and a participant each, a data
  * directory each), waits for a Raft leader, lets the chosen member lead the group first and then the two others
- * compete, and ends the leader's term:
+ * compete, and ends the leader's tenure:
  *
  * <ul>
  *   <li>graceful: {@code Baton.close()} in the leading JVM (the clock starts when the benchmark sends it the command);
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * its JVM (the same system-wide monotonic clock on Linux). Each kind runs in two cases: the Baton leader is not the
  * Raft leader (the Raft leader times the dead holder's lease out), and it is (the survivors first need a new Raft
  * leader: failure detection, {@code baton.raft.failure-detection-timeout}, default 4 s, then a vote, and the new
- * leader restarts every lease timer with the full ttl). A run whose Raft leader changed before the end of the term is
+ * leader restarts every lease timer with the full ttl). A run whose Raft leader changed before the end of the tenure is
  * discarded and tried again.
  */
 final class RaftFailoverBench {
@@ -102,7 +102,7 @@ final class RaftFailoverBench {
             }
             Thread.sleep(1000); // let the followers settle: their first attempt answered, their watch open
             if (!target.ask("status").equals("STATUS true")) {
-                throw new IllegalStateException("raft: " + target.id + " no longer leads before the end of its term");
+                throw new IllegalStateException("raft: " + target.id + " no longer leads before the end of its tenure");
             }
             if (Member.currentRaftLeader(group) != raft) {
                 return Optional.empty();

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  *       constant of the server's return.</li>
  *   <li>EVENTS: a participant that exited cleanly saw every acquisition followed by exactly one loss/release.</li>
  *   <li>EVENT-OVERLAP: the leadership the events report (acquisition {@code at} to the end's {@code validUntil})
- *       never overlaps between terms ({@link EventIntervals}).</li>
+ *       never overlaps between tenures ({@link EventIntervals}).</li>
  *   <li>DIED / ERROR: no participant died unless the controller killed it; none wrote an error line.</li>
  * </ol>
  */

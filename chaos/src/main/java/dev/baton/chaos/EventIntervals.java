@@ -11,14 +11,14 @@ import java.util.List;
 /**
  * The leadership that the participants' events report, checked like the confirmed work: from an acquisition's
  * {@code at} to the end event's {@code validUntil} (when {@code isLeader()} stopped being true, even if the end was
- * noticed later, after a pause), no two intervals of different terms may overlap. An application that logs or audits
+ * noticed later, after a pause), no two intervals of different tenures may overlap. An application that logs or audits
  * "led from A to B" from the events relies on this. Both instants are wall-clock, compared exactly because every
  * process reads the same host clock. A killed process reports no end: its interval ends with its last confirmed unit
  * of work (what it did; what it could have done is bounded by the store's grant, checked by OVERLAP).
  */
 final class EventIntervals {
 
-    /** A reported term: who, which token, and from when to when (wall clock, microseconds). */
+    /** A reported tenure: who, which token, and from when to when (wall clock, microseconds). */
     private record Interval(String participant, long token, long from, long until) {}
 
     private EventIntervals() {}

@@ -53,7 +53,7 @@ class ChaosCheckerTest {
     }
 
     @Test
-    @DisplayName("events reporting a term valid until after the next leader acquired are an overlap, though the work"
+    @DisplayName("events reporting a tenure valid until after the next leader acquired are an overlap, though the work"
             + " was not (a leader that woke from a pause and dated its end at the wake-up, not its deadline)")
     void eventOverlapIsCaught() {
         CheckResult r = new SyntheticRun(dir)
@@ -68,8 +68,8 @@ class ChaosCheckerTest {
     }
 
     @Test
-    @DisplayName("an end noticed late but dated at the term's deadline, before the next acquisition, is no overlap;"
-            + " a killed leader's reported term ends with its last confirmed work")
+    @DisplayName("an end noticed late but dated at the tenure's deadline, before the next acquisition, is no overlap;"
+            + " a killed leader's reported tenure ends with its last confirmed work")
     void eventsDatedAtTheDeadlinePass() {
         CheckResult r = new SyntheticRun(dir)
                 .participant("p1.1", 9000).participant("p2.1", -1).participant("p3.1", 9000)

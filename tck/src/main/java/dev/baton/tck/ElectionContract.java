@@ -62,14 +62,14 @@ import org.junit.jupiter.api.Test;
  * timing goals belong in benchmarks. Every bound is scaled by {@link Timing}.
  *
  * <p>The kit must hold on a loaded machine, where a renewal thread or a backend can stall for a second or more, and a
- * leader on the suite's short ttl then loses its term, legitimately. So safety is checked at every read whatever
+ * leader on the suite's short ttl then loses its tenure, legitimately. So safety is checked at every read whatever
  * happens ({@link TermWatch}); liveness is awaited with generous bounds; a test whose premise is that a leader keeps
- * its term while something else happens runs on {@link #steadySettings()}; and a test about renewals asserts that a
- * term outlives its ttl (which only confirmed renewals allow), not that no term is ever lost.
+ * its tenure while something else happens runs on {@link #steadySettings()}; and a test about renewals asserts that a
+ * tenure outlives its ttl (which only confirmed renewals allow), not that no tenure is ever lost.
  */
 public abstract class ElectionContract {
 
-    /** The causes of a term that ended on its own: a stalled or failed renewal, or a renewal that found another. */
+    /** The causes of a tenure that ended on its own: a stalled or failed renewal, or a renewal that found another. */
     private static final Set<ChangeCause> LOSSES =
             EnumSet.of(ChangeCause.EXPIRED, ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.LOST_TO_ANOTHER);
 
@@ -119,9 +119,9 @@ public abstract class ElectionContract {
     }
 
     /**
-     * The settings of tests whose premise is that a leader keeps its term while something else happens (events,
+     * The settings of tests whose premise is that a leader keeps its tenure while something else happens (events,
      * handover, one-off leases; not renewals or expiry): the suite's renew interval with five times its ttl, so that
-     * a renewal thread or a backend stalled for several seconds cannot end the term. Store clients are set up for
+     * a renewal thread or a backend stalled for several seconds cannot end the tenure. Store clients are set up for
      * the suite's ttl, the shortest in use, which a longer one satisfies.
      */
     private ElectionSettings steadySettings() {
@@ -187,7 +187,7 @@ public abstract class ElectionContract {
         }
     }
 
-    /** A participant seen leading, and the token of the term it held then (both from one read). */
+    /** A participant seen leading, and the token of the tenure it held then (both from one read). */
     private record Held(Participant participant, long token) {
         String id() {
             return participant.id;
@@ -196,11 +196,11 @@ public abstract class ElectionContract {
 
     /**
      * Reads, from the test thread, which of one group's elections claim to lead, and checks the safety model at every
-     * read: once a term has been seen (a fencing token), no election may claim an older or the same term of another
+     * read: once a tenure has been seen (a fencing token), no election may claim an older or the same tenure of another
      * participant afterwards. (The newer grant needed the older lease gone from the store, so the older local
-     * deadline had passed before it: a later claim of the older term is an overlap of two leaders, however late this
-     * thread reads.) It also remembers since when each election has been seen holding its current term without a gap,
-     * to tell when a term has outlived its ttl, which only confirmed renewals allow.
+     * deadline had passed before it: a later claim of the older tenure is an overlap of two leaders, however late this
+     * thread reads.) It also remembers since when each election has been seen holding its current tenure without a gap,
+     * to tell when a tenure has outlived its ttl, which only confirmed renewals allow.
      */
     private static final class TermWatch {
         private final List<LeaderElection> elections;
@@ -213,7 +213,7 @@ public abstract class ElectionContract {
 
         /**
          * @param elections one group's elections, read in this order
-         * @param ttl the ttl of their terms
+         * @param ttl the ttl of their tenures
          */
         TermWatch(List<LeaderElection> elections, Duration ttl) {
             this.elections = List.copyOf(elections);
@@ -243,15 +243,15 @@ public abstract class ElectionContract {
                 long token = claim.getAsLong();
                 if (token < newestToken || (token == newestToken && !e.participant().equals(newestHolder))) {
                     throw new AssertionError("two leaders at once in group '" + e.group() + "': " + newestHolder
-                            + " was seen holding term " + newestToken + ", then " + e.participant()
-                            + " claimed term " + token);
+                            + " was seen holding tenure " + newestToken + ", then " + e.participant()
+                            + " claimed tenure " + token);
                 }
                 newestToken = token;
                 newestHolder = e.participant();
                 claims.put(e, token);
                 Long known = heldToken.put(e, token);
                 if (known == null || known != token) {
-                    // Taken after the read: the term was granted before this instant.
+                    // Taken after the read: the tenure was granted before this instant.
                     heldSince.put(e, System.nanoTime());
                 } else if (before - heldSince.get(e) > ttl.toNanos()) {
                     outlivedTtl.add(e);
@@ -260,12 +260,12 @@ public abstract class ElectionContract {
             return claims;
         }
 
-        /** @return whether {@code e} has been seen holding one term for longer than the ttl */
+        /** @return whether {@code e} has been seen holding one tenure for longer than the ttl */
         boolean outlivedTtl(LeaderElection e) {
             return outlivedTtl.contains(e);
         }
 
-        /** @return whether any of the elections has been seen holding one term for longer than the ttl */
+        /** @return whether any of the elections has been seen holding one tenure for longer than the ttl */
         boolean anyOutlivedTtl() {
             return !outlivedTtl.isEmpty();
         }
@@ -394,21 +394,21 @@ public abstract class ElectionContract {
 
     /**
      * Like {@link #awaitTakeover(List, Held, Duration)}, and also asks the store directly through {@code observer} at
-     * every poll: once the store no longer holds {@code old}'s grant, {@code old} must not claim that term (the store
+     * every poll: once the store no longer holds {@code old}'s grant, {@code old} must not claim that tenure (the store
      * is read first, so a later claim overlaps the store's answer).
      */
     private Held awaitTakeover(List<Participant> all, Held old, Duration timeout, LeaseStore observer) {
         List<Participant> rest = others(all, old.participant());
         TermWatch watch = TermWatch.of(all, ttlOf(all));
         String group = old.participant().election.group();
-        OptionalLong oldTerm = OptionalLong.of(old.token());
+        OptionalLong oldTenure = OptionalLong.of(old.token());
         return Await.untilPresent("another participant than " + old.id() + " leads", () -> {
             if (observer != null) {
                 Optional<dev.baton.spi.LeaseRecord> inStore = observer.read(group);
                 boolean storeBacksOld = inStore.isPresent() && inStore.get().heldBy(old.id())
                         && inStore.get().token() == old.token();
-                if (!storeBacksOld && old.participant().election.fencingToken().equals(oldTerm)) {
-                    throw new AssertionError(old.id() + " claims term " + old.token() + " but the store shows "
+                if (!storeBacksOld && old.participant().election.fencingToken().equals(oldTenure)) {
+                    throw new AssertionError(old.id() + " claims tenure " + old.token() + " but the store shows "
                             + inStore);
                 }
             }
@@ -425,14 +425,14 @@ public abstract class ElectionContract {
     class OneLeader {
 
         @Test
-        @DisplayName("one leads at a time, and renewals keep a leader's term beyond its ttl")
+        @DisplayName("one leads at a time, and renewals keep a leader's tenure beyond its ttl")
         void exactlyOneLeader() {
             List<Participant> all = compete(3);
             Duration ttl = settings().ttl();
             TermWatch watch = TermWatch.of(all, ttl);
-            // A stalled renewal may end a term on a loaded machine (the watch then checks the handover is safe), but
-            // a term that outlives its ttl proves that renewals were confirmed.
-            Await.until("a leader holds one term for longer than the ttl (" + ttl.toMillis() + " ms)", () -> {
+            // A stalled renewal may end a tenure on a loaded machine (the watch then checks the handover is safe), but
+            // a tenure that outlives its ttl proves that renewals were confirmed.
+            Await.until("a leader holds one tenure for longer than the ttl (" + ttl.toMillis() + " ms)", () -> {
                 watch.check();
                 return watch.anyOutlivedTtl();
             }, electionTimeout().plus(ttl.multipliedBy(3)));
@@ -453,10 +453,10 @@ public abstract class ElectionContract {
                     return p.election.leader().equals(Optional.of(leader.id()));
                 }, electionTimeout(steady));
             }
-            // The steady ttl keeps the leader's term: no stall of a few seconds ends it.
+            // The steady ttl keeps the leader's tenure: no stall of a few seconds ends it.
             assertEquals(Optional.of(leader.id()), leader.participant().election.leader(), "the leader names itself");
             assertEquals(OptionalLong.of(leader.token()), leader.participant().election.fencingToken(),
-                    "the leader kept its term");
+                    "the leader kept its tenure");
             for (Participant p : others(all, leader.participant())) {
                 assertFalse(p.isLeader(), () -> p.id + " leads while " + leader.id() + " does");
                 assertEquals(OptionalLong.empty(), p.election.fencingToken(), "a follower has no token");
@@ -508,7 +508,7 @@ public abstract class ElectionContract {
             assertTrue(own.since().isPresent(), () -> "the leader's own since: " + own);
             for (Participant p : others(all, leader)) {
                 LeaderInfo seen = awaitInfo(p, leader, advertised.get(leader), watch, timeout);
-                if (seen.fencingToken() == own.fencingToken()) { // the same term: the same stored instant
+                if (seen.fencingToken() == own.fencingToken()) { // the same tenure: the same stored instant
                     assertEquals(own.since(), seen.since(), () -> p.id + " sees another since than the leader's own");
                 }
                 assertTrue(seen.url().isPresent(), () -> "url() of " + seen);
@@ -536,8 +536,8 @@ public abstract class ElectionContract {
     class ManyGroups {
 
         @Test
-        @DisplayName("keeps each of 40 terms beyond its ttl (renewed in batches where the store batches)")
-        void keepsEveryTerm() {
+        @DisplayName("keeps each of 40 tenures beyond its ttl (renewed in batches where the store batches)")
+        void keepsEveryTenure() {
             Participant p = participant(settings());
             Duration ttl = settings().ttl();
             List<LeaderElection> groups = new ArrayList<>();
@@ -546,9 +546,9 @@ public abstract class ElectionContract {
             }
             Map<LeaderElection, TermWatch> watches = new IdentityHashMap<>();
             groups.forEach(g -> watches.put(g, new TermWatch(List.of(g), ttl)));
-            // A stalled renewal may end a term on a loaded machine (the group then leads again with a greater token,
-            // which its watch checks), but a term that outlives its ttl proves that renewals were confirmed.
-            Await.until("each of the 40 groups holds one term for longer than the ttl (" + ttl.toMillis() + " ms)",
+            // A stalled renewal may end a tenure on a loaded machine (the group then leads again with a greater token,
+            // which its watch checks), but a tenure that outlives its ttl proves that renewals were confirmed.
+            Await.until("each of the 40 groups holds one tenure for longer than the ttl (" + ttl.toMillis() + " ms)",
                     () -> {
                         watches.values().forEach(TermWatch::check);
                         return groups.stream().allMatch(g -> watches.get(g).outlivedTtl(g));
@@ -582,8 +582,8 @@ public abstract class ElectionContract {
             Held old = awaitLeader(all);
             old.participant().baton.close();
             assertFalse(old.participant().isLeader(), "a closed participant does not lead");
-            // close() delivers the last events before it returns. Its term ends with SHUTDOWN, unless a stalled
-            // renewal had already ended it (Events.shutdown checks SHUTDOWN on a steady term).
+            // close() delivers the last events before it returns. Its tenure ends with SHUTDOWN, unless a stalled
+            // renewal had already ended it (Events.shutdown checks SHUTDOWN on a steady tenure).
             List<LeadershipChanged> events = old.participant().events.events();
             LeadershipChanged last = events.get(events.size() - 1);
             assertTrue(last.cause() == ChangeCause.SHUTDOWN || LOSSES.contains(last.cause()),
@@ -617,29 +617,29 @@ public abstract class ElectionContract {
     class BackendFailures {
 
         /**
-         * Switches the fault on and waits until the leader no longer claims the term it held then, checking at every
-         * read that it never claims the term after the store stopped backing it, nor after the ttl: its last
+         * Switches the fault on and waits until the leader no longer claims the tenure it held then, checking at every
+         * read that it never claims the tenure after the store stopped backing it, nor after the ttl: its last
          * confirmed renewal was sent before the fault, so its local deadline is before fault + ttl - margin. (It may
-         * win a new term at once, e.g. when only renewals fail; that term has a greater token.)
+         * win a new tenure at once, e.g. when only renewals fail; that tenure has a greater token.)
          */
         private void assertStopsLeadingWithinTtl(Held leader, Runnable fault) {
-            OptionalLong term = OptionalLong.of(leader.token());
+            OptionalLong tenure = OptionalLong.of(leader.token());
             Duration ttl = settings().ttl();
             LeaseStore observer = rawStore();
             String group = leader.participant().election.group();
             long switched = System.nanoTime();
             fault.run();
-            Await.until(leader.id() + " stops leading in term " + leader.token(), () -> {
+            Await.until(leader.id() + " stops leading in tenure " + leader.token(), () -> {
                 // Read the clock, then the store, then the claim: the claim holds at both earlier instants or later.
                 long before = System.nanoTime();
                 boolean backed = observer.read(group)
                         .filter(r -> r.heldBy(leader.id()) && r.token() == leader.token()).isPresent();
-                boolean claims = leader.participant().election.fencingToken().equals(term);
+                boolean claims = leader.participant().election.fencingToken().equals(tenure);
                 if (claims && !backed) {
-                    throw new AssertionError(leader.id() + " claims term " + term + " which the store no longer holds");
+                    throw new AssertionError(leader.id() + " claims tenure " + tenure + " which the store no longer holds");
                 }
                 if (claims && before - switched > ttl.toNanos()) {
-                    throw new AssertionError(leader.id() + " still claimed its term " + TimeUnit.NANOSECONDS
+                    throw new AssertionError(leader.id() + " still claimed its tenure " + TimeUnit.NANOSECONDS
                             .toMillis(before - switched) + " ms after its renewals stopped; ttl is " + ttl.toMillis()
                             + " ms");
                 }
@@ -696,9 +696,9 @@ public abstract class ElectionContract {
         }
 
         /**
-         * Checks that {@code p} does not claim a term the store no longer holds: its claim is read, then the store
-         * (through a client on a direct link), then its claim again; a term claimed both before and after a read that
-         * shows the store without it outlived its lease (the store never gives a term back once it ended).
+         * Checks that {@code p} does not claim a tenure the store no longer holds: its claim is read, then the store
+         * (through a client on a direct link), then its claim again; a tenure claimed both before and after a read that
+         * shows the store without it outlived its lease (the store never gives a tenure back once it ended).
          */
         private void assertBacked(Participant p, LeaseStore observer) {
             OptionalLong before = p.election.fencingToken();
@@ -709,15 +709,15 @@ public abstract class ElectionContract {
             boolean backed = inStore.isPresent() && inStore.get().heldBy(p.id)
                     && inStore.get().token() == before.getAsLong();
             if (!backed && p.election.fencingToken().equals(before)) {
-                throw new AssertionError(p.id + " claims term " + before.getAsLong() + " which the store no longer"
+                throw new AssertionError(p.id + " claims tenure " + before.getAsLong() + " which the store no longer"
                         + " holds: " + inStore);
             }
         }
 
         @Test
         @DisplayName("with a twentieth of the ttl of latency each way (the documented tolerance), it follows,"
-                + " acquires and keeps its term beyond three ttls")
-        void keepsItsTerm() {
+                + " acquires and keeps its tenure beyond three ttls")
+        void keepsItsTenure() {
             ElectionSettings settings = settings();
             Duration ttl = settings.ttl();
             TcpProxy proxy = proxy();
@@ -739,12 +739,12 @@ public abstract class ElectionContract {
             }
             fast.baton.close();
             LeaseStore observer = rawStore();
-            // A term that outlives three ttls needs its renewals confirmed through the slow link. A renewal stalled
-            // on a loaded machine may end a term (legitimately; the participant then acquires again, alone in the
-            // group, and the watch checks every term); the test waits for one term that lasts.
+            // A tenure that outlives three ttls needs its renewals confirmed through the slow link. A renewal stalled
+            // on a loaded machine may end a tenure (legitimately; the participant then acquires again, alone in the
+            // group, and the watch checks every tenure); the test waits for one tenure that lasts.
             Duration kept = ttl.multipliedBy(3);
             TermWatch watch = new TermWatch(List.of(slow.election), kept);
-            Await.until(slow.id + " holds one term for longer than three ttls (" + kept.toMillis() + " ms) through"
+            Await.until(slow.id + " holds one tenure for longer than three ttls (" + kept.toMillis() + " ms) through"
                     + " a link of " + ttl.dividedBy(20).toMillis() + " ms each way", () -> {
                         watch.check();
                         assertBacked(slow, observer);
@@ -754,11 +754,11 @@ public abstract class ElectionContract {
         }
 
         @Test
-        @DisplayName("too slow for the backend's calls, it may lose its term, but calls it gave up on never leave"
+        @DisplayName("too slow for the backend's calls, it may lose its tenure, but calls it gave up on never leave"
                 + " the group leaderless for long (half a ttl; a ttl and a half where releases are not notified)")
         void callsGivenUpOnDoNotHoldTheLease() {
             // The steady ttl (five suite ttls) with clients set up for the suite's: a call times out long before a
-            // term could, and half a ttl of leaderlessness is several seconds, which no stall on a loaded machine
+            // tenure could, and half a ttl of leaderlessness is several seconds, which no stall on a loaded machine
             // explains, while one extra ttl (a lease extended by a call given up on) is far beyond it.
             boolean notifies = supportsWatch();
             ElectionSettings steady = steadySettings();
@@ -781,7 +781,7 @@ public abstract class ElectionContract {
             LeaseStore observer = rawStore();
             // A round trip of 1.2 call timeouts: every call of the slow participant now times out, yet each request
             // still reaches the server, and what it writes takes effect there after the client gave up on it. A
-            // leader may even keep its term (etcd confirms keep-alives that arrive late); what matters is that the
+            // leader may even keep its tenure (etcd confirms keep-alives that arrive late); what matters is that the
             // group never waits long for a lease nobody uses.
             proxy.setDelay(slow.store.maxCallTime().multipliedBy(6).dividedBy(10));
             // A participant that steps down sends its release after every call it gave up on, so where releases are
@@ -816,7 +816,7 @@ public abstract class ElectionContract {
     @DisplayName("events")
     class Events {
 
-        /** One participant on {@link #steadySettings()}: it keeps each term until the test ends it. */
+        /** One participant on {@link #steadySettings()}: it keeps each tenure until the test ends it. */
         private Participant steadyAlone() {
             return compete(1, steadySettings()).get(0);
         }
@@ -836,7 +836,7 @@ public abstract class ElectionContract {
             LeadershipChanged end = p.events.awaitEnd(timeout());
             assertEquals(ChangeCause.RELEASED, end.cause());
             assertEquals(acquired.fencingToken(), end.fencingToken());
-            // Alone in the group it competes again after its back-off, with a new term.
+            // Alone in the group it competes again after its back-off, with a new tenure.
             p.events.await("ACQUIRED again", e -> e.acquired() && !e.equals(acquired), timeout());
             p.events.assertWellFormed(p.election.group(), p.id);
         }
@@ -853,7 +853,7 @@ public abstract class ElectionContract {
         }
 
         @Test
-        @DisplayName("a grant released behind the leader's back ends its term with LOST_TO_ANOTHER")
+        @DisplayName("a grant released behind the leader's back ends its tenure with LOST_TO_ANOTHER")
         void lostToAnother() {
             Participant p = steadyAlone();
             LeadershipChanged acquired = p.events.await("ACQUIRED", LeadershipChanged::acquired, timeout());

@@ -69,21 +69,21 @@ final class RecordedEvents implements Consumer<LeadershipChanged> {
         }
     }
 
-    /** Waits for the first event ending a term (whatever its cause). */
+    /** Waits for the first event ending a tenure (whatever its cause). */
     LeadershipChanged awaitEnd(Duration timeout) {
-        return await("end of a term", LeadershipChanged::lost, timeout);
+        return await("end of a tenure", LeadershipChanged::lost, timeout);
     }
 
-    /** Waits for the event ending the term with this fencing token (whatever its cause). */
+    /** Waits for the event ending the tenure with this fencing token (whatever its cause). */
     LeadershipChanged awaitEndOf(long token, Duration timeout) {
-        return await("end of the term with token " + token,
+        return await("end of the tenure with token " + token,
                 e -> e.lost() && e.fencingToken().equals(OptionalLong.of(token)), timeout);
     }
 
     /**
-     * Checks the event grammar: terms alternate, each starts with ACQUIRED (FOLLOWER to LEADER) and ends with exactly
+     * Checks the event grammar: tenures alternate, each starts with ACQUIRED (FOLLOWER to LEADER) and ends with exactly
      * one event back to FOLLOWER carrying the same token and a cause other than ACQUIRED; tokens of successive
-     * terms strictly increase; every event names this group and participant.
+     * tenures strictly increase; every event names this group and participant.
      */
     synchronized void assertWellFormed(String group, String participant) {
         assertWellFormed(events, group, participant);
@@ -105,10 +105,10 @@ final class RecordedEvents implements Consumer<LeadershipChanged> {
             assertTrue(e.fencingToken().isPresent(), () -> "token of " + e);
             long token = e.fencingToken().getAsLong();
             if (openToken == null) {
-                assertEquals(ChangeCause.ACQUIRED, e.cause(), () -> "a term must start with ACQUIRED: " + events);
+                assertEquals(ChangeCause.ACQUIRED, e.cause(), () -> "a tenure must start with ACQUIRED: " + events);
                 assertEquals(Role.LEADER, e.role(), () -> "role after ACQUIRED: " + events);
                 assertEquals(Role.FOLLOWER, e.previousRole(), () -> "previous role before ACQUIRED: " + events);
-                assertTrue(token > lastToken, () -> "tokens of successive terms must increase: " + events);
+                assertTrue(token > lastToken, () -> "tokens of successive tenures must increase: " + events);
                 assertEquals(participant, e.leader().orElse(null), () -> "leader named by ACQUIRED: " + events);
                 openToken = token;
                 lastToken = token;
@@ -116,7 +116,7 @@ final class RecordedEvents implements Consumer<LeadershipChanged> {
                 assertTrue(e.cause() != ChangeCause.ACQUIRED, () -> "two ACQUIRED without an end between: " + events);
                 assertEquals(Role.FOLLOWER, e.role(), () -> "role after an end event: " + events);
                 assertEquals(Role.LEADER, e.previousRole(), () -> "previous role of an end event: " + events);
-                assertEquals(openToken.longValue(), token, () -> "an end event carries its term's token: " + events);
+                assertEquals(openToken.longValue(), token, () -> "an end event carries its tenure's token: " + events);
                 openToken = null;
             }
         }

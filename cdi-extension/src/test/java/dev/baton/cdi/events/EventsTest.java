@@ -35,7 +35,7 @@ class EventsTest {
 
     @Test
     void syncAndAsyncObserversSeeAcquiredAtStartAndShutdownAtContainerShutdown() throws Exception {
-        // TestNode's long lease: the term that starts with ACQUIRED is the one SHUTDOWN ends (same token).
+        // TestNode's long lease: the tenure that starts with ACQUIRED is the one SHUTDOWN ends (same token).
         TestNode node = TestNode.builder()
                 .config("baton.memory.namespace", TestNode.uniqueNamespace())
                 .config("baton.participant", "observed")
@@ -74,7 +74,7 @@ class EventsTest {
 
     @Test
     void stepDownIsAnnouncedAsReleased() throws Exception {
-        // TestNode's long lease: the node still leads when it steps down, so the step-down ends a term.
+        // TestNode's long lease: the node still leads when it steps down, so the step-down ends a tenure.
         try (TestNode node = TestNode.builder()
                 .config("baton.memory.namespace", TestNode.uniqueNamespace())
                 .config("baton.participant", "stepping-down")

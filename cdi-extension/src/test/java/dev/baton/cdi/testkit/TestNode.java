@@ -60,7 +60,7 @@ public final class TestNode implements AutoCloseable {
     }
 
     /**
-     * @return a builder with the memory backend and a lease far longer than any test: a leader keeps its term however
+     * @return a builder with the memory backend and a lease far longer than any test: a leader keeps its tenure however
      *     long a busy machine starves its renewal thread, so "the node that leads" stays the same node. Leadership
      *     still moves at once on a release or shutdown (the memory backend notifies). Tests about expiry set a short
      *     {@code baton.lease.ttl} themselves.

@@ -196,9 +196,9 @@ public class BatonIT {
             assertTrue(first.acquired() && first.role() == Role.LEADER, first.toString());
             assertEquals(Optional.of(Deployments.PARTICIPANT), first.leader());
             assertTrue(released.lost() && released.role() == Role.FOLLOWER, released.toString());
-            assertEquals(first.fencingToken(), released.fencingToken(), "RELEASED ends the term ACQUIRED started");
+            assertEquals(first.fencingToken(), released.fencingToken(), "RELEASED ends the tenure ACQUIRED started");
             assertTrue(again.acquired(), again.toString());
-            // The outsider's term came in between: the token grew at least twice.
+            // The outsider's tenure came in between: the token grew at least twice.
             assertTrue(again.fencingToken().getAsLong() >= first.fencingToken().getAsLong() + 2, seen.toString());
         }
         assertEquals(sync, async, "both observers see the same events in the same order");

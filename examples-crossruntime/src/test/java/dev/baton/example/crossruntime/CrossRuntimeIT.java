@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (scheduler, Baton's own connections to {@code baton.jdbc.url}), each a process, with distinct participant ids and
  * the same table. Both run the {@code reports} job every 2 s under {@code @Leader("reports")} and answer the same
  * {@code GET /baton}; {@link Cluster} checks safety on every answer (never two leaders with one token, tokens never go
- * back, nobody else runs the job in a leader's term). Killing the leader (SIGKILL) hands the job to the other runtime
+ * back, nobody else runs the job in a leader's tenure). Killing the leader (SIGKILL) hands the job to the other runtime
  * with a greater token; a fresh instance of the killed runtime joins, and killing the survivor hands the job back
  * across in the other direction; the last one then stops gracefully (SIGTERM). At most two instances run at once.
  */
@@ -133,7 +133,7 @@ class CrossRuntimeIT {
         cluster.add(quarkus);
         cluster.awaitAllAnswering(BOOT);
 
-        // One leader, named by both runtimes, that ran the job twice; the other did not run it in that term.
+        // One leader, named by both runtimes, that ran the job twice; the other did not run it in that tenure.
         cluster.awaitOneLeaderRunning(BOOT, 2);
         assertBackendIsJdbc(payara, "/health/ready");
         assertBackendIsJdbc(quarkus, "/q/health/ready");

@@ -30,7 +30,7 @@ public record Status(
      * One observed {@link LeadershipChanged} event.
      *
      * @param at when it was decided on this instance
-     * @param validUntil for the end of a term: when the term stopped being valid (earlier than {@code at} after a
+     * @param validUntil for the end of a tenure: when the tenure stopped being valid (earlier than {@code at} after a
      *     pause); for an acquisition, {@code at}
      * @param group the group whose leadership changed
      * @param previousRole the role before

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * {@link Status} as an HTML page for people who would rather look: who leads, this instance's role and token, a
- * timeline of its terms in the {@code reports} group over the last minutes, and the recent transitions with causes
+ * timeline of its tenures in the {@code reports} group over the last minutes, and the recent transitions with causes
  * and times. Plain HTML with inline SVG, no script and no external resource.
  */
 final class StatusPage {
@@ -49,10 +49,10 @@ final class StatusPage {
         return html.append("</table></body></html>").toString();
     }
 
-    /** One green bar per term of this instance (acquired until the term stopped being valid, or now). */
+    /** One green bar per tenure of this instance (acquired until the tenure stopped being valid, or now). */
     private static String timeline(List<Status.Transition> newestFirst, String group, Instant now) {
         Instant from = now.minus(WINDOW);
-        List<Instant[]> terms = new ArrayList<>();
+        List<Instant[]> tenures = new ArrayList<>();
         Instant start = null;
         List<Status.Transition> oldestFirst = new ArrayList<>(newestFirst);
         java.util.Collections.reverse(oldestFirst);
@@ -63,22 +63,22 @@ final class StatusPage {
             if ("LEADER".equals(t.role())) {
                 start = t.at();
             } else if ("LEADER".equals(t.previousRole()) && start != null) {
-                terms.add(new Instant[] {start, t.validUntil()});
+                tenures.add(new Instant[] {start, t.validUntil()});
                 start = null;
             }
         }
         if (start != null) {
-            terms.add(new Instant[] {start, now});
+            tenures.add(new Instant[] {start, now});
         }
         StringBuilder svg = new StringBuilder("<svg id=\"timeline\" width=\"" + WIDTH + "\" height=\"30\" "
                 + "xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"" + WIDTH + "\" height=\"30\" fill=\"#eee\"/>");
         double scale = (double) WIDTH / WINDOW.toMillis();
-        for (Instant[] term : terms) {
-            double x0 = Math.max(0, Duration.between(from, term[0]).toMillis() * scale);
-            double x1 = Math.min(WIDTH, Duration.between(from, term[1]).toMillis() * scale);
+        for (Instant[] tenure : tenures) {
+            double x0 = Math.max(0, Duration.between(from, tenure[0]).toMillis() * scale);
+            double x1 = Math.min(WIDTH, Duration.between(from, tenure[1]).toMillis() * scale);
             if (x1 > x0) {
                 svg.append(String.format(java.util.Locale.ROOT,
-                        "<rect class=\"term\" x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"22\" fill=\"#2a7d2a\"/>",
+                        "<rect class=\"tenure\" x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"22\" fill=\"#2a7d2a\"/>",
                         x0, Math.max(1, x1 - x0)));
             }
         }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML status page in a real browser: one Helidon instance leads, then headless Chromium (Debian's package) loads
- * {@code /baton} asking for HTML as browsers do. Its DOM names the leader, its role and token and draws the term on
- * the timeline; its screenshot shows the green of the leader badge and the term.
+ * {@code /baton} asking for HTML as browsers do. Its DOM names the leader, its role and token and draws the tenure on
+ * the timeline; its screenshot shows the green of the leader badge and the tenure.
  */
 class StatusPageIT {
 
@@ -71,7 +71,7 @@ class StatusPageIT {
         assertTrue(dom.contains("class=\"role LEADER\">LEADER</span>"), dom);
         assertTrue(dom.contains("<b id=\"leader\">node-1</b>"), dom);
         assertTrue(dom.contains("<b id=\"token\">" + leads.token() + "</b>"), dom);
-        assertTrue(dom.contains("class=\"term\""), "the current term is on the timeline: " + dom);
+        assertTrue(dom.contains("class=\"tenure\""), "the current tenure is on the timeline: " + dom);
 
         Path shot = logs.resolve("status-page.png");
         run(browser, List.of("--window-size=1000,700", "--screenshot=" + shot, url), logs.resolve("shot.log"));
@@ -89,8 +89,8 @@ class StatusPageIT {
                 }
             }
         }
-        // The badge alone is some 80x25 px, the term on the timeline more: the page rendered, styled, with a leader.
-        assertTrue(green > 1000, "green pixels of the leader badge and the term in " + shot + ": " + green);
+        // The badge alone is some 80x25 px, the tenure on the timeline more: the page rendered, styled, with a leader.
+        assertTrue(green > 1000, "green pixels of the leader badge and the tenure in " + shot + ": " + green);
     }
 
     /** Debian's Chromium: installed by .ci/run; as root it needs --no-sandbox. */

@@ -102,7 +102,7 @@ class PayaraJdbcIT {
         }
         cluster.awaitAllAnswering(BOOT);
 
-        // One leader that ran the timer twice; the other did not run it in its term (Cluster checks that on the
+        // One leader that ran the timer twice; the other did not run it in its tenure (Cluster checks that on the
         // snapshot it read, and safety on every answer).
         cluster.awaitOneLeaderRunning(BOOT, 2);
         for (Instance instance : cluster.alive()) {

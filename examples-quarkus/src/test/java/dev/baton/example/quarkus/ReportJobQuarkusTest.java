@@ -35,7 +35,7 @@ class ReportJobQuarkusTest {
     @Test
     void theOnlyInstanceLeadsRunsTheJobAndReportsItInReadiness() {
         String[] last = {"(no answer yet)"};
-        JsonPath status = Waits.until("GET /baton shows this instance leading and having run the job in its term",
+        JsonPath status = Waits.until("GET /baton shows this instance leading and having run the job in its tenure",
                 ELECTED_AND_RAN, () -> {
                     Response response = given().get("/baton");
                     last[0] = response.statusCode() + " " + response.asString();
@@ -66,7 +66,7 @@ class ReportJobQuarkusTest {
         assertFalse(acquired.isEmpty(), "LeadershipLog observed FOLLOWER -> LEADER with token " + token + ": "
                 + status.prettify());
         Instant lastRun = Instant.parse(status.getString("lastJobRun"));
-        assertFalse(lastRun.isBefore(acquired.get()), "the job ran in the term: " + status.prettify());
+        assertFalse(lastRun.isBefore(acquired.get()), "the job ran in the tenure: " + status.prettify());
 
         // Readiness: UP, with Baton's check UP and agreeing (the leadership is stable: it is the only participant).
         Waits.until("/q/health/ready is UP with Baton's check showing this instance leading", ELECTED_AND_RAN,

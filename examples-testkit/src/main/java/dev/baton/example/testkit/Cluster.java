@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * from one thread, so they are ordered in time): a fencing token is reported as leading by one instance only, and
  * once a token has been seen leading no instance reports leading with an older one (that would be a stale leader
  * that still believes it leads). And each time one leader is established ({@link #awaitOneLeaderRunning}), the
- * snapshot it was read from proves that no other instance ran the job in the leader's term.
+ * snapshot it was read from proves that no other instance ran the job in the leader's tenure.
  */
 public final class Cluster implements AutoCloseable {
 
@@ -55,7 +55,7 @@ public final class Cluster implements AutoCloseable {
             return status.getJsonNumber("jobRuns").longValue();
         }
 
-        /** Whether the leader ran the job in its current term (a former leader may show older runs). */
+        /** Whether the leader ran the job in its current tenure (a former leader may show older runs). */
         public boolean ranSinceAcquired() {
             Optional<Instant> acquired = acquiredAt();
             Optional<Instant> last = lastRun();
@@ -89,8 +89,8 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Waits until exactly one live instance says it leads, every live instance names it as the leader, and it has
-     * run the job at least {@code minRuns} times in all and at least once since it acquired its current term; then
-     * asserts that no other instance ran the job in that term.
+     * run the job at least {@code minRuns} times in all and at least once since it acquired its current tenure; then
+     * asserts that no other instance ran the job in that tenure.
      */
     public Leadership awaitOneLeaderRunning(Duration timeout, long minRuns) {
         return awaitOneLeaderRunning(timeout, minRuns, Instant.EPOCH);
@@ -101,7 +101,7 @@ public final class Cluster implements AutoCloseable {
      * {@code ranAfter} (an instant of this host's clock, which the instances share).
      */
     public Leadership awaitOneLeaderRunning(Duration timeout, long minRuns, Instant ranAfter) {
-        return Waits.until("one leader, named by all, that ran the job " + minRuns + "+ times, in its current term"
+        return Waits.until("one leader, named by all, that ran the job " + minRuns + "+ times, in its current tenure"
                         + (ranAfter.equals(Instant.EPOCH) ? "" : " and after " + ranAfter), timeout,
                 () -> oneLeader().filter(l -> l.jobRuns() >= minRuns && l.ranSinceAcquired()
                         && l.lastRun().filter(r -> r.isAfter(ranAfter)).isPresent())
@@ -134,8 +134,8 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Asks the leader once more, after every other instance answered: if it still leads with the same token, its term
-     * covered every other answer of the snapshot, so none of them may show a run of the job in that term. Empty when
+     * Asks the leader once more, after every other instance answered: if it still leads with the same token, its tenure
+     * covered every other answer of the snapshot, so none of them may show a run of the job in that tenure. Empty when
      * leadership changed meanwhile (the caller looks again).
      */
     private Optional<Leadership> confirmed(Leadership candidate) {
@@ -145,7 +145,7 @@ public final class Cluster implements AutoCloseable {
         if (again.isEmpty()) {
             return Optional.empty();
         }
-        assertNoOtherRanInTheTerm(candidate);
+        assertNoOtherRanInTheTenure(candidate);
         return Optional.of(candidate);
     }
 
@@ -153,7 +153,7 @@ public final class Cluster implements AutoCloseable {
      * The leader observed the event that made it leader (with its current token); every other instance last ran the
      * job before that instant, and one that ran it at all observed acquiring the group before its last run.
      */
-    private void assertNoOtherRanInTheTerm(Leadership current) {
+    private void assertNoOtherRanInTheTenure(Leadership current) {
         Instant acquired = current.acquiredAt().orElseThrow(() -> new AssertionError(
                 "the leader observed FOLLOWER -> LEADER for reports with token " + current.token() + ": "
                         + current.status()));
@@ -167,7 +167,7 @@ public final class Cluster implements AutoCloseable {
                 continue;
             }
             if (!last.get().isBefore(acquired)) {
-                throw new AssertionError(e.getKey() + " ran the job at " + last.get() + ", in the term "
+                throw new AssertionError(e.getKey() + " ran the job at " + last.get() + ", in the tenure "
                         + current.leader() + " acquired at " + acquired + " with token " + current.token()
                         + " and still held after that answer: " + current.statuses());
             }
@@ -188,7 +188,7 @@ public final class Cluster implements AutoCloseable {
         }
         Optional<Long> reported = token(status);
         if (reported.isEmpty()) {
-            return; // it lost the term between reading the token and the role: nothing to check
+            return; // it lost the tenure between reading the token and the role: nothing to check
         }
         long token = reported.get();
         String holder = tokenHolders.putIfAbsent(token, instance.name());

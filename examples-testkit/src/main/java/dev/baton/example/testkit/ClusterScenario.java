@@ -46,7 +46,7 @@ public abstract class ClusterScenario {
     /**
      * Runs the whole scenario. Safety is asserted on every answer (see {@link Cluster}): never two leaders with one
      * token, never a leader with an older token than one already seen, never a run of the job by another instance in
-     * a leader's term. Which instance leads at each step is whatever the election decided: the scenario follows it.
+     * a leader's tenure. Which instance leads at each step is whatever the election decided: the scenario follows it.
      *
      * @param launcher how this runtime starts an instance
      * @param leaseDir the file backend's directory, fresh for this test
@@ -67,7 +67,7 @@ public abstract class ClusterScenario {
         }
         cluster.awaitAllAnswering(boot);
 
-        // One leader; it ran the job twice (>= 2 s) and nobody else ran it in its term.
+        // One leader; it ran the job twice (>= 2 s) and nobody else ran it in its tenure.
         cluster.awaitOneLeaderRunning(boot, 2);
         Cluster.Leadership first = awaitReadinessShowsBaton(launcher.readinessPath(), routing);
         launcher.metricsPath().ifPresent(path -> awaitMetricsShow(path, "the first election"));
@@ -76,7 +76,7 @@ public abstract class ClusterScenario {
 
         // Freeze: the leader cannot renew, its lease expires, another takes over. When it wakes up it knows by its
         // own clock that it lost leadership: it announces the loss, and never again reports leading with its old
-        // token (checked on every answer) nor runs the job in its successor's term.
+        // token (checked on every answer) nor runs the job in its successor's tenure.
         Instance frozen = first.leader();
         frozen.pause();
         Cluster.Leadership second = failover(first, "SIGSTOP");
@@ -85,19 +85,19 @@ public abstract class ClusterScenario {
         JsonObject woken = Waits.until(frozen + " reports FOLLOWER and the loss of token " + first.token()
                         + " after waking up", FAILOVER,
                 () -> frozen.status().filter(s -> "FOLLOWER".equals(s.getString("role"))
-                        && lostTerm(s, first.token())),
+                        && lostTenure(s, first.token())),
                 cluster::describe);
         Optional<Instant> lastRun = Optional.ofNullable(woken.getString("lastJobRun", null)).map(Instant::parse);
         Instant secondAcquired = second.acquiredAt().orElseThrow();
-        // Its term was valid until its local deadline, before the lease could expire in the store, so before the
-        // successor acquired it (one host, one wall clock): the frozen leader dates the end of its term there, not at
+        // Its tenure was valid until its local deadline, before the lease could expire in the store, so before the
+        // successor acquired it (one host, one wall clock): the frozen leader dates the end of its tenure there, not at
         // its wake-up, so that "led from A to B" intervals of two participants never overlap.
         Instant validUntil = Instant.parse(Cluster.transitions(woken).stream()
                 .filter(t -> "reports".equals(t.getString("group", null))
                         && "LEADER".equals(t.getString("previousRole", null))
                         && t.get("fencingToken") instanceof JsonNumber n && n.longValue() == first.token())
                 .findFirst().orElseThrow().getString("validUntil"));
-        assertTrue(!validUntil.isAfter(secondAcquired), frozen + " dated the end of term " + first.token() + " at "
+        assertTrue(!validUntil.isAfter(secondAcquired), frozen + " dated the end of tenure " + first.token() + " at "
                 + validUntil + ", after " + second.leader() + " acquired at " + secondAcquired + ": " + woken);
         boolean reacquired = Cluster.acquisitions(woken).stream()
                 .anyMatch(t -> t.getJsonNumber("fencingToken").longValue() > second.token());
@@ -122,8 +122,8 @@ public abstract class ClusterScenario {
         assertEquals(fourth.leader(), cluster.alive().get(0));
     }
 
-    /** Whether a status lists the end of the term with {@code token} (LEADER to FOLLOWER, for reports). */
-    private static boolean lostTerm(JsonObject status, long token) {
+    /** Whether a status lists the end of the tenure with {@code token} (LEADER to FOLLOWER, for reports). */
+    private static boolean lostTenure(JsonObject status, long token) {
         return Cluster.transitions(status).stream()
                 .anyMatch(t -> "reports".equals(t.getString("group", null))
                         && "LEADER".equals(t.getString("previousRole", null))

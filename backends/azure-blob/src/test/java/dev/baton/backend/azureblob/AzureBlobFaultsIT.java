@@ -100,10 +100,10 @@ class AzureBlobFaultsIT {
         return proxy;
     }
 
-    /** A participant's term as seen at one instant. */
+    /** A participant's tenure as seen at one instant. */
     private record Held(LeaderElection election, long token) {}
 
-    /** @return the participant leading at this instant, with the token of its term */
+    /** @return the participant leading at this instant, with the token of its tenure */
     private static Optional<Held> leading(LeaderElection... elections) {
         for (LeaderElection e : elections) {
             OptionalLong token = e.fencingToken();
@@ -137,9 +137,9 @@ class AzureBlobFaultsIT {
         }, LIVENESS);
     }
 
-    /** The term live when the backend went away ends for want of it, and says so. */
+    /** The tenure live when the backend went away ends for want of it, and says so. */
     private static void awaitEndedForWantOfBackend(Optional<Held> atFault, List<LeadershipChanged> events) {
-        atFault.ifPresent(held -> Await.until(held.election().participant() + " announces why its term ended",
+        atFault.ifPresent(held -> Await.until(held.election().participant() + " announces why its tenure ended",
                 () -> events.stream().anyMatch(e -> e.lost() && e.participant().equals(held.election().participant())
                         && e.fencingToken().equals(OptionalLong.of(held.token()))
                         && (e.cause() == ChangeCause.BACKEND_UNAVAILABLE || e.cause() == ChangeCause.EXPIRED)),

@@ -539,7 +539,7 @@ public final class EtcdLeaseStore implements LeaseStore {
      * What a holder may count on, counted from {@code t0}, when its call started (the engine adds it to that instant):
      * the shared lease's confirmed time after {@code t0}, but never more than the ttl asked for (etcd counts whole
      * seconds, so it may keep the key a little longer; that only delays a follower). Counted from the answer instead,
-     * the call's own round trip would be charged twice, once here and once by the engine: on a slow link every term
+     * the call's own round trip would be charged twice, once here and once by the engine: on a slow link every tenure
      * would end a round trip early, and renewals would come proportionally sooner.
      */
     private static Duration remaining(SharedLease.Snapshot s, Duration ttl, long t0) {

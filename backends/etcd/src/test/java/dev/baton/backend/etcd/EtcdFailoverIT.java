@@ -62,10 +62,10 @@ class EtcdFailoverIT {
                 }
                 return !leads;
             }, LIVENESS);
-            // The term live at the kill ends for want of etcd and says so: BACKEND_UNAVAILABLE once a renewal failed,
+            // The tenure live at the kill ends for want of etcd and says so: BACKEND_UNAVAILABLE once a renewal failed,
             // EXPIRED if a starved machine reached the deadline before any renewal attempt failed.
             atKill.ifPresent(t -> {
-                LeadershipChanged lost = Await.untilPresent("the LEADER -> FOLLOWER event of the term", () -> events
+                LeadershipChanged lost = Await.untilPresent("the LEADER -> FOLLOWER event of the tenure", () -> events
                         .stream().filter(e -> e.lost() && e.fencingToken().equals(OptionalLong.of(t))).findFirst(),
                         LIVENESS);
                 assertTrue(lost.cause() == ChangeCause.BACKEND_UNAVAILABLE || lost.cause() == ChangeCause.EXPIRED,
@@ -82,7 +82,7 @@ class EtcdFailoverIT {
             assertTrue(again >= before && before >= first, "tokens never go backwards: " + first + ", " + before
                     + ", " + again);
             // Events are delivered off the renewal thread, so the new ACQUIRED may trail isLeader() a little.
-            Await.until("the ACQUIRED event of the new term", () -> events.stream()
+            Await.until("the ACQUIRED event of the new tenure", () -> events.stream()
                     .anyMatch(e -> e.acquired() && e.fencingToken().equals(OptionalLong.of(again))), LIVENESS);
             assertWellFormed(events);
         }
@@ -122,7 +122,7 @@ class EtcdFailoverIT {
                 assertFalse(other.isLeader(), "the follower leads too");
                 LockSupport.parkNanos(Duration.ofMillis(20).toNanos()); // the sampling period, not a synchronisation
             }
-            assertEquals(OptionalLong.of(token), election.fencingToken(), "the same term throughout; events " + events);
+            assertEquals(OptionalLong.of(token), election.fencingToken(), "the same tenure throughout; events " + events);
             assertTrue(events.stream().noneMatch(LeadershipChanged::lost), "no step-down: " + events);
         }
     }
@@ -142,8 +142,8 @@ class EtcdFailoverIT {
                 lastToken = t;
                 leading = true;
             } else if (e.lost()) {
-                assertTrue(leading, "a loss without a term: " + events);
-                assertEquals(OptionalLong.of(lastToken), e.fencingToken(), "the loss ends the current term: " + events);
+                assertTrue(leading, "a loss without a tenure: " + events);
+                assertEquals(OptionalLong.of(lastToken), e.fencingToken(), "the loss ends the current tenure: " + events);
                 leading = false;
             }
         }

@@ -231,7 +231,7 @@ class EtcdLeaseStoreIT {
     void overASlowLinkARenewalIsTrustedFromItsRequest() throws Exception {
         // The engine trusts a grant until request time + remaining - margin: remaining must count from the request.
         // Counted from the answer, a renewal that waited for a keep-alive would be charged its round trip twice,
-        // and every term on a slow link would end that much early.
+        // and every tenure on a slow link would end that much early.
         Duration ttl = Duration.ofSeconds(4);
         Duration oneWay = Duration.ofMillis(500);
         try (TcpProxy proxy = TcpProxy.start("127.0.0.1", etcd.clientPort(0));

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Safety is asserted unconditionally; liveness with generous bounds (scaled by {@code baton.test.timing-multiple}),
  * which cost time only when a test fails. A test whose subject is not expiry uses a long lease, so that a busy
- * machine starving the renewal thread cannot end a term the test expects to go on.
+ * machine starving the renewal thread cannot end a tenure the test expects to go on.
  */
 class PostgresFaultsIT {
     /** The short lease of the tests about stepping down by the deadline. */
@@ -78,7 +78,7 @@ class PostgresFaultsIT {
         }
     }
 
-    /** @return whether every term this participant announced has also been announced ended */
+    /** @return whether every tenure this participant announced has also been announced ended */
     private static boolean everyTermEnded(Events e) {
         return e.count(Role.LEADER) == e.count(Role.FOLLOWER);
     }
@@ -103,15 +103,15 @@ class PostgresFaultsIT {
                 sleepUntil(stopped + TTL.toNanos()); // an instant on the clock, not synchronisation
                 assertFalse(n1.isLeader() || n2.isLeader(), "a participant still leads a ttl after the database "
                         + "stopped: " + e1 + " / " + e2);
-                // Liveness: every term is announced ended (the event follows the deadline check, asynchronously); the
-                // last one (the term running when the database went) by its deadline, for want of the database.
-                Await.until("every term announced ended: " + e1 + " / " + e2,
+                // Liveness: every tenure is announced ended (the event follows the deadline check, asynchronously); the
+                // last one (the tenure running when the database went) by its deadline, for want of the database.
+                Await.until("every tenure announced ended: " + e1 + " / " + e2,
                         () -> everyTermEnded(e1) && everyTermEnded(e2), GENEROUS);
                 LeadershipChanged last = Stream.concat(e1.all().stream(), e2.all().stream())
                         .max(Comparator.comparing(LeadershipChanged::at)).orElseThrow();
                 assertEquals(Role.FOLLOWER, last.role(), e1 + " / " + e2);
                 assertTrue(List.of(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.EXPIRED).contains(last.cause()),
-                        "the last term ended " + last.cause() + ": " + e1 + " / " + e2);
+                        "the last tenure ended " + last.cause() + ": " + e1 + " / " + e2);
                 Await.until("both participants report the unreachable database",
                         () -> n1.status().lastError().isPresent() && n2.status().lastError().isPresent(), GENEROUS);
                 assertFalse(n1.isLeader() || n2.isLeader(), "nobody may lead without the database");
@@ -127,10 +127,10 @@ class PostgresFaultsIT {
     }
 
     @Test
-    @DisplayName("connections cut mid-renew and restored well within the ttl: the leader keeps its term")
+    @DisplayName("connections cut mid-renew and restored well within the ttl: the leader keeps its tenure")
     void cutMidRenew() throws Exception {
         // The outage (an eighth of the ttl) and the recovery after it must fit in the ttl minus the margin; with a
-        // lease of seconds that holds on a busy machine too, so the term must survive.
+        // lease of seconds that holds on a busy machine too, so the tenure must survive.
         ElectionSettings settings = ElectionSettings.of(LONG_TTL, LONG_TTL.dividedBy(4));
         try (PostgresServer pg = PostgresServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", pg.port())) {
             Events events = new Events();

@@ -81,10 +81,10 @@ class RedisRestartIT {
         return baton.election(group);
     }
 
-    /** A participant's term as seen at one instant. */
+    /** A participant's tenure as seen at one instant. */
     private record Held(LeaderElection election, long token) {}
 
-    /** @return the participant leading at this instant, with the token of its term */
+    /** @return the participant leading at this instant, with the token of its tenure */
     private static Optional<Held> leading(LeaderElection... elections) {
         for (LeaderElection e : elections) {
             OptionalLong token = e.fencingToken();
@@ -135,9 +135,9 @@ class RedisRestartIT {
         long latestDeadline = System.nanoTime() + settings.ttl().toNanos();
         Optional<Held> atStop = leading(a, b);
         awaitNobodyLeadsBy(latestDeadline, a, b);
-        // The term that was live when Redis went away ends for want of Redis, and says so: BACKEND_UNAVAILABLE once a
+        // The tenure that was live when Redis went away ends for want of Redis, and says so: BACKEND_UNAVAILABLE once a
         // renewal failed, EXPIRED if a starved machine reached the deadline before any renewal attempt failed.
-        atStop.ifPresent(held -> Await.until(held.election().participant() + " announces why its term ended",
+        atStop.ifPresent(held -> Await.until(held.election().participant() + " announces why its tenure ended",
                 () -> events.stream().anyMatch(e -> e.lost() && e.participant().equals(held.election().participant())
                         && e.fencingToken().equals(OptionalLong.of(held.token()))
                         && (e.cause() == ChangeCause.BACKEND_UNAVAILABLE || e.cause() == ChangeCause.EXPIRED)),

@@ -146,13 +146,13 @@ class RedisRestartQuarantineIT {
 
     @Test
     @DisplayName("in-memory Redis restarted under a leader that can no longer reach it: the new leader starts only "
-            + "after the old leader's term stopped being valid, and the group has a leader again after the quarantine")
+            + "after the old leader's tenure stopped being valid, and the group has a leader again after the quarantine")
     void noLeaderOverlapsTheOldOne() {
         RestartQuarantine mode = modeUnderTest();
         server = new RedisServer().start();
         ElectionSettings settings = ElectionSettings.of(ttl, Timing.scaled(Duration.ofMillis(500)));
         List<LeadershipChanged> events = new CopyOnWriteArrayList<>();
-        // a reaches Redis through a switch: cut off before the restart, it trusts its term until its local deadline.
+        // a reaches Redis through a switch: cut off before the restart, it trusts its tenure until its local deadline.
         FaultyStore aLink = new FaultyStore(store(mode, ttl.dividedBy(3)));
         LeaderElection a = participant("a", aLink, settings, events);
         Await.until("a leads (after the new server's first-use quarantine)", a::isLeader, LIVENESS);
@@ -165,17 +165,17 @@ class RedisRestartQuarantineIT {
         Await.until("b leads after the quarantine", b::isLeader, LIVENESS);
         long leading = System.nanoTime();
         // Events reach the listeners on another thread: wait for them rather than read them at an instant.
-        Await.until("a's every term has ended", () -> !a.isLeader() && terms(events, "a").stream()
+        Await.until("a's every tenure has ended", () -> !a.isLeader() && tenures(events, "a").stream()
                 .allMatch(t -> t.end().isPresent()), LIVENESS);
-        Await.until("b's ACQUIRED event arrives", () -> terms(events, "b").stream()
+        Await.until("b's ACQUIRED event arrives", () -> tenures(events, "b").stream()
                 .anyMatch(t -> t.end().isEmpty()), LIVENESS);
 
-        List<Term> aTerms = terms(events, "a");
-        List<Term> bTerms = terms(events, "b");
+        List<Tenure> aTenures = tenures(events, "a");
+        List<Tenure> bTenures = tenures(events, "b");
         System.out.printf("[quarantine] mode %s, ttl %d ms: b leads %d ms after the restart; a %s; b %s%n",
-                mode.configValue(), ttl.toMillis(), (leading - restarted) / 1_000_000, aTerms, bTerms);
-        for (Term x : aTerms) {
-            for (Term y : bTerms) {
+                mode.configValue(), ttl.toMillis(), (leading - restarted) / 1_000_000, aTenures, bTenures);
+        for (Tenure x : aTenures) {
+            for (Tenure y : bTenures) {
                 assertFalse(x.overlaps(y), "two leaders: a " + x + " and b " + y + "; events " + events);
             }
         }
@@ -186,11 +186,11 @@ class RedisRestartQuarantineIT {
     }
 
     /**
-     * One term of a participant, as its events tell it: from its {@code ACQUIRED} instant to the instant it stopped
+     * One tenure of a participant, as its events tell it: from its {@code ACQUIRED} instant to the instant it stopped
      * being valid ({@link LeadershipChanged#validUntil()}), open while it lasts.
      */
-    private record Term(long token, Instant start, Optional<Instant> end) {
-        boolean overlaps(Term other) {
+    private record Tenure(long token, Instant start, Optional<Instant> end) {
+        boolean overlaps(Tenure other) {
             boolean thisBeforeOther = end.isPresent() && !end.get().isAfter(other.start);
             boolean otherBeforeThis = other.end.isPresent() && !other.end.get().isAfter(start);
             return !thisBeforeOther && !otherBeforeThis;
@@ -202,20 +202,20 @@ class RedisRestartQuarantineIT {
         }
     }
 
-    private static List<Term> terms(List<LeadershipChanged> events, String participant) {
-        List<Term> terms = new ArrayList<>();
+    private static List<Tenure> tenures(List<LeadershipChanged> events, String participant) {
+        List<Tenure> tenures = new ArrayList<>();
         for (LeadershipChanged e : events) {
             if (!e.participant().equals(participant)) {
                 continue;
             }
             if (e.acquired()) {
-                terms.add(new Term(e.fencingToken().getAsLong(), e.at(), Optional.empty()));
-            } else if (e.lost() && !terms.isEmpty()) {
-                Term open = terms.remove(terms.size() - 1);
-                terms.add(new Term(open.token(), open.start(), Optional.of(e.validUntil())));
+                tenures.add(new Tenure(e.fencingToken().getAsLong(), e.at(), Optional.empty()));
+            } else if (e.lost() && !tenures.isEmpty()) {
+                Tenure open = tenures.remove(tenures.size() - 1);
+                tenures.add(new Tenure(open.token(), open.start(), Optional.of(e.validUntil())));
             }
         }
-        return terms;
+        return tenures;
     }
 
     private LeaderElection participant(String id, LeaseStore store, ElectionSettings settings,

@@ -44,7 +44,7 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code baton.leaderless.time} ({@code baton_leaderless_time_seconds_total})</td><td>function counter,
  *       seconds</td><td>group</td><td>time this participant knew of no leader (neither itself nor another)</td></tr>
  *   <tr><td>{@code baton.deadline.missed} ({@code baton_deadline_missed_total})</td><td>counter</td><td>group</td>
- *       <td>terms ended because renewals were not confirmed before the local deadline (cause {@code EXPIRED} or
+ *       <td>tenures ended because renewals were not confirmed before the local deadline (cause {@code EXPIRED} or
  *       {@code BACKEND_UNAVAILABLE})</td></tr>
  *   <tr><td>{@code baton.store.calls} ({@code baton_store_calls_seconds})</td><td>timer</td><td>group, operation,
  *       outcome</td><td>latency of acquire/renew/release/read calls; outcome {@code success} or {@code failure};

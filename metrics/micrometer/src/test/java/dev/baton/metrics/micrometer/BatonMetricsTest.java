@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class BatonMetricsTest {
 
-    /** Long leases: the leader keeps its term however busy the machine; the handover is by shutdown (notified). */
+    /** Long leases: the leader keeps its tenure however busy the machine; the handover is by shutdown (notified). */
     private static final ElectionSettings SETTINGS =
             ElectionSettings.of(Duration.ofSeconds(60), Duration.ofSeconds(1));
     private static final Duration PATIENCE = Duration.ofSeconds(30)

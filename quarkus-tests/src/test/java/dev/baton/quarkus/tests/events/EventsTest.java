@@ -66,7 +66,7 @@ class EventsTest {
             assertChange(seen.get(1).event(), ChangeCause.RELEASED, Role.FOLLOWER, first);
             assertTrue(seen.get(1).event().lost());
             long second = seen.get(2).event().fencingToken().orElseThrow();
-            assertTrue(second > first, "a new term has a larger token: " + seen);
+            assertTrue(second > first, "a new tenure has a larger token: " + seen);
             assertChange(seen.get(2).event(), ChangeCause.ACQUIRED, Role.LEADER, second);
         }
         assertEquals(sync.stream().map(Seen::event).toList(), async.stream().map(Seen::event).toList(),

@@ -3,11 +3,11 @@ package dev.baton.engine;
 import dev.baton.ChangeCause;
 
 /**
- * Why a term ends, and what follows from it: the cause announced, whether the lease is given back, and how long the
- * participant stays out of the race. One table for every way a term can end, read by {@link GroupElection} when a
- * term ends and tested as a table ({@code PhaseTest}).
+ * Why a tenure ends, and what follows from it: the cause announced, whether the lease is given back, and how long the
+ * participant stays out of the race. One table for every way a tenure can end, read by {@link GroupElection} when a
+ * tenure ends and tested as a table ({@code PhaseTest}).
  */
-enum TermEnd {
+enum TenureEnd {
     /** {@code stepDown()}: give it up and stay out long enough for another participant to take over. */
     STEP_DOWN(ChangeCause.RELEASED, ChangeCause.RELEASED, true, BackOff.STEP_DOWN),
     /** {@code LeaderElection.close()}: leave this group; it competes no more, so no back-off. */
@@ -25,7 +25,7 @@ enum TermEnd {
     /** A store call failed with a {@link VirtualMachineError}: ended at once, like a deadline with a failing store. */
     FATAL_ERROR(ChangeCause.BACKEND_UNAVAILABLE, ChangeCause.BACKEND_UNAVAILABLE, true, BackOff.RENEW_INTERVAL);
 
-    /** How long a participant stays out of the race after a term ended. */
+    /** How long a participant stays out of the race after a tenure ended. */
     enum BackOff {
         /** Not at all. */
         NONE,
@@ -40,7 +40,7 @@ enum TermEnd {
     private final boolean releases;
     private final BackOff backOff;
 
-    TermEnd(ChangeCause whenAnswering, ChangeCause whenFailing, boolean releases, BackOff backOff) {
+    TenureEnd(ChangeCause whenAnswering, ChangeCause whenFailing, boolean releases, BackOff backOff) {
         this.whenAnswering = whenAnswering;
         this.whenFailing = whenFailing;
         this.releases = releases;
