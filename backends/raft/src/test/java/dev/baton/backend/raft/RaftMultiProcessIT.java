@@ -207,7 +207,7 @@ class RaftMultiProcessIT {
         List<Long> tokens = others.stream().map(RaftMultiProcessIT::newestToken).toList();
         long killedAt = System.nanoTime();
         raftLeader.kill9();
-        // A term granted before the kill is trusted for less than a ttl after it: leading past this window proves
+        // A tenure granted before the kill is trusted for less than a ttl after it: leading past this window proves
         // renewals were answered after the Raft leader died.
         long end = killedAt + ttl.plus(renew.multipliedBy(2)).toNanos();
         while (System.nanoTime() - end < 0) {
@@ -219,14 +219,14 @@ class RaftMultiProcessIT {
             assertTrue(since.stream().noneMatch(l -> l.startsWith("EVENT")), () -> p.id() + " changed role after"
                     + " the Raft leader " + raftLeader.id() + " died: " + since);
             assertTrue(p.askLeader(), () -> p.id() + " still leads its group");
-            assertTrue(newestToken(p) == tokens.get(i), () -> p.id() + " kept its term");
+            assertTrue(newestToken(p) == tokens.get(i), () -> p.id() + " kept its tenure");
         }
         assertTokensUnique();
     }
 
     @Test
     @DisplayName("five JVMs, each leading a group of its own: with two frozen (SIGSTOP) the three others keep their"
-            + " terms; with three frozen the two left cannot renew and step down; once all resume, every process"
+            + " tenures; with three frozen the two left cannot renew and step down; once all resume, every process"
             + " leads its group again, tokens never going back")
     void fiveProcessesMinorityAndMajorityFrozen() throws Exception {
         Duration ttl = Timing.scaled(Duration.ofSeconds(12));
@@ -254,7 +254,7 @@ class RaftMultiProcessIT {
             List<String> since = p.texts().subList(restMarks.get(i), p.texts().size());
             assertTrue(since.stream().noneMatch(l -> l.startsWith("EVENT")), () -> p.id() + " changed role while a"
                     + " minority was frozen: " + since);
-            assertTrue(newestToken(p) == restTokens.get(i), () -> p.id() + " kept its term");
+            assertTrue(newestToken(p) == restTokens.get(i), () -> p.id() + " kept its tenure");
         }
 
         // Now a majority: two more frozen (three of five), the Raft leader among them.
