@@ -24,7 +24,9 @@ public interface Leases {
      *
      * @param name the lease name
      * @param ttl how long the store keeps the lease without a renewal, from {@link ElectionSettings#MIN_TTL} (100 ms)
-     *     to {@link ElectionSettings#MAX_TTL} (one day); renewals happen automatically until the lease is closed
+     *     to {@link ElectionSettings#MAX_TTL} (one day); renewals happen automatically until the lease is closed,
+     *     every third of the ttl, in the same store requests as the participant's other leases and groups where the
+     *     store renews in batches ({@link dev.baton.spi.LeaseStore#renewBatchLimit()})
      * @return the held lease, or empty when another participant holds it
      * @throws IllegalArgumentException when the name ({@link dev.baton.spi.LeaseNames}) or ttl is invalid
      * @throws dev.baton.spi.LeaseStoreException when the backend cannot be reached

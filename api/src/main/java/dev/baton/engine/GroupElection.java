@@ -84,7 +84,7 @@ final class GroupElection implements LeaderElection {
         return settings;
     }
 
-    /** @return the group's step chain, for a {@link RenewalBatcher} that renews several groups at once */
+    /** @return the group's step chain, for a {@link RenewalBatcher} that renews several leases at once */
     StepChain steps() {
         return steps;
     }

@@ -4,6 +4,7 @@ import dev.baton.ChangeCause;
 import dev.baton.HeldLease;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
+import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,9 +14,10 @@ import java.util.concurrent.CompletionStage;
 /**
  * A one-off lease kept alive on the scheduler until closed: renewed every third of its ttl, trusted until its local
  * deadline, ended at once when a renewal finds another holder. Same rules as a group's tenure, without competing
- * again afterwards.
+ * again afterwards. Where the store batches, its renewals go out with the participant's other leases' ({@link
+ * RenewalBatcher}), as a group's do.
  */
-final class KeptLease implements HeldLease {
+final class KeptLease implements HeldLease, RenewsInBatches {
     private static final System.Logger LOG = System.getLogger(KeptLease.class.getName());
 
     private final String name;
@@ -25,6 +27,7 @@ final class KeptLease implements HeldLease {
     private final Duration renewInterval;
     private final Duration margin;
     private final LeaseStore store;
+    private final RenewalBatcher batcher;
     private final Scheduler scheduler;
     private final EventDispatcher dispatcher;
     private final Runnable onEnd;
@@ -35,6 +38,10 @@ final class KeptLease implements HeldLease {
     private volatile boolean over;
     private final BackendHealth health;
     private Scheduler.Cancellable nextRenew;
+    /** When {@link #nextRenew} is due, on the scheduler's clock. */
+    private long nextRenewAt;
+    /** A renewal was sent (alone or in a batch) and not answered yet: at most one at a time. */
+    private boolean renewInFlight;
     /** The same timer as a group's tenure: announces the end at the local deadline if renewals did not confirm it. */
     private final DeadlineCheck deadlineCheck;
 
@@ -42,8 +49,8 @@ final class KeptLease implements HeldLease {
      * @param onEnd frees the name for another caller of this participant; runs once the lease is over in the store
      *     too (after the release has returned), so no local caller can be "confirmed" a grant being released
      */
-    KeptLease(LeaseRecord granted, long t0, Duration ttl, LeaseStore store, Scheduler scheduler,
-            EventDispatcher dispatcher, Runnable onEnd) {
+    KeptLease(LeaseRecord granted, long t0, Duration ttl, LeaseStore store, RenewalBatcher batcher,
+            Scheduler scheduler, EventDispatcher dispatcher, Runnable onEnd) {
         this.name = granted.name();
         this.holder = granted.holder();
         this.token = granted.token();
@@ -51,6 +58,7 @@ final class KeptLease implements HeldLease {
         this.renewInterval = ttl.dividedBy(3);
         this.margin = ttl.dividedBy(10);
         this.store = store;
+        this.batcher = batcher;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
         this.onEnd = onEnd;
@@ -58,8 +66,7 @@ final class KeptLease implements HeldLease {
         this.deadlineCheck = new DeadlineCheck(scheduler);
         this.deadlineNanos = Timing.deadline(t0, ttl, granted, margin);
         synchronized (lock) {
-            nextRenew = scheduler.schedule(this::renew,
-                    t0 + Timing.renewDelay(ttl, renewInterval, granted) - scheduler.nanoTime());
+            scheduleRenewal(t0 + Timing.renewDelay(ttl, renewInterval, granted) - scheduler.nanoTime());
             scheduleDeadlineCheck();
         }
     }
@@ -88,58 +95,85 @@ final class KeptLease implements HeldLease {
         return ended.minimalCompletionStage();
     }
 
+    /** Caller holds the lock. */
+    private void scheduleRenewal(long delayNanos) {
+        nextRenewAt = scheduler.nanoTime() + delayNanos;
+        nextRenew = scheduler.schedule(this::renew, delayNanos);
+    }
+
+    /** The renewal timer: sends this lease's renewal, with whatever other leases' are nearly due. */
     private void renew() {
         synchronized (lock) {
-            if (over) {
+            if (over || renewInFlight) {
                 return;
             }
+            nextRenew = null;
+            renewInFlight = true;
         }
-        long t0 = scheduler.nanoTime();
-        Optional<LeaseRecord> answer;
-        try {
-            answer = store.renew(name, holder, token, ttl);
-        } catch (VirtualMachineError e) {
-            // As for a group's tenure: end the lease now (its holder must stop), give it back in a task of its own,
-            // and rethrow the error unwrapped.
+        batcher.renew(new Renewal(), this, batcher.limit());
+    }
+
+    @Override
+    public Optional<BatchedRenewal> claimEarlyRenewal(long now) {
+        synchronized (lock) {
+            if (over || renewInFlight || nextRenew == null || nextRenewAt - now > renewInterval.toNanos() / 2) {
+                return Optional.empty();
+            }
+            nextRenew.cancel();
+            nextRenew = null;
+            renewInFlight = true;
+            return Optional.of(new Renewal());
+        }
+    }
+
+    /** This lease's renewal, sent alone or in a batch by the {@link RenewalBatcher}. */
+    private final class Renewal implements BatchedRenewal {
+        @Override
+        public RenewRequest request() {
+            return new RenewRequest(name, holder, token, ttl);
+        }
+
+        @Override
+        public void endOnFatalError(VirtualMachineError e) {
+            // As for a group's tenure: end the lease now (its holder must stop), give it back in a task of its own;
+            // the batcher rethrows the error unwrapped.
             synchronized (lock) {
                 if (!over) {
                     LOG.log(Level.ERROR, LogIds.FATAL_STORE_ERROR + ": lease ''{0}'': renewal failed with {1}; the"
                             + " lease ends at once and the error is rethrown", name, e);
                     end(ChangeCause.BACKEND_UNAVAILABLE);
-                    scheduler.schedule(this::releaseAfterFatalError, 0);
+                    scheduler.schedule(KeptLease.this::releaseAfterFatalError, 0);
                 }
             }
-            throw e;
-        } catch (RuntimeException | Error e) {
+        }
+
+        @Override
+        public void complete(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
             synchronized (lock) {
+                renewInFlight = false;
                 if (over) {
                     return;
                 }
-                health.failed(e instanceof RuntimeException r ? r : BackendHealth.storeFailedWith((Error) e));
-                LOG.log(Level.WARNING, LogIds.LEASE_RENEWAL_FAILED + ": lease ''{0}'': renewal failed: {1}; retried until"
-                        + " its deadline; check the backend", name, e.getMessage());
-                long retry = health.retryDelay(renewInterval);
-                nextRenew = scheduler.schedule(this::renew, Math.min(retry, deadlineNanos - scheduler.nanoTime()));
+                if (failure != null) {
+                    health.failed(failure);
+                    LOG.log(Level.WARNING, LogIds.LEASE_RENEWAL_FAILED + ": lease ''{0}'': renewal failed: {1};"
+                            + " retried until its deadline; check the backend", name, failure.getMessage());
+                    scheduleRenewal(Math.min(health.retryDelay(renewInterval), deadlineNanos - scheduler.nanoTime()));
+                    return;
+                }
+                health.answered();
+                if (!Timing.confirms(answer, holder, token)) {
+                    end(ChangeCause.LOST_TO_ANOTHER);
+                    finishOnLeaseThread(ChangeCause.LOST_TO_ANOTHER);
+                    return;
+                }
+                long deadline = Timing.deadline(t0, ttl, answer.get(), margin);
+                if (deadline - deadlineNanos > 0) {
+                    deadlineNanos = deadline;
+                    scheduleDeadlineCheck();
+                }
+                scheduleRenewal(t0 + Timing.renewDelay(ttl, renewInterval, answer.get()) - scheduler.nanoTime());
             }
-            return;
-        }
-        synchronized (lock) {
-            if (over) {
-                return;
-            }
-            health.answered();
-            if (!Timing.confirms(answer, holder, token)) {
-                end(ChangeCause.LOST_TO_ANOTHER);
-                finishOnLeaseThread(ChangeCause.LOST_TO_ANOTHER);
-                return;
-            }
-            long deadline = Timing.deadline(t0, ttl, answer.get(), margin);
-            if (deadline - deadlineNanos > 0) {
-                deadlineNanos = deadline;
-                scheduleDeadlineCheck();
-            }
-            nextRenew = scheduler.schedule(this::renew,
-                    t0 + Timing.renewDelay(ttl, renewInterval, answer.get()) - scheduler.nanoTime());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.function.Predicate;
 final class LeaseKeeper implements Leases {
     private final String participant;
     private final LeaseStore store;
+    private final RenewalBatcher batcher;
     private final Scheduler scheduler;
     private final EventDispatcher dispatcher;
     private final Predicate<String> isGroup;
@@ -31,10 +33,11 @@ final class LeaseKeeper implements Leases {
     private final Set<String> reserved = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    LeaseKeeper(String participant, LeaseStore store, Scheduler scheduler, EventDispatcher dispatcher,
-            Predicate<String> isGroup, AdvertisedMetadata metadata) {
+    LeaseKeeper(String participant, LeaseStore store, RenewalBatcher batcher, Scheduler scheduler,
+            EventDispatcher dispatcher, Predicate<String> isGroup, AdvertisedMetadata metadata) {
         this.participant = participant;
         this.store = store;
+        this.batcher = batcher;
         this.scheduler = scheduler;
         this.dispatcher = dispatcher;
         this.isGroup = isGroup;
@@ -65,7 +68,8 @@ final class LeaseKeeper implements Leases {
             if (answer.isEmpty() || !answer.get().heldBy(participant)) {
                 return Optional.empty();
             }
-            KeptLease lease = new KeptLease(answer.get(), t0, ttl, store, scheduler, dispatcher, () -> forget(name));
+            KeptLease lease = new KeptLease(answer.get(), t0, ttl, store, batcher, scheduler, dispatcher,
+                    () -> forget(name));
             owned = true;
             if (!lease.trustworthy()) {
                 lease.close(); // the answer came too late to trust: give it back
@@ -91,6 +95,11 @@ final class LeaseKeeper implements Leases {
      */
     boolean isReserved(String name) {
         return reserved.contains(name);
+    }
+
+    /** @return the one-off leases held now, for a {@link RenewalBatcher} */
+    Collection<KeptLease> held() {
+        return held.values();
     }
 
     void close() {

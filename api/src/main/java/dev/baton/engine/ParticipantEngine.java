@@ -9,6 +9,8 @@ import dev.baton.observe.FlightRecorderObserver;
 import dev.baton.spi.LeaseStore;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,14 +67,24 @@ final class ParticipantEngine {
         globalListeners.add(observers::leadershipChanged);
         this.observedStore = new ObservedStore(store, observers);
         this.groups = new GroupRegistry(this::newElection, this::isLeaseName, observers, shutdownTimeout);
-        this.leases = new LeaseKeeper(participant, observedStore, this.scheduler, dispatcher, groups::isGroup,
-                this.metadata);
-        this.renewals = new RenewalBatcher(observedStore, this.scheduler, groups::all);
+        this.renewals = new RenewalBatcher(observedStore, this.scheduler, this::renewableLeases);
+        this.leases = new LeaseKeeper(participant, observedStore, renewals, this.scheduler, dispatcher,
+                groups::isGroup, this.metadata);
     }
 
     private GroupElection newElection(String group, ElectionSettings settings, Consumer<GroupElection> leave) {
         return new GroupElection(group, participant, observedStore, settings, scheduler, dispatcher, taskExecutor,
                 globalListeners, renewals, metadata, observers, leave);
+    }
+
+    /** @return every group's lease and every one-off lease of this participant, for the {@link RenewalBatcher} */
+    private Collection<RenewsInBatches> renewableLeases() {
+        Collection<GroupElection> elections = groups.all();
+        Collection<KeptLease> kept = leases.held();
+        List<RenewsInBatches> all = new ArrayList<>(elections.size() + kept.size());
+        elections.forEach(e -> all.add(e.steps()));
+        all.addAll(kept);
+        return all;
     }
 
     private boolean isLeaseName(String name) {

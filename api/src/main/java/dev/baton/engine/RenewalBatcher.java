@@ -10,23 +10,27 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Renews the leases of several groups in one store request, for stores whose {@link LeaseStore#renewBatchLimit()}
- * is above 1.
+ * Renews several leases of a participant in one store request, for stores whose {@link LeaseStore#renewBatchLimit()}
+ * is above 1: its groups' leases and its one-off leases alike.
  *
- * <p>There is no batching window and no extra thread: when one group's renewal step runs, it takes along every
- * other group of this participant whose renewal is due within half its renew interval ({@link
- * StepChain#claimEarlyRenewal}). Renewing early only extends a lease, so it is always safe; and since the groups
+ * <p>There is no batching window and no extra thread: when one lease's renewal runs, it takes along every other
+ * lease of this participant whose renewal is due within half its renew interval ({@link
+ * RenewsInBatches#claimEarlyRenewal}). Renewing early only extends a lease, so it is always safe; and since the leases
  * renewed together get the same answer time, they stay in step afterwards without any coordination.
  */
 final class RenewalBatcher {
     private final LeaseStore store;
     private final Scheduler scheduler;
-    private final Supplier<Collection<GroupElection>> elections;
+    private final Supplier<Collection<? extends RenewsInBatches>> leases;
 
-    RenewalBatcher(LeaseStore store, Scheduler scheduler, Supplier<Collection<GroupElection>> elections) {
+    /**
+     * @param leases every lease of the participant that may renew in a batch, at the moment of asking (a group's
+     *     lease whether or not it is held now: each one says when it has a renewal to give)
+     */
+    RenewalBatcher(LeaseStore store, Scheduler scheduler, Supplier<Collection<? extends RenewsInBatches>> leases) {
         this.store = store;
         this.scheduler = scheduler;
-        this.elections = elections;
+        this.leases = leases;
     }
 
     /** @return the batch size the store wants now; 1 means renew one by one */
@@ -39,20 +43,26 @@ final class RenewalBatcher {
     }
 
     /**
-     * Renews {@code first} together with whatever other renewals are nearly due, then completes every one of them,
-     * whatever the store does. Runs on the calling step's thread.
+     * Renews {@code first} together with whatever other renewals are nearly due (up to {@code limit} in all; none at
+     * 1), then completes every one of them, whatever the store does. Runs on the calling thread.
+     *
+     * @param first the renewal that is due
+     * @param owner the lease {@code first} belongs to, not asked again
+     * @param limit the batch size the store wants ({@link #limit()})
      */
-    void renew(StepChain.Renewal first, int limit) {
-        List<StepChain.Renewal> batch = new ArrayList<>();
+    void renew(BatchedRenewal first, RenewsInBatches owner, int limit) {
+        List<BatchedRenewal> batch = new ArrayList<>();
         batch.add(first);
         try {
             long now = scheduler.nanoTime();
-            for (GroupElection other : elections.get()) {
-                if (batch.size() >= limit) {
-                    break;
-                }
-                if (other.steps() != first.chain()) {
-                    other.steps().claimEarlyRenewal(now).ifPresent(batch::add);
+            if (limit > 1) {
+                for (RenewsInBatches other : leases.get()) {
+                    if (batch.size() >= limit) {
+                        break;
+                    }
+                    if (other != owner) { // its renewal is in flight already: it would claim nothing
+                        other.claimEarlyRenewal(now).ifPresent(batch::add);
+                    }
                 }
             }
         } finally {
@@ -60,7 +70,7 @@ final class RenewalBatcher {
         }
     }
 
-    private void send(List<StepChain.Renewal> batch) {
+    private void send(List<BatchedRenewal> batch) {
         List<RenewRequest> requests = new ArrayList<>(batch.size());
         batch.forEach(r -> requests.add(r.request()));
         // Taken before the request leaves: the store counts each ttl from a later moment, so deadlines derived from
@@ -83,7 +93,7 @@ final class RenewalBatcher {
             failure = e;
         } catch (VirtualMachineError e) {
             try {
-                batch.forEach(r -> r.endTenureOnFatalError(e));
+                batch.forEach(r -> r.endOnFatalError(e));
             } finally {
                 completeAll(batch, t0, null, BackendHealth.storeFailedWith(e));
             }
@@ -94,7 +104,7 @@ final class RenewalBatcher {
         completeAll(batch, t0, answers, failure);
     }
 
-    private static void completeAll(List<StepChain.Renewal> batch, long t0, List<Optional<LeaseRecord>> answers,
+    private static void completeAll(List<BatchedRenewal> batch, long t0, List<Optional<LeaseRecord>> answers,
             RuntimeException failure) {
         // Every claimed renewal is completed, even if one completion throws: a group left "in flight" would never
         // renew again.

@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * <p>Fields are guarded by the election's lock ({@link ElectionState#lock()}).
  */
-final class StepChain {
+final class StepChain implements RenewsInBatches {
     private final String group;
     private final String participant;
     private final ElectionSettings settings;
@@ -111,7 +111,7 @@ final class StepChain {
         if (step instanceof Step.Renew renew) {
             int limit = batcher.limit();
             if (limit > 1) {
-                batcher.renew(new Renewal(renew), limit);
+                batcher.renew(new Renewal(renew), this, limit);
                 return;
             }
         }
@@ -219,13 +219,11 @@ final class StepChain {
     }
 
     /**
-     * Claims this group's next renewal for a batch another group is about to send ({@link RenewalBatcher}): only when
+     * Claims this group's next renewal for a batch another lease is about to send ({@link RenewalBatcher}): only when
      * this group leads, has no step in flight and its renewal is due within half a renew interval anyway.
-     *
-     * @param now the scheduler's time
-     * @return the claimed renewal, which the claimer must {@linkplain Renewal#complete complete}; empty when not due
      */
-    Optional<Renewal> claimEarlyRenewal(long now) {
+    @Override
+    public Optional<BatchedRenewal> claimEarlyRenewal(long now) {
         synchronized (lock) {
             if (stepInFlight || state.grant() == null || state.pendingRelease().isPresent() || nextStep == null
                     || nextStepAt - now > settings.renewInterval().toNanos() / 2) {
@@ -239,30 +237,26 @@ final class StepChain {
         }
     }
 
-    /** One renewal step of this group, sent by a {@link RenewalBatcher} possibly together with other groups'. */
-    final class Renewal {
+    /** One renewal step of this group, sent by a {@link RenewalBatcher} possibly together with other leases'. */
+    final class Renewal implements BatchedRenewal {
         private final Step.Renew step;
 
         private Renewal(Step.Renew step) {
             this.step = step;
         }
 
-        /** @return the chain this renewal belongs to: a batch takes at most one renewal per chain */
-        StepChain chain() {
-            return StepChain.this;
-        }
-
-        RenewRequest request() {
+        @Override
+        public RenewRequest request() {
             return new RenewRequest(group, participant, step.grant().token(), settings.ttl());
         }
 
-        /** Ends this group's tenure at once: the batch's store call failed with a {@link VirtualMachineError}. */
-        void endTenureOnFatalError(VirtualMachineError e) {
+        @Override
+        public void endOnFatalError(VirtualMachineError e) {
             state.endTenureOnFatalError(e);
         }
 
-        /** Applies the store's answer (or failure) to the group, exactly as a single renewal step would. */
-        void complete(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
+        @Override
+        public void complete(long t0, Optional<LeaseRecord> answer, RuntimeException failure) {
             finishStep(failure == null ? step.answered(t0, answer) : step.failed(t0, failure));
         }
     }

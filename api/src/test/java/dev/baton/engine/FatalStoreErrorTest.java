@@ -99,6 +99,29 @@ class FatalStoreErrorTest {
     }
 
     @Test
+    @DisplayName("an OutOfMemoryError from a batch holding a group's and a one-off lease's renewal ends both; the"
+            + " lease is released")
+    void outOfMemoryInABatchWithAOneOffLease() throws Exception {
+        fx.store.batchLimit = 10;
+        var a = fx.leader("a");
+        // The lease renews every 3 s, as the group does: whichever is due first takes the other along.
+        HeldLease lease = a.baton.leases().tryAcquire("bootstrap", Duration.ofSeconds(9)).orElseThrow();
+        fx.clock.runDueTasks();
+        OutOfMemoryError oom = new OutOfMemoryError("fake");
+        fx.store.error = oom;
+        assertSame(oom, assertThrows(OutOfMemoryError.class, () -> fx.advance(RENEW)));
+        assertEquals(2, fx.store.largestBatch.get(), "the two renewals went in one batch");
+        assertFalse(a.election.isLeader());
+        assertFalse(lease.isValid());
+        fx.store.error = null;
+        fx.clock.runDueTasks(); // the releases
+        assertEquals(ChangeCause.BACKEND_UNAVAILABLE, a.nextEvent().cause());
+        assertEquals(ChangeCause.BACKEND_UNAVAILABLE,
+                lease.ended().toCompletableFuture().get(Waits.generous().toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue(fx.store.read("bootstrap").isEmpty(), "released");
+    }
+
+    @Test
     @DisplayName("the production scheduler hands a VirtualMachineError to the thread's uncaught-exception handler")
     void schedulerReportsVirtualMachineErrors() throws Exception {
         AtomicReference<Throwable> reported = new AtomicReference<>();

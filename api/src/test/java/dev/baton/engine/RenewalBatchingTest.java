@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.ChangeCause;
+import dev.baton.HeldLease;
 import dev.baton.LeaderElection;
 import dev.baton.LeadershipChanged;
 import java.time.Duration;
@@ -78,14 +79,10 @@ class RenewalBatchingTest {
         startStaggered();
         List<Long> tokens = elections.stream().map(e -> e.fencingToken().orElseThrow()).toList();
         clock.advance(TTL.multipliedBy(3)); // a few rounds to converge
-        int requestsBefore = store.renewRequests.get();
-        int renewalsBefore = store.renewals.get();
         int rounds = 10;
-        for (int i = 0; i < rounds; i++) {
-            clock.advance(RENEW);
-        }
-        int requests = store.renewRequests.get() - requestsBefore;
-        int renewals = store.renewals.get() - renewalsBefore;
+        Counts counts = countOver(rounds, RENEW);
+        int requests = counts.requests();
+        int renewals = counts.renewals();
         assertTrue(requests <= rounds + 1, "store requests in " + rounds + " renew intervals: " + requests);
         assertTrue(renewals >= GROUPS * (rounds - 1), "leases renewed: " + renewals);
         for (int i = 0; i < GROUPS; i++) {
@@ -138,6 +135,94 @@ class RenewalBatchingTest {
             assertTrue(list.size() >= 2, group + ": ACQUIRED then an end event, got " + list);
             assertEquals(ChangeCause.BACKEND_UNAVAILABLE, list.get(1).cause(), group);
         });
+    }
+
+    /** Store requests and leases renewed over some time. */
+    private record Counts(int requests, int renewals) {}
+
+    /** @return what the store was asked while the clock advanced {@code rounds} times by {@code interval} */
+    private Counts countOver(int rounds, Duration interval) {
+        int requestsBefore = store.renewRequests.get();
+        int renewalsBefore = store.renewals.get();
+        for (int i = 0; i < rounds; i++) {
+            clock.advance(interval);
+        }
+        return new Counts(store.renewRequests.get() - requestsBefore, store.renewals.get() - renewalsBefore);
+    }
+
+    /** Acquires {@code count} one-off leases {@code lease0...} with the groups' ttl, 100 ms apart. */
+    private List<HeldLease> acquireStaggered(int count) {
+        List<HeldLease> leases = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            leases.add(baton.leases().tryAcquire("lease" + i, TTL).orElseThrow());
+            clock.runDueTasks();
+            clock.advance(Duration.ofMillis(100));
+        }
+        return leases;
+    }
+
+    @Test
+    @DisplayName("one-off leases renew in the same batches as the groups: about one store request per renew"
+            + " interval for 100 groups and 100 leases, every lease kept")
+    void oneOffLeasesJoinTheBatches() {
+        store.batchLimit = 1000;
+        startStaggered();
+        List<HeldLease> leases = acquireStaggered(GROUPS);
+        clock.advance(TTL.multipliedBy(3)); // a few rounds to converge
+        // The leases renew every third of their ttl, the groups every RENEW (3 s of 10 s): the two cadences differ by
+        // a tenth of a second, so the groups and the leases may form two batches per round; never one per lease.
+        int rounds = 10;
+        Counts counts = countOver(rounds, RENEW);
+        int requests = counts.requests();
+        int renewals = counts.renewals();
+        assertTrue(requests <= 2 * rounds + 2, "store requests in " + rounds + " renew intervals: " + requests);
+        assertTrue(renewals >= 2 * GROUPS * (rounds - 1), "leases renewed: " + renewals);
+        assertTrue(store.largestBatch.get() > GROUPS, "a batch held groups and one-off leases together: "
+                + store.largestBatch.get());
+        for (HeldLease lease : leases) {
+            assertTrue(lease.isValid(), lease + " still valid");
+            assertFalse(lease.ended().toCompletableFuture().isDone(), lease + " not ended");
+        }
+        elections.forEach(e -> assertTrue(e.isLeader(), e.group() + " still leads"));
+        leases.forEach(HeldLease::close);
+    }
+
+    @Test
+    @DisplayName("one-off leases alone fall into step too, within the store's limit")
+    void oneOffLeasesAlone() {
+        store.batchLimit = 30;
+        baton = Baton.builder().store(store).closeStore(false).participant("p").scheduler(clock).defaults(SETTINGS)
+                .shutdownTimeout(Duration.ofSeconds(5)).build();
+        List<HeldLease> leases = acquireStaggered(GROUPS);
+        clock.advance(TTL.multipliedBy(3));
+        int rounds = 10;
+        int requests = countOver(rounds, TTL.dividedBy(3)).requests();
+        // 100 leases in batches of at most 30: 4 requests per renew interval, plus stragglers while converging.
+        assertTrue(requests <= 5 * rounds, "store requests in " + rounds + " renew intervals: " + requests);
+        assertEquals(30, store.largestBatch.get());
+        leases.forEach(l -> assertTrue(l.isValid(), l + " still valid"));
+        leases.forEach(HeldLease::close);
+    }
+
+    @Test
+    @DisplayName("a failing batch is a failed renewal for every one-off lease in it: each ends BACKEND_UNAVAILABLE by"
+            + " its deadline, never before")
+    void failingBatchEndsOneOffLeases() {
+        startInStep(1000);
+        List<HeldLease> leases = acquireStaggered(10);
+        clock.advance(TTL.multipliedBy(3));
+        store.failEverything = true;
+        // Each lease was last confirmed at most a renew interval (ttl / 3) before the failures began, so its local
+        // deadline (confirmation + ttl - margin) is between 5.7 s and 9 s from now.
+        clock.advance(Duration.ofSeconds(5));
+        leases.forEach(l -> assertTrue(l.isValid(), l + " valid until its deadline"));
+        clock.advance(Duration.ofSeconds(5));
+        for (HeldLease lease : leases) {
+            assertFalse(lease.isValid(), lease + " ended");
+            Waits.until(lease + "'s ended() completes (on the event thread)",
+                    () -> lease.ended().toCompletableFuture().isDone());
+            assertEquals(ChangeCause.BACKEND_UNAVAILABLE, lease.ended().toCompletableFuture().join(), lease.name());
+        }
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.baton.LeaderElection;
 import dev.baton.LeaderInfo;
 import dev.baton.LeadershipChanged;
 import dev.baton.engine.Baton;
+import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.LeaseStoreException;
 import dev.baton.tck.fixtures.Await;
@@ -986,6 +987,35 @@ public abstract class ElectionContract {
             held.close();
             assertFalse(held.isValid());
             assertEquals(Optional.empty(), raw.read(name), "closing releases the lease in the store");
+        }
+
+        @Test
+        @DisplayName("twenty held at once stay valid beyond their ttl, renewed together where the store batches"
+                + " renewals, each keeping its token, until closed")
+        void keptAliveTogether() {
+            Participant a = participant(settings());
+            Duration ttl = settings().ttl().multipliedBy(3); // as keptAlive: a stalled renewal does not end them
+            List<String> names = new ArrayList<>();
+            List<HeldLease> held = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                names.add(leaseName());
+                held.add(tryAcquire(a, names.get(i), ttl)
+                        .orElseThrow(() -> new AssertionError("a acquires " + names.get(held.size()))));
+            }
+            LeaseStore raw = rawStore();
+            during(ttl, () -> held.forEach(h -> assertTrue(h.isValid(), () -> h + " became invalid")));
+            for (int i = 0; i < held.size(); i++) {
+                HeldLease h = held.get(i);
+                assertTrue(h.isValid(), () -> h + " became invalid");
+                LeaseRecord stored = raw.read(names.get(i))
+                        .orElseThrow(() -> new AssertionError("the store lost " + h));
+                assertEquals(a.id, stored.holder());
+                assertEquals(h.fencingToken(), stored.token(), "renewals keep the token");
+            }
+            held.forEach(HeldLease::close);
+            for (String name : names) {
+                assertEquals(Optional.empty(), raw.read(name), "closing releases " + name + " in the store");
+            }
         }
     }
 }
