@@ -5,7 +5,9 @@ import dev.baton.HeldLease;
 import dev.baton.LeaderElection;
 import dev.baton.backend.etcd.EtcdLeaseStore;
 import dev.baton.engine.Baton;
+import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
+import dev.baton.spi.LeaseStoreException;
 import io.etcd.jetcd.Client;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -14,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +59,12 @@ final class ScaleBench {
         boolean allLed() {
             return led == groups;
         }
+
+        /** @return this result labelled as measured on names that {@link #useNamesOnce} had used before */
+        Result usedBefore() {
+            return new Result(backend + " (names used before)", holding, groups, led, batchLimit, acquireAllSeconds,
+                    callsPerSecond, leasesRenewedPerSecond, batchesPerSecond, requestsPerSecond, threads, heapMb);
+        }
     }
 
     private ScaleBench() {}
@@ -89,6 +100,49 @@ final class ScaleBench {
         }
     }
 
+    /**
+     * Uses each of the names a run takes ({@code g0...} for groups, {@code l0...} for one-off leases) once: a grant
+     * and a release, 16 names at a time, on a store of its own. On azure-blob a name's first grant makes its blob and
+     * waits for the service's clock to leave that second (up to 1 s); afterwards the names behave as in a deployment
+     * that ran before.
+     */
+    static void useNamesOnce(BackendUnderTest b, Holding holding, int count) throws Exception {
+        String prefix = holding == Holding.GROUPS ? "g" : "l";
+        Duration ttl = ElectionSettings.DEFAULTS.ttl();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try (LeaseStore store = b.newStore(ttl)) {
+            List<Future<?>> done = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String name = prefix + i;
+                done.add(pool.submit(() -> {
+                    Optional<LeaseRecord> granted = Optional.empty();
+                    for (int attempt = 0; attempt < 10 && granted.isEmpty(); attempt++) {
+                        try {
+                            granted = store.tryAcquire(name, "warm-up", ttl).filter(r -> r.heldBy("warm-up"));
+                        } catch (LeaseStoreException e) {
+                            // a slow first grant: tried again
+                        }
+                    }
+                    LeaseRecord r = granted.orElseThrow(() -> new IllegalStateException("warm-up of " + name));
+                    for (int attempt = 0; attempt < 10; attempt++) {
+                        try {
+                            store.release(name, "warm-up", r.token());
+                            return null;
+                        } catch (LeaseStoreException e) {
+                            // a slow answer on a busy machine: tried again (a release is idempotent)
+                        }
+                    }
+                    throw new IllegalStateException("warm-up of " + name + ": the release kept failing");
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Counts the requests that reach the backend, where that is not one per store call. */
     interface RequestCounter {
         long sum();
@@ -97,8 +151,18 @@ final class ScaleBench {
     /** Threads and heap of the JVM at one moment, before the store was created. */
     record Sampled(int threads, long heap) {
         static Sampled now() throws InterruptedException {
-            return new Sampled(ManagementFactory.getThreadMXBean().getThreadCount(),
-                    usedHeapAfterGc(ManagementFactory.getMemoryMXBean()));
+            // The previous run's client threads may still be winding down: wait (up to 5 s) for the count to settle.
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            int count = threads.getThreadCount();
+            for (int i = 0; i < 10; i++) {
+                Thread.sleep(500);
+                int now = threads.getThreadCount();
+                if (now == count) {
+                    break;
+                }
+                count = now;
+            }
+            return new Sampled(count, usedHeapAfterGc(ManagementFactory.getMemoryMXBean()));
         }
     }
 
