@@ -21,7 +21,8 @@ import org.apache.zookeeper.Watcher;
  * callbacks of each lease. It reports created and deleted holder nodes (a new holder, a release, an expired
  * session, an expired ttl); data changes are renewals, grant counts and leader metadata (which a new holder brings
  * with its node) and are ignored. After a reconnection every callback runs once, since events may have been missed,
- * and the watch is added again (a new session has none).
+ * and the watch is added again (a new session has none). Events of candidacy nodes ({@link Candidacies}) go to the
+ * store's candidacies, before the holder node's events of the same transaction (a handover's) wake anyone.
  */
 final class ZkWatcher implements Watcher {
     private static final System.Logger LOG = System.getLogger(ZkWatcher.class.getName());
@@ -37,6 +38,7 @@ final class ZkWatcher implements Watcher {
      * and the ordinary read, never safety.
      */
     private final Set<String> freed = ConcurrentHashMap.newKeySet();
+    private volatile Candidacies candidacies;
     private volatile boolean added;
     private volatile boolean closed;
 
@@ -46,17 +48,54 @@ final class ZkWatcher implements Watcher {
         this.callTimeout = callTimeout;
     }
 
+    /** Connects the store's candidacies, which learn of candidacy nodes from this watch (set once, at start). */
+    void candidacies(Candidacies c) {
+        this.candidacies = c;
+    }
+
+    /**
+     * @param node the lease's node name ({@link ZkNames#node})
+     * @return whether someone watches that lease through this store now
+     */
+    boolean watching(String node) {
+        List<Runnable> list = callbacks.get(node);
+        return list != null && !list.isEmpty();
+    }
+
     /** Registers a callback; the watch is in place when this returns (so no later change is missed). */
     AutoCloseable add(String node, Runnable onChange, long deadlineNanos) {
         List<Runnable> list = callbacks.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>());
-        list.add(onChange);
+        boolean first;
+        synchronized (list) {
+            first = list.isEmpty();
+            list.add(onChange);
+        }
         try {
             ensureAdded(deadlineNanos);
         } catch (RuntimeException e) {
-            list.remove(onChange);
+            remove(node, list, onChange);
             throw e;
         }
-        return () -> list.remove(onChange);
+        Candidacies c = candidacies;
+        if (first && c != null) {
+            c.list(node); // after the watch is in place: no candidacy created from now on is missed
+        }
+        return () -> remove(node, list, onChange);
+    }
+
+    /**
+     * Removes a callback; the last one of a lease withdraws this store's candidacies for it, after the callback is
+     * gone (so no acquire offers a new one after the withdrawal).
+     */
+    private void remove(String node, List<Runnable> list, Runnable onChange) {
+        boolean last;
+        synchronized (list) {
+            last = list.remove(onChange) && list.isEmpty();
+        }
+        Candidacies c = candidacies;
+        if (last && c != null) {
+            c.withdraw(node);
+        }
     }
 
     private synchronized void ensureAdded(long deadlineNanos) {
@@ -79,13 +118,30 @@ final class ZkWatcher implements Watcher {
             return;
         }
         switch (event.getType()) {
-            case NodeCreated, NodeDeleted -> {
-                // Holder nodes are <leases>/<lease>/holder; the lease's own node counts grants and keeps metadata.
+            case NodeCreated, NodeDeleted, NodeDataChanged -> {
+                // Holder nodes are <leases>/<lease>/holder, candidacies <leases>/<lease>/candidate-<holder>; the
+                // lease's own node counts grants and keeps metadata.
                 String path = event.getPath();
-                if (!path.startsWith(leasesPath + "/") || !path.endsWith("/holder")) {
+                if (!path.startsWith(leasesPath + "/")) {
                     return;
                 }
-                String lease = path.substring(leasesPath.length() + 1, path.length() - "/holder".length());
+                String rest = path.substring(leasesPath.length() + 1);
+                int slash = rest.indexOf('/');
+                if (slash < 0 || rest.indexOf('/', slash + 1) >= 0) {
+                    return;
+                }
+                String lease = rest.substring(0, slash);
+                String child = rest.substring(slash + 1);
+                Candidacies c = candidacies;
+                if (Candidacies.isCandidacy(child)) {
+                    if (c != null) {
+                        c.changed(lease, child, event.getType());
+                    }
+                    return;
+                }
+                if (!child.equals("holder") || event.getType() == Watcher.Event.EventType.NodeDataChanged) {
+                    return; // a renewal: followers do not care
+                }
                 List<Runnable> list = callbacks.get(lease);
                 if (list != null) {
                     // Recorded before the callbacks run: the acquire they trigger reads it.
@@ -94,7 +150,7 @@ final class ZkWatcher implements Watcher {
                 }
             }
             default -> {
-                // Data changes are renewals; followers do not care.
+                // Nothing else concerns a lease.
             }
         }
     }
@@ -142,7 +198,13 @@ final class ZkWatcher implements Watcher {
                         + " leases could expire instead of at once, until the next reconnection. Check ZooKeeper's"
                         + " health and the client's ACLs on that path.");
             }
-            callbacks.values().forEach(list -> list.forEach(ZkWatcher::runQuietly));
+            Candidacies c = candidacies;
+            callbacks.forEach((node, list) -> {
+                if (c != null && !list.isEmpty()) {
+                    c.list(node); // events may have been missed
+                }
+                list.forEach(ZkWatcher::runQuietly);
+            });
         }, "baton-zookeeper-rewatch");
         t.setDaemon(true);
         t.start();

@@ -9,6 +9,8 @@ import dev.baton.spi.RenewRequest;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,21 +49,25 @@ import org.apache.zookeeper.data.Stat;
  *       version in the grant's transaction.</li>
  *   <li>{@code leases/<name>/holder} — persistent, the current holder's node; data {@link ZkLeaseData} (ttl and
  *       holder).</li>
+ *   <li>{@code leases/<name>/candidate-<holder>} — ephemeral, one per follower waiting for the lease
+ *       ({@link Candidacies}); data {@link ZkCandidacy}: the holder node's data and the metadata it would be granted
+ *       with.</li>
  *   <li>{@code clock} — persistent, written to read the ZooKeeper leader's clock.</li>
  * </ul>
  *
  * <p>How the lease maps onto ZooKeeper:
  * <ul>
  *   <li><b>Token</b>: the holder node's creation zxid ({@code czxid}). Every grant creates a new node (one
- *       transaction: bump the counter, delete the previous holder node, create ours), zxids only grow, so tokens
+ *       transaction: bump the counter, delete the previous holder node, create ours; a handover is that transaction
+ *       made by the releasing leader for its successor), zxids only grow, so tokens
  *       strictly increase across holders; renewals rewrite the data and keep the node, hence the token.</li>
  *   <li><b>ttl</b>, enforced with ZooKeeper's own clock: a renewal is a conditional {@code setData}, which stamps
  *       the node's {@code mtime}; the lease expires at {@code mtime + ttl}. Whoever finds it expired (comparing with
  *       a fresh {@code mtime} of the {@code clock} node, i.e. the leader's clock now) deletes it conditionally on its
  *       version and creates its own. The holder is told {@code remaining = ttl} counted from when its request was
- *       sent; the server stamped {@code mtime} later, so the holder's local deadline (minus the safety margin)
- *       comes first. A leader that is {@code SUSPENDED} or {@code LOST} keeps failing renewals and steps down at that
- *       deadline.</li>
+ *       sent (a handed-over grant: from its anchor, see <b>Handover</b>); the server stamped {@code mtime} later, so
+ *       the holder's local deadline (minus the safety margin) comes first. A leader that is {@code SUSPENDED} or
+ *       {@code LOST} keeps failing renewals and steps down at that deadline.</li>
  *   <li><b>Leader metadata</b> lives in the counter node, not in the holder node, because a renewal rewrites the
  *       holder node's data (that is what stamps {@code mtime}) and must send no metadata. The grant's transaction
  *       writes it with the bump of the counter, a confirmation with other metadata in the same transaction as its
@@ -68,6 +75,19 @@ import org.apache.zookeeper.data.Stat;
  *       Readers read the counter node before the holder node (one round trip, answered in order) and take its data
  *       as the holder's only when the counter was written at or after the holder node's creation ({@code mzxid >=
  *       czxid}): a grant that came between the two reads is never paired with its predecessor's metadata.</li>
+ *   <li><b>Handover</b> (a graceful one costs one write and one read): a participant refused while an election
+ *       watches the lease through this store writes a candidacy, once. The leader's store keeps a view of the lease's
+ *       candidacies from its watch, and its release, when it knows one, is a single transaction that deletes the
+ *       candidacy (with its version: it fails if the candidate left), bumps the counter writing the candidate's
+ *       metadata, deletes its own holder node and creates the candidate's: a grant made by the leader, with a token
+ *       (the new node's czxid) above every earlier one. If it fails, the plain release follows. The candidate learns
+ *       of it from its watch and reads the lease (no write); it trusts the grant from the send time of a write of its
+ *       own that ZooKeeper numbered below the token ({@link GrantAnchors}), which precedes the grant, so its deadline
+ *       ends before the lease's expiry by the release's {@code mtime}; when that leaves half the ttl or less, or the
+ *       metadata asked for differs, it confirms with a write as before. A candidate that is frozen, or dead with its
+ *       session still open (up to the session timeout), holds the handed lease until its ttl runs out, like a frozen
+ *       leader; so does one whose election stopped while the handover was under way (its candidacy is deleted when
+ *       its watch closes, but a release that committed just before wins).</li>
  *   <li><b>Not ephemeral, on purpose</b>: the session is not part of the lease. An ephemeral node is deleted when
  *       the server expires its session, and a server that was frozen (SIGSTOP, a long GC) expires sessions at once
  *       when it wakes, even one whose request it has just committed: the chaos run caught a holder node created and
@@ -82,8 +102,9 @@ import org.apache.zookeeper.data.Stat;
  * answers go out together (ZooKeeper answers a session's requests in order), so that an operation costs at most two
  * round trips (a renewal and a release of a lease this store holds, one) and fits its call timeout on a slow link:
  * see the README's limits. Right after the watch reported a release, an acquire is one transaction without a read
- * (the grant creates the holder node only if there is none, so a stale hint is harmless): a graceful handover is one
- * release and one grant. {@link #renewAll} renews a batch of leases in one transaction, falling back to one per lease
+ * (the grant creates the holder node only if there is none, so a stale hint is harmless): a graceful handover to a
+ * participant that was no candidate is one release and one grant; to a candidate, one release and one read.
+ * {@link #renewAll} renews a batch of leases in one transaction, falling back to one per lease
  * when the batch's fails.
  *
  * <p>A request the caller gave up on still reaches the server: a renewal that timed out may extend the lease after
@@ -102,6 +123,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private static final int OP_OVERHEAD_BYTES = 64;
     /** The version of a conditional write that matches any version. */
     private static final int ANY_VERSION = -1;
+    /** Where the handover transaction's write of the clock node is ({@link #handoverOps}). */
+    private static final int HANDOVER_CLOCK_OP = 4;
 
     private final CuratorFramework client;
     private final boolean ownsClient;
@@ -113,6 +136,8 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     /** What this store last wrote per lease it holds: lets a renewal be one conditional write. */
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final ZkWatcher watcher;
+    private final Candidacies candidacies;
+    private final GrantAnchors anchors = new GrantAnchors();
     private final ConnectionStateListener stateListener = this::stateChanged;
     private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private final LongAdder requests = new LongAdder();
@@ -144,6 +169,11 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         this.callTimeout = callTimeout;
         this.description = description;
         this.watcher = new ZkWatcher(client, leasesPath, callTimeout);
+        this.candidacies = new Candidacies(client, this::send,
+                node -> startReadAt("acquire of lease node " + node + " handed over",
+                        ZKPaths.makePath(leasesPath, node)),
+                leasesPath, node -> this.watcher.watching(node));
+        watcher.candidacies(candidacies);
         client.getConnectionStateListenable().addListener(stateListener);
     }
 
@@ -155,6 +185,11 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     /** @return the store's watch (for tests that plant a stale release hint) */
     ZkWatcher watcher() {
         return watcher;
+    }
+
+    /** @return the store's candidacies (for tests that look at the leader's view of them) */
+    Candidacies candidacies() {
+        return candidacies;
     }
 
     /** @return the root path of this store's nodes */
@@ -186,7 +221,19 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         long deadline = deadline();
         Grant g = new Grant(name, holder, ttlMillis, new ZkLeaseData(ttlMillis, holder).encode(),
                 LeaderMetadata.encode(stored).getBytes(StandardCharsets.US_ASCII), stored);
-        if (watcher.takeFreed(ZkNames.node(name))) {
+        String node = ZkNames.node(name);
+        CompletableFuture<CuratorEvent[]> reads = candidacies.takeHanded(node);
+        if (reads != null) {
+            // Another participant deleted our candidacy: a leader that released the lease handed it to us in the
+            // same transaction, most likely. Reading is enough to know (one round trip, no write, sent as soon as the
+            // watch reported it): that makes a graceful handover one write and one read.
+            Optional<LeaseRecord> handed = handedOver(g, state(what, deadline, name, reads));
+            if (handed != null) {
+                watcher.takeFreed(node);
+                return handed;
+            }
+        }
+        if (watcher.takeFreed(node)) {
             // The watch just reported the holder node deleted (a release): grant in one transaction without reading
             // first. It creates the holder node only if there is none, so a stale hint costs a failed transaction
             // and the reads below, nothing else. This makes a graceful handover one release and one grant.
@@ -199,6 +246,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             // The two reads and a write of the clock node go out together: whoever holds the lease, one round trip
             // tells whether it expired (the clock is stamped after the reads), and the grant below is the second and
             // last.
+            long sent = System.nanoTime();
             CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
             CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
             CompletableFuture<CuratorEvent> clock = startClock(what);
@@ -212,14 +260,17 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 return grant(what, deadline, g, false, s.counterVersion(), -1);
             }
             if (s.holder().holder().equals(holder)) {
-                return confirm(what, deadline, g, s);
+                Optional<LeaseRecord> handed = handedOver(g, s);
+                return handed != null ? handed : confirm(what, deadline, g, s);
             }
-            long serverNow = serverNow(what, deadline, clock);
+            long serverNow = serverNow(what, deadline, sent, clock);
             long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
             if (serverNow < expiresAt) {
                 if (!s.paired() && attempt == 1) {
                     continue; // a grant came between the two reads: read its metadata with it
                 }
+                // Refused while an election watches the lease: wait as a candidate the holder may hand it to.
+                candidacies.offer(node, holder, new ZkCandidacy(g.data(), g.metadataData()), withoutSince(stored));
                 return Optional.of(new LeaseRecord(name, s.holder().holder(), s.holderStat().getCzxid(),
                         Duration.ofMillis(expiresAt - serverNow), metadataOf(name, s)));
             }
@@ -318,11 +369,13 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 }
                 attempt = 1;
             }
+            long sent = System.nanoTime();
             CuratorEvent e = multi(what, deadline, renewOps(name, data, last));
             if (ZkCall.code(e) != Code.OK) {
                 written.remove(name, last);
                 continue;
             }
+            anchors.wrote(sent, e.getOpResults().get(1).getResultStat().getMzxid());
             return renewed(what, deadline, name, holder, ttlMillis, last, e.getOpResults().get(1).getResultStat());
         }
         return Optional.empty();
@@ -436,6 +489,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             chunks.add(chunk);
         }
         List<CompletableFuture<CuratorEvent>> sent = new ArrayList<>(chunks.size());
+        long sentAt = System.nanoTime();
         for (List<Integer> c : chunks) {
             List<CuratorOp> ops = new ArrayList<>(2 * c.size());
             c.forEach(i -> ops.addAll(renewOps(requests.get(i).name(), data[i], last[i])));
@@ -449,6 +503,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 failed.addAll(c);
                 continue;
             }
+            anchors.wrote(sentAt, e.getOpResults().get(1).getResultStat().getMzxid());
             for (int j = 0; j < c.size(); j++) {
                 int i = c.get(j);
                 RenewRequest r = requests.get(i);
@@ -483,7 +538,31 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         String what = "release of lease '" + name + "'";
         long deadline = deadline();
         Written last = written.remove(name);
+        try {
+            return release(what, deadline, name, holder, token, last);
+        } finally {
+            // Not a candidate until refused again (a participant that stepped down backs off first). After the
+            // release's answer, so that this rare write does not delay it.
+            candidacies.withdraw(ZkNames.node(name), holder);
+        }
+    }
+
+    private boolean release(String what, long deadline, String name, String holder, long token, Written last) {
         if (last != null && last.token() == token) {
+            Optional<Candidacies.Candidate> next = candidacies.next(ZkNames.node(name), holder);
+            List<CuratorOp> handover = next.isPresent() ? handoverOps(name, last, next.get()) : null;
+            if (handover != null) {
+                // The release hands the lease to a waiting candidate in the same transaction: one write for the
+                // whole handover. The delete of the candidacy, with its version, fails the transaction if the
+                // candidate left or changed meanwhile; then the plain release below (a second write, rarely).
+                CuratorEvent e = multi(what, deadline, handover);
+                if (ZkCall.code(e) == Code.OK) {
+                    LOG.log(Level.DEBUG, "Lease ''{0}'' released by {1} and handed to {2}", name, holder,
+                            next.get().holder());
+                    return e.getOpResults().get(HANDOVER_CLOCK_OP).getResultStat().getMtime()
+                            < last.mtime() + last.ttlMillis();
+                }
+            }
             // One transaction, one round trip: the counter still at our grant's version proves the holder node is
             // ours (the transaction clears the metadata in it). Sent on the session after any renewal this store
             // gave up on, it lands after it and frees the lease however late that renewal landed. Whether the lease
@@ -519,6 +598,82 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         return deleted && !expired;
     }
 
+    /**
+     * The release transaction that also grants the lease to {@code next}: delete its candidacy (checking the version
+     * read), bump the counter from our incarnation's version writing the candidate's metadata, delete our holder
+     * node, create the candidate's, and stamp the clock (to judge whether our lease was still live). The candidate's
+     * {@code baton.since}, when it has one, becomes this leader's wall-clock time now: when its tenure starts (the
+     * entry is informational). Null when the candidacy's metadata cannot be read (no handover then).
+     */
+    private List<CuratorOp> handoverOps(String name, Written last, Candidacies.Candidate next) {
+        byte[] metadata;
+        try {
+            String encoded = new String(next.data().metadata(), StandardCharsets.US_ASCII);
+            Map<String, String> m = LeaderMetadata.decode(encoded);
+            if (m.containsKey(LeaderMetadata.SINCE)) {
+                Map<String, String> since = new HashMap<>(m);
+                since.put(LeaderMetadata.SINCE, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+                encoded = LeaderMetadata.encode(since);
+            }
+            metadata = encoded.getBytes(StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return List.of(
+                deleteOp(next.path(), next.version()),
+                setOp(counterPath(name), metadata, last.counterVersion()),
+                deleteOp(holderPath(name), -1),
+                createOp(holderPath(name), next.data().holderData()),
+                setOp(clockPath, EMPTY, -1));
+    }
+
+    /**
+     * The grant a releasing leader made to this store's {@code holder} ({@link #handoverOps}), seen in a read:
+     * accepted without a write when the read shows the holder node naming us with a token this store did not write,
+     * the ttl asked for and the metadata asked for ({@code baton.since} aside), and when a write of this store sent
+     * before the grant ({@link GrantAnchors}) leaves more than half the ttl: the answer's {@code remaining} counts
+     * from that write's send time, so the engine's deadline ({@code t0 + remaining - margin}, with {@code t0} before
+     * this call) ends before the lease's expiry by ZooKeeper's clock ({@code mtime + ttl}, the mtime stamped by the
+     * release after that write). Half the ttl because the engine's safety margin may be up to half of it: less would
+     * leave a grant the engine cannot trust. Otherwise null: the caller confirms with a write, as before.
+     */
+    private Optional<LeaseRecord> handedOver(Grant g, State s) {
+        if (s.holder() == null || !s.holder().holder().equals(g.holder()) || s.holder().ttlMillis() != g.ttlMillis()
+                || !s.paired()) {
+            return null;
+        }
+        long token = s.holderStat().getCzxid();
+        Written w = written.get(g.name());
+        if (w != null && w.token() == token) {
+            return null; // a grant this store wrote: confirmed as ever
+        }
+        Map<String, String> stored = metadataOf(g.name(), s);
+        if (!withoutSince(stored).equals(withoutSince(g.metadata()))) {
+            return null; // other metadata now: the confirmation writes it
+        }
+        OptionalLong anchor = anchors.before(token);
+        if (anchor.isEmpty()) {
+            return null;
+        }
+        long ttlNanos = Duration.ofMillis(g.ttlMillis()).toNanos();
+        long remaining = anchor.getAsLong() + ttlNanos - System.nanoTime();
+        if (remaining <= ttlNanos / 2) {
+            return null;
+        }
+        remember(g.name(), s.counterVersion(), s.holderStat(), g.ttlMillis(), stored);
+        return Optional.of(new LeaseRecord(g.name(), g.holder(), token, Duration.ofNanos(remaining), stored));
+    }
+
+    /** @return the metadata without {@code baton.since}, which differs with every acquire */
+    private static Map<String, String> withoutSince(Map<String, String> metadata) {
+        if (!metadata.containsKey(LeaderMetadata.SINCE)) {
+            return metadata;
+        }
+        Map<String, String> rest = new HashMap<>(metadata);
+        rest.remove(LeaderMetadata.SINCE);
+        return rest;
+    }
+
     @Override
     public Optional<LeaseRecord> read(String name) {
         LeaseNames.requireValid(name);
@@ -527,6 +682,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         long deadline = deadline();
         for (int attempt = 1; ; attempt++) {
             // The counter (for the metadata), the holder node, and the clock stamped after them: one round trip.
+            long sent = System.nanoTime();
             CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
             CompletableFuture<CuratorEvent> holderNode = startGetData(what, holderPath(name));
             CompletableFuture<CuratorEvent> clock = startClock(what);
@@ -535,7 +691,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 return Optional.empty();
             }
             long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
-            long serverNow = serverNow(what, deadline, clock);
+            long serverNow = serverNow(what, deadline, sent, clock);
             if (serverNow >= expiresAt) {
                 return Optional.empty();
             }
@@ -572,6 +728,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         }
         closed = true;
         client.getConnectionStateListenable().removeListener(stateListener);
+        candidacies.withdrawAll(); // an application's client keeps its session, and our ephemeral candidacies
         watcher.close();
         if (ownsClient) {
             // Closing the client ends the session on the server (one more request, answered after a disk write) and
@@ -638,8 +795,13 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     /** Sends the reads of the counter and of the holder node, in that order, without waiting. */
     private CompletableFuture<CuratorEvent[]> startReadState(String what, String name) {
-        CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath(name));
-        CompletableFuture<CuratorEvent> holder = startGetData(what, holderPath(name));
+        return startReadAt(what, counterPath(name));
+    }
+
+    /** {@link #startReadState} by the path of the lease's counter node. */
+    private CompletableFuture<CuratorEvent[]> startReadAt(String what, String counterPath) {
+        CompletableFuture<CuratorEvent> counter = startGetData(what, counterPath);
+        CompletableFuture<CuratorEvent> holder = startGetData(what, ZKPaths.makePath(counterPath, HOLDER));
         return counter.thenCombine(holder, (c, h) -> new CuratorEvent[] {c, h});
     }
 
@@ -811,12 +973,16 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     /**
      * ZooKeeper's clock from a write of the clock node already sent ({@link #startClock}); when that found no clock
-     * node yet, as {@link #serverNow(String, long)} (which creates it).
+     * node yet, as {@link #serverNow(String, long)} (which creates it). The write is also an anchor for handed-over
+     * grants ({@link GrantAnchors}).
+     *
+     * @param sent the local time before the clock's write (or a request before it) was sent
      */
-    private long serverNow(String what, long deadline, CompletableFuture<CuratorEvent> clock) {
+    private long serverNow(String what, long deadline, long sent, CompletableFuture<CuratorEvent> clock) {
         CuratorEvent e = ZkCall.await(what, deadline, clock);
         Code code = ZkCall.code(e);
         if (code == Code.OK) {
+            anchors.wrote(sent, e.getStat().getMzxid());
             return e.getStat().getMtime();
         }
         if (code != Code.NONODE) {
@@ -828,10 +994,12 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     /** ZooKeeper's clock now: the mtime a write to the clock node receives. */
     private long serverNow(String what, long deadline) {
         for (int attempt = 0; attempt < 2; attempt++) {
+            long sent = System.nanoTime();
             CuratorEvent e = ZkCall.await(what, deadline,
                     send(what, cb -> client.setData().inBackground(cb).forPath(clockPath, EMPTY)));
             Code code = ZkCall.code(e);
             if (code == Code.OK) {
+                anchors.wrote(sent, e.getStat().getMzxid());
                 return e.getStat().getMtime();
             }
             if (code != Code.NONODE) {
@@ -856,6 +1024,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                         + " their ttl and renewals continue on the next session. Check the network to ZooKeeper and"
                         + " the session timeout.", description);
                 written.clear();
+                candidacies.sessionLost();
             }
             case RECONNECTED -> {
                 LOG.log(Level.INFO, LogIds.RECONNECTED + ": ZooKeeper connection re-established ({0})", description);

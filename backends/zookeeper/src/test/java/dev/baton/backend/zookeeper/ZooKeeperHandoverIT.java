@@ -1,0 +1,225 @@
+package dev.baton.backend.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.spi.LeaderMetadata;
+import dev.baton.spi.LeaseRecord;
+import dev.baton.tck.fixtures.Await;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The handover grant (issue 18): a leader's release hands the lease to a watching follower that was refused (its
+ * candidacy) in the same transaction, and the follower takes it with one read. Requests are counted by the store
+ * itself; safety (one holder, growing tokens, a successor's deadline before the lease's expiry) is asserted on every
+ * answer.
+ */
+class ZooKeeperHandoverIT {
+    private static final Duration TTL = Duration.ofSeconds(20);
+    private static final Duration LIVENESS = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static ZkTestServer server = new ZkTestServer();
+
+    @RegisterExtension
+    final Closer toClose = new Closer();
+
+    private ZooKeeperLeaseStore store() {
+        ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-handover",
+                Optional.empty(), Duration.ofSeconds(40), Duration.ofSeconds(5));
+        toClose.add(s);
+        return s;
+    }
+
+    /** The metadata as the engine sends it: its own entries and {@code baton.since}, new with every acquire. */
+    private static Map<String, String> engineMetadata(String url, String since) {
+        return Map.of("url", url, LeaderMetadata.SINCE, since);
+    }
+
+    private static boolean candidacyExists(ZooKeeperLeaseStore s, String name, String holder) {
+        try {
+            return s.client().checkExists().forPath(s.candidacies().path(ZkNames.node(name), holder)) != null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitCandidateSeen(ZooKeeperLeaseStore leader, String name, String holder) {
+        Await.until(holder + "'s candidacy seen by the leader's store",
+                () -> leader.candidacies().next(ZkNames.node(name), "nobody").filter(c -> c.holder().equals(holder))
+                        .isPresent(), LIVENESS);
+    }
+
+    /**
+     * a leads the lease, watching it as an election does; b watches it too and is refused: a candidate, which a's
+     * store has seen.
+     */
+    private record Scene(ZooKeeperLeaseStore a, ZooKeeperLeaseStore b, String name, LeaseRecord first,
+            AtomicInteger changes, AutoCloseable bWatch) {}
+
+    private Scene leaderAndCandidate(String prefix, Map<String, String> aMetadata, Map<String, String> bMetadata) {
+        ZooKeeperLeaseStore a = store();
+        ZooKeeperLeaseStore b = store();
+        String name = prefix + "-" + System.nanoTime();
+        toClose.add(a.watch(name, () -> { }).orElseThrow());
+        LeaseRecord first = a.tryAcquire(name, "a", TTL, aMetadata).orElseThrow();
+        assertTrue(first.heldBy("a"));
+        AtomicInteger changes = new AtomicInteger();
+        AutoCloseable bWatch = toClose.add(b.watch(name, changes::incrementAndGet).orElseThrow());
+        assertEquals("a", b.tryAcquire(name, "b", TTL, bMetadata).orElseThrow().holder(), "a holds it");
+        assertTrue(candidacyExists(b, name, "b"), "b, refused while watching, is a candidate");
+        awaitCandidateSeen(a, name, "b");
+        return new Scene(a, b, name, first, changes, bWatch);
+    }
+
+    @Test
+    @DisplayName("a release hands the lease to a refused, watching follower: its acquire is then one read, no write")
+    void handoverIsOneReadForTheSuccessor() throws Exception {
+        Scene scene = leaderAndCandidate("handover", engineMetadata("a", "2026-12-06T00:00:00Z"),
+                engineMetadata("b", "2026-12-06T00:00:01Z"));
+        ZooKeeperLeaseStore a = scene.a();
+        ZooKeeperLeaseStore b = scene.b();
+        String name = scene.name();
+        LeaseRecord first = scene.first();
+        AtomicInteger changes = scene.changes();
+
+        long releaseStart = System.nanoTime();
+        long aBefore = a.requestsSent();
+        long bBefore = b.requestsSent();
+        assertTrue(a.release(name, "a", first.token()));
+        assertEquals(1, a.requestsSent() - aBefore, "the release with the handover is one transaction");
+        Await.until("b's watch reports the change", () -> changes.get() > 0, LIVENESS);
+
+        long t0 = System.nanoTime();
+        LeaseRecord granted = b.tryAcquire(name, "b", TTL, engineMetadata("b", "2026-12-06T00:00:02Z"))
+                .orElseThrow();
+        // The reads go out when b's watch reports its candidacy deleted, before the acquire asks for them.
+        assertEquals(2, b.requestsSent() - bBefore, "the successor's requests: two reads in one round trip, no write");
+        assertTrue(granted.heldBy("b"), "handed to b: " + granted);
+        assertTrue(granted.token() > first.token(), "tokens increase across holders");
+        assertTrue(granted.remaining().compareTo(TTL) < 0, "counted from before the grant: " + granted.remaining());
+        // Safety: the successor's local deadline (before the engine's margin) ends no later than the lease's expiry,
+        // which counts from the release's mtime, stamped after releaseStart.
+        assertTrue(t0 + granted.remaining().toNanos() - (releaseStart + TTL.toNanos()) <= 0,
+                "the successor's deadline passes the lease's expiry");
+        assertFalse(candidacyExists(b, name, "b"), "the handover consumed the candidacy");
+
+        LeaseRecord seen = a.read(name).orElseThrow();
+        assertEquals("b", seen.holder());
+        assertEquals(granted.token(), seen.token(), "the token is the holder node's czxid");
+        assertEquals("b", seen.metadata().get("url"), "the candidate's metadata came with the handover");
+        assertNotNull(seen.metadata().get(LeaderMetadata.SINCE));
+        assertNotEquals("2026-12-06T00:00:01Z", seen.metadata().get(LeaderMetadata.SINCE),
+                "baton.since is the handover's instant, not the candidacy's");
+        assertEquals(seen.metadata(), granted.metadata(), "the successor reports what others read");
+
+        // Renewals of a handed-over lease work as after any grant: one transaction, the token kept.
+        bBefore = b.requestsSent();
+        assertEquals(granted.token(), b.renew(name, "b", granted.token(), TTL).orElseThrow().token());
+        assertEquals(1, b.requestsSent() - bBefore, "requests of the renewal after the handover");
+        assertTrue(a.tryAcquire(name, "a", TTL).filter(r -> r.heldBy("b")).isPresent(), "a is refused");
+        // And the lease goes back the same way.
+        awaitCandidateSeen(b, name, "a");
+        assertTrue(b.release(name, "b", granted.token()));
+        LeaseRecord back = a.tryAcquire(name, "a", TTL).orElseThrow();
+        assertTrue(back.heldBy("a") && back.token() > granted.token(), "handed back to a: " + back);
+    }
+
+    @Test
+    @DisplayName("when the candidate left, the release falls back to a plain one and the lease is free")
+    void candidateGoneFallsBack() throws Exception {
+        ZooKeeperLeaseStore a = store();
+        String name = "fallback-" + System.nanoTime();
+        toClose.add(a.watch(name, () -> { }).orElseThrow());
+        LeaseRecord first = a.tryAcquire(name, "a", TTL).orElseThrow();
+        // A view the watch did not correct in time: a candidate whose node is gone.
+        String node = ZkNames.node(name);
+        ZkCandidacy ghost = new ZkCandidacy(new ZkLeaseData(TTL.toMillis(), "ghost").encode(), new byte[0]);
+        a.candidacies().noteCandidate(node, new Candidacies.Candidate(a.candidacies().path(node, "ghost"), "ghost",
+                0, 1, ghost));
+        long before = a.requestsSent();
+        assertTrue(a.release(name, "a", first.token()));
+        assertEquals(2, a.requestsSent() - before, "the failed handover, then the plain release");
+        assertEquals(Optional.empty(), a.read(name), "released, free, nobody handed it");
+        LeaseRecord next = a.tryAcquire(name, "c", TTL).orElseThrow();
+        assertTrue(next.heldBy("c") && next.token() > first.token());
+    }
+
+    @Test
+    @DisplayName("a one-off acquire without a watch is never a candidate: the release leaves the lease free")
+    void oneOffAcquireIsNoCandidate() throws Exception {
+        ZooKeeperLeaseStore a = store();
+        ZooKeeperLeaseStore b = store();
+        String name = "one-off-" + System.nanoTime();
+        toClose.add(a.watch(name, () -> { }).orElseThrow());
+        LeaseRecord first = a.tryAcquire(name, "a", TTL).orElseThrow();
+        assertEquals("a", b.tryAcquire(name, "b", TTL).orElseThrow().holder());
+        assertFalse(candidacyExists(b, name, "b"), "no candidacy without a watch");
+        // A watch on another lease does not count either.
+        toClose.add(b.watch(name + "-other", () -> { }).orElseThrow());
+        assertEquals("a", b.tryAcquire(name, "b", TTL).orElseThrow().holder());
+        assertFalse(candidacyExists(b, name, "b"), "no candidacy without a watch of that lease");
+        assertTrue(a.release(name, "a", first.token()));
+        assertEquals(Optional.empty(), a.read(name), "free after the release");
+    }
+
+    @Test
+    @DisplayName("closing the watch withdraws the candidacy: the release then leaves the lease free")
+    void closedWatchWithdraws() throws Exception {
+        Scene scene = leaderAndCandidate("withdrawn", Map.of(), Map.of());
+        ZooKeeperLeaseStore a = scene.a();
+        ZooKeeperLeaseStore b = scene.b();
+        String name = scene.name();
+        LeaseRecord first = scene.first();
+        scene.bWatch().close();
+        Await.until("b's candidacy is deleted", () -> !candidacyExists(b, name, "b"), LIVENESS);
+        Await.until("a's view drops it", () -> a.candidacies().next(ZkNames.node(name), "a").isEmpty(), LIVENESS);
+        assertTrue(a.release(name, "a", first.token()));
+        assertEquals(Optional.empty(), a.read(name), "free after the release");
+    }
+
+    @Test
+    @DisplayName("a release with a stale token is refused and hands nothing over")
+    void staleReleaseHandsNothing() throws Exception {
+        Scene scene = leaderAndCandidate("stale-release", Map.of(), Map.of());
+        ZooKeeperLeaseStore a = scene.a();
+        ZooKeeperLeaseStore b = scene.b();
+        String name = scene.name();
+        LeaseRecord first = scene.first();
+        assertFalse(a.release(name, "a", first.token() - 1), "a stale token is refused");
+        assertFalse(a.release(name, "x", first.token()), "another holder is refused");
+        LeaseRecord still = a.read(name).orElseThrow();
+        assertEquals("a", still.holder());
+        assertEquals(first.token(), still.token());
+        assertTrue(candidacyExists(b, name, "b"), "the candidacy is untouched");
+        assertEquals(first.token(), a.renew(name, "a", first.token(), TTL).orElseThrow().token(), "a still holds it");
+    }
+
+    @Test
+    @DisplayName("a successor asking with other metadata confirms with a write, which stores it")
+    void otherMetadataConfirms() throws Exception {
+        Scene scene = leaderAndCandidate("other-metadata", Map.of(), Map.of("url", "old"));
+        ZooKeeperLeaseStore a = scene.a();
+        ZooKeeperLeaseStore b = scene.b();
+        String name = scene.name();
+        LeaseRecord first = scene.first();
+        AtomicInteger changes = scene.changes();
+        assertTrue(a.release(name, "a", first.token()));
+        Await.until("b's watch reports the change", () -> changes.get() > 0, LIVENESS);
+        LeaseRecord granted = b.tryAcquire(name, "b", TTL, Map.of("url", "new")).orElseThrow();
+        assertTrue(granted.heldBy("b") && granted.token() > first.token());
+        assertEquals(TTL, granted.remaining(), "a confirmed grant counts its whole ttl from the request");
+        assertEquals(Map.of("url", "new"), granted.metadata());
+        assertEquals(Map.of("url", "new"), a.read(name).orElseThrow().metadata());
+    }
+}
