@@ -227,10 +227,17 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
             // Another participant deleted our candidacy: a leader that released the lease handed it to us in the
             // same transaction, most likely. Reading is enough to know (one round trip, no write, sent as soon as the
             // watch reported it): that makes a graceful handover one write and one read.
-            Optional<LeaseRecord> handed = handedOver(g, state(what, deadline, name, reads));
+            State s = state(what, deadline, name, reads);
+            Optional<LeaseRecord> handed = handedOver(g, s);
             if (handed != null) {
                 watcher.takeFreed(node);
                 return handed;
+            }
+            if (s.holder() != null && s.holder().holder().equals(holder)) {
+                // Ours, but not to be taken without a write (an old anchor, other metadata): confirm it from this
+                // read. Its writes are conditional on what was read, so a read already stale fails them (empty).
+                watcher.takeFreed(node);
+                return confirm(what, deadline, g, s);
             }
         }
         if (watcher.takeFreed(node)) {

@@ -222,4 +222,31 @@ class ZooKeeperHandoverIT {
         assertEquals(Map.of("url", "new"), granted.metadata());
         assertEquals(Map.of("url", "new"), a.read(name).orElseThrow().metadata());
     }
+
+    @Test
+    @DisplayName("a handover found more than half a ttl after the successor's last write is confirmed with a write")
+    void staleAnchorConfirms() throws Exception {
+        Duration ttl = Duration.ofSeconds(2);
+        ZooKeeperLeaseStore a = store();
+        ZooKeeperLeaseStore b = store();
+        String name = "stale-anchor-" + System.nanoTime();
+        toClose.add(a.watch(name, () -> { }).orElseThrow());
+        LeaseRecord first = a.tryAcquire(name, "a", Duration.ofSeconds(60)).orElseThrow();
+        AtomicInteger changes = new AtomicInteger();
+        toClose.add(b.watch(name, changes::incrementAndGet).orElseThrow());
+        long refused = System.nanoTime();
+        assertEquals("a", b.tryAcquire(name, "b", ttl).orElseThrow().holder());
+        awaitCandidateSeen(a, name, "b");
+        // b's last write (the refused acquire's clock stamp) is now more than half a ttl old.
+        Thread.sleep(ttl.toMillis() / 2 + 100);
+        assertTrue(a.release(name, "a", first.token()));
+        Await.until("b's watch reports the change", () -> changes.get() > 0, LIVENESS);
+        long before = b.requestsSent();
+        LeaseRecord granted = b.tryAcquire(name, "b", ttl).orElseThrow();
+        assertTrue(granted.heldBy("b") && granted.token() > first.token(), "handed to b: " + granted);
+        assertEquals(ttl, granted.remaining(), "confirmed: the whole ttl from this request");
+        assertEquals(1, b.requestsSent() - before, "the confirming transaction (the reads went out at the event)");
+        assertTrue(System.nanoTime() - refused > ttl.toNanos() / 2, "the anchor was old enough");
+        assertEquals(granted.token(), a.read(name).orElseThrow().token(), "the confirmation keeps the token");
+    }
 }
