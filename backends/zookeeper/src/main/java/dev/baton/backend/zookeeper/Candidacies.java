@@ -34,8 +34,11 @@ import org.apache.zookeeper.Watcher.Event.EventType;
  * wrong hint costs a failed transaction and the plain release.
  *
  * <p>The successor learns of the handover from the deletion of its own candidacy by someone else, which ZooKeeper
- * reports before the holder node's events that wake the election: the reads its next acquire needs are sent at once,
- * from the event, while the election is being woken ({@link #takeHanded}).
+ * reports before the holder node's events that wake the election. Protocol rule, kept by every version of this store:
+ * only a release transaction that creates the holder node from a candidacy's data deletes that candidacy, so the
+ * deletion and the holder node's creation in one transaction (same zxid) prove the grant ({@link HandoverNotice}).
+ * When the events cannot settle it, the reads the next acquire needs are sent at once, from the event, while the
+ * election is being woken ({@link #takeHanded}).
  */
 final class Candidacies {
     private static final System.Logger LOG = System.getLogger(Candidacies.class.getName());
@@ -54,7 +57,21 @@ final class Candidacies {
     }
 
     /** A candidacy this store wrote: its lease's node, and what was written apart from {@code baton.since}. */
-    private record Own(String node, String holder, byte[] holderData, Map<String, String> comparable) {}
+    private static final class Own {
+        final String node;
+        final String holder;
+        final byte[] holderData;
+        final Map<String, String> comparable;
+        /** Whether its write was answered: the node surely holds this data (a handover of it is what it asked). */
+        volatile boolean settled;
+
+        Own(String node, String holder, byte[] holderData, Map<String, String> comparable) {
+            this.node = node;
+            this.holder = holder;
+            this.holderData = holderData;
+            this.comparable = comparable;
+        }
+    }
 
     /**
      * Another participant's candidacy as last read.
@@ -74,8 +91,8 @@ final class Candidacies {
     private final Map<String, Own> mine = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Candidate>> known = new ConcurrentHashMap<>();
     private final Reader reader;
-    /** The reads sent when another participant deleted our candidacy of a lease, for its next acquire. */
-    private final Map<String, CompletableFuture<CuratorEvent[]>> handed = new ConcurrentHashMap<>();
+    /** What the watch showed when another participant deleted our candidacy of a lease, for its next acquire. */
+    private final Map<String, HandoverNotice> handed = new ConcurrentHashMap<>();
 
     /**
      * @param watching whether the store watches a lease (by its node name) for someone now
@@ -112,8 +129,8 @@ final class Candidacies {
         }
         String path = path(node, holder);
         Own current = mine.get(path);
-        if (current != null && Arrays.equals(current.holderData(), data.holderData())
-                && current.comparable().equals(comparable)) {
+        if (current != null && Arrays.equals(current.holderData, data.holderData())
+                && current.comparable.equals(comparable)) {
             return;
         }
         Own own = new Own(node, holder, data.holderData(), comparable);
@@ -135,29 +152,36 @@ final class Candidacies {
         if (code == Code.OK) {
             if (!mine.containsKey(path)) {
                 deleteQuietly(path); // withdrawn while the create was out: it must not outlive the watch
+            } else if (mine.get(path) == own) {
+                own.settled = true;
             }
             return;
         }
         if (code == Code.NODEEXISTS && mine.get(path) == own) {
             // Left by this store before (a withdrawal that was lost) or by another store of the same participant:
             // rewrite it with this candidacy.
-            send("candidacy of " + own.holder() + " for " + own.node(), cb -> client.setData().inBackground(cb)
+            send("candidacy of " + own.holder + " for " + own.node, cb -> client.setData().inBackground(cb)
                     .forPath(path, bytes))
-                    .thenAccept(s -> {
-                        if (ZkCall.code(s) != Code.OK) {
-                            mine.remove(path, own);
-                        }
-                    });
+                    .thenAccept(s -> rewritten(path, own, s));
             return;
         }
         mine.remove(path, own); // not written: the next refused acquire tries again
         LOG.log(Level.DEBUG, "Candidacy {0} not written: {1}", path, code);
     }
 
+    /** The answer of a candidacy's rewrite (on ZooKeeper's event thread). */
+    private synchronized void rewritten(String path, Own own, CuratorEvent e) {
+        if (ZkCall.code(e) != Code.OK) {
+            mine.remove(path, own);
+        } else if (mine.get(path) == own) {
+            own.settled = true;
+        }
+    }
+
     /** The last watch of the lease closed: this store's candidacies for it go. */
     synchronized void withdraw(String node) {
         mine.entrySet().removeIf(entry -> {
-            if (entry.getValue().node().equals(node)) {
+            if (entry.getValue().node.equals(node)) {
                 deleteQuietly(entry.getKey());
                 return true;
             }
@@ -184,13 +208,13 @@ final class Candidacies {
     }
 
     /**
-     * Takes the reads sent when another participant deleted this store's candidacy for the lease, which a releasing
-     * leader does when it hands the lease over: the next acquire uses them instead of writing first. Sent after the
-     * handover's transaction, they show its outcome (or something later).
+     * Takes what the watch showed when another participant deleted this store's candidacy for the lease, which a
+     * releasing leader does when it hands the lease over: the next acquire takes the grant from it instead of writing
+     * first ({@link HandoverNotice}).
      *
-     * @return the reads of the lease's counter and holder node, or null when there was no such deletion
+     * @return the notice, or null when there was no such deletion
      */
-    CompletableFuture<CuratorEvent[]> takeHanded(String node) {
+    HandoverNotice takeHanded(String node) {
         return handed.remove(node);
     }
 
@@ -225,17 +249,23 @@ final class Candidacies {
         known.computeIfAbsent(node, n -> new ConcurrentHashMap<>()).put(c.path(), c);
     }
 
-    /** A watch event on a candidacy node (on ZooKeeper's event thread, in order with the answers). */
-    void changed(String node, String child, EventType type) {
+    /**
+     * A watch event on a candidacy node (on ZooKeeper's event thread, in order with the answers).
+     *
+     * @param zxid the transaction that caused it, or {@link org.apache.zookeeper.WatchedEvent#NO_ZXID}
+     */
+    void changed(String node, String child, EventType type, long zxid) {
         String path = ZKPaths.makePath(ZKPaths.makePath(leasesPath, node), child);
         if (type == EventType.NodeDeleted) {
             Map<String, Candidate> those = known.get(node);
             if (those != null) {
                 those.remove(path);
             }
-            if (mine.remove(path) != null) {
+            Own own = mine.remove(path);
+            if (own != null) {
                 try {
-                    handed.put(node, reader.read(node));
+                    handed.put(node, new HandoverNotice(zxid, own.holderData, own.comparable, own.settled,
+                            () -> reader.read(node)));
                 } catch (RuntimeException e) {
                     LOG.log(Level.DEBUG, "Reading lease {0} after its handover failed: {1}", node, e.toString());
                 }
@@ -243,6 +273,19 @@ final class Candidacies {
         } else if ((type == EventType.NodeCreated || type == EventType.NodeDataChanged) && watching.test(node)
                 && !mine.containsKey(path)) {
             fetch(node, path); // others' only: a store serves one participant, who never succeeds itself
+        }
+    }
+
+    /**
+     * The watch saw the lease's holder node created (on ZooKeeper's event thread, before its callbacks run): a
+     * handover to us when the same transaction deleted our candidacy.
+     *
+     * @param zxid the event's transaction, or {@link org.apache.zookeeper.WatchedEvent#NO_ZXID}
+     */
+    void holderCreated(String node, long zxid) {
+        HandoverNotice notice = handed.get(node);
+        if (notice != null) {
+            notice.holderCreated(zxid);
         }
     }
 

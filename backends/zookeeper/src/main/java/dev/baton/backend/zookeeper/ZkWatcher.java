@@ -6,15 +6,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.Watcher.WatcherType;
 
 /**
  * The one watch of a store: a persistent recursive watch (ZooKeeper 3.6+) on the leases node, multiplexed to the
@@ -23,12 +24,19 @@ import org.apache.zookeeper.Watcher;
  * with its node) and are ignored. After a reconnection every callback runs once, since events may have been missed,
  * and the watch is added again (a new session has none). Events of candidacy nodes ({@link Candidacies}) go to the
  * store's candidacies, before the holder node's events of the same transaction (a handover's) wake anyone.
+ *
+ * <p>The watch is added on the client's ZooKeeper handle itself, not through Curator: Curator hands its watchers a
+ * copy of each event without the transaction id (zxid) that ZooKeeper 3.9+ sends with it, and that id is what lets a
+ * successor take a handed-over lease without a request ({@link HandoverNotice}). Paths are then the server's, with the
+ * client's namespace in front.
  */
 final class ZkWatcher implements Watcher {
     private static final System.Logger LOG = System.getLogger(ZkWatcher.class.getName());
 
     private final CuratorFramework client;
     private final String leasesPath;
+    /** {@link #leasesPath} as the server sees it: under the client's namespace, if it has one. */
+    private final String serverLeasesPath;
     private final Duration callTimeout;
     private final Map<String, List<Runnable>> callbacks = new ConcurrentHashMap<>();
     /**
@@ -45,6 +53,7 @@ final class ZkWatcher implements Watcher {
     ZkWatcher(CuratorFramework client, String leasesPath, Duration callTimeout) {
         this.client = client;
         this.leasesPath = leasesPath;
+        this.serverLeasesPath = ZKPaths.fixForNamespace(client.getNamespace(), leasesPath);
         this.callTimeout = callTimeout;
     }
 
@@ -102,12 +111,18 @@ final class ZkWatcher implements Watcher {
         if (added || closed) {
             return;
         }
-        CuratorEvent e = ZkCall.await("watch of " + leasesPath, deadlineNanos, cb -> client.watchers().add()
-                .withMode(AddWatchMode.PERSISTENT_RECURSIVE).inBackground(cb).usingWatcher((Watcher) this)
-                .forPath(leasesPath));
-        if (ZkCall.code(e) != Code.OK) {
-            throw new LeaseStoreException("cannot watch " + leasesPath + ": ZooKeeper answered " + ZkCall.code(e)
-                    + " (persistent watches need ZooKeeper 3.6 or later)");
+        String what = "watch of " + leasesPath;
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        try {
+            client.getZookeeperClient().getZooKeeper().addWatch(serverLeasesPath, this,
+                    AddWatchMode.PERSISTENT_RECURSIVE, (rc, path, ctx) -> answer.complete(rc), null);
+        } catch (Exception e) {
+            throw new LeaseStoreException(what + " could not be sent to ZooKeeper: " + e, e);
+        }
+        Code code = Code.get(ZkCall.await(what, deadlineNanos, answer));
+        if (code != Code.OK) {
+            throw new LeaseStoreException("cannot watch " + leasesPath + ": ZooKeeper answered " + code
+                    + (code == Code.UNIMPLEMENTED ? " (persistent watches need ZooKeeper 3.6 or later)" : ""));
         }
         added = true;
     }
@@ -122,10 +137,10 @@ final class ZkWatcher implements Watcher {
                 // Holder nodes are <leases>/<lease>/holder, candidacies <leases>/<lease>/candidate-<holder>; the
                 // lease's own node counts grants and keeps metadata.
                 String path = event.getPath();
-                if (!path.startsWith(leasesPath + "/")) {
+                if (!path.startsWith(serverLeasesPath + "/")) {
                     return;
                 }
-                String rest = path.substring(leasesPath.length() + 1);
+                String rest = path.substring(serverLeasesPath.length() + 1);
                 int slash = rest.indexOf('/');
                 if (slash < 0 || rest.indexOf('/', slash + 1) >= 0) {
                     return;
@@ -135,12 +150,16 @@ final class ZkWatcher implements Watcher {
                 Candidacies c = candidacies;
                 if (Candidacies.isCandidacy(child)) {
                     if (c != null) {
-                        c.changed(lease, child, event.getType());
+                        c.changed(lease, child, event.getType(), event.getZxid());
                     }
                     return;
                 }
                 if (!child.equals("holder") || event.getType() == Watcher.Event.EventType.NodeDataChanged) {
                     return; // a renewal: followers do not care
+                }
+                boolean created = event.getType() == Watcher.Event.EventType.NodeCreated;
+                if (created && c != null) {
+                    c.holderCreated(lease, event.getZxid()); // before the callbacks: the acquire they cause reads it
                 }
                 List<Runnable> list = callbacks.get(lease);
                 if (list != null) {
@@ -224,7 +243,8 @@ final class ZkWatcher implements Watcher {
         closed = true;
         if (added) {
             try {
-                client.watchers().remove((Watcher) this).locally().inBackground().forPath(leasesPath);
+                client.getZookeeperClient().getZooKeeper().removeWatches(serverLeasesPath, this, WatcherType.Any,
+                        true, (rc, path, ctx) -> { }, null);
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "Removing the lease watch failed: {0}", e.toString());
             }

@@ -75,16 +75,19 @@ import org.apache.zookeeper.data.Stat;
  *       Readers read the counter node before the holder node (one round trip, answered in order) and take its data
  *       as the holder's only when the counter was written at or after the holder node's creation ({@code mzxid >=
  *       czxid}): a grant that came between the two reads is never paired with its predecessor's metadata.</li>
- *   <li><b>Handover</b> (a graceful one costs one write and one read): a participant refused while an election
- *       watches the lease through this store writes a candidacy, once. The leader's store keeps a view of the lease's
- *       candidacies from its watch, and its release, when it knows one, is a single transaction that deletes the
- *       candidacy (with its version: it fails if the candidate left), bumps the counter writing the candidate's
- *       metadata, deletes its own holder node and creates the candidate's: a grant made by the leader, with a token
- *       (the new node's czxid) above every earlier one. If it fails, the plain release follows. The candidate learns
- *       of it from its watch and reads the lease (no write); it trusts the grant from the send time of a write of its
- *       own that ZooKeeper numbered below the token ({@link GrantAnchors}), which precedes the grant, so its deadline
- *       ends before the lease's expiry by the release's {@code mtime}; when that leaves half the ttl or less, or the
- *       metadata asked for differs, it confirms with a write as before. A candidate that is frozen, or dead with its
+ *   <li><b>Handover</b> (a graceful one costs one write, and nothing more on ZooKeeper 3.9+): a participant refused
+ *       while an election watches the lease through this store writes a candidacy, once. The leader's store keeps a
+ *       view of the lease's candidacies from its watch, and its release, when it knows one, is a single transaction
+ *       that deletes the candidacy (with its version: it fails if the candidate left), deletes its own holder node,
+ *       creates the candidate's and bumps the counter writing the candidate's metadata: a grant made by the leader,
+ *       with a token (the new node's czxid) above every earlier one. If it fails, the plain release follows. The
+ *       candidate learns of it from its watch: the candidacy's deletion and the holder node's creation carry the same
+ *       zxid (ZooKeeper 3.9+ sends it with each event), which proves the grant and is its token
+ *       ({@link HandoverNotice}); on older servers, or when the events do not settle it, it reads the lease (reads
+ *       sent from the event, no write). It trusts the grant from the send time of a write of its own that ZooKeeper
+ *       numbered below the token ({@link GrantAnchors}), which precedes the grant, so its deadline ends before the
+ *       lease's expiry by the release's {@code mtime}; when that leaves half the ttl or less, or the ttl or metadata
+ *       asked for differs, it confirms with a write as before. A candidate that is frozen, or dead with its
  *       session still open (up to the session timeout), holds the handed lease until its ttl runs out, like a frozen
  *       leader; so does one whose election stopped while the handover was under way (its candidacy is deleted when
  *       its watch closes, but a release that committed just before wins).</li>
@@ -103,7 +106,8 @@ import org.apache.zookeeper.data.Stat;
  * round trips (a renewal and a release of a lease this store holds, one) and fits its call timeout on a slow link:
  * see the README's limits. Right after the watch reported a release, an acquire is one transaction without a read
  * (the grant creates the holder node only if there is none, so a stale hint is harmless): a graceful handover to a
- * participant that was no candidate is one release and one grant; to a candidate, one release and one read.
+ * participant that was no candidate is one release and one grant; to a candidate, one release (and one read on
+ * ZooKeeper before 3.9).
  * {@link #renewAll} renews a batch of leases in one transaction, falling back to one per lease
  * when the batch's fails.
  *
@@ -123,8 +127,11 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private static final int OP_OVERHEAD_BYTES = 64;
     /** The version of a conditional write that matches any version. */
     private static final int ANY_VERSION = -1;
-    /** Where the handover transaction's write of the clock node is ({@link #handoverOps}). */
-    private static final int HANDOVER_CLOCK_OP = 4;
+    /**
+     * Where the handover transaction's write of the counter is ({@link #handoverOps}): its new mtime is ZooKeeper's
+     * time of the release.
+     */
+    private static final int HANDOVER_COUNTER_OP = 3;
 
     private final CuratorFramework client;
     private final boolean ownsClient;
@@ -141,6 +148,7 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private final ConnectionStateListener stateListener = this::stateChanged;
     private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private final LongAdder requests = new LongAdder();
+    private final LongAdder handoversSeen = new LongAdder();
     private volatile boolean closed;
 
     /** The holder node as this store last wrote it, the counter version of its incarnation and its metadata. */
@@ -222,12 +230,18 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         Grant g = new Grant(name, holder, ttlMillis, new ZkLeaseData(ttlMillis, holder).encode(),
                 LeaderMetadata.encode(stored).getBytes(StandardCharsets.US_ASCII), stored);
         String node = ZkNames.node(name);
-        CompletableFuture<CuratorEvent[]> reads = candidacies.takeHanded(node);
-        if (reads != null) {
+        HandoverNotice notice = candidacies.takeHanded(node);
+        if (notice != null) {
             // Another participant deleted our candidacy: a leader that released the lease handed it to us in the
-            // same transaction, most likely. Reading is enough to know (one round trip, no write, sent as soon as the
-            // watch reported it): that makes a graceful handover one write and one read.
-            State s = state(what, deadline, name, reads);
+            // same transaction, most likely. The watch's events may prove it (no request at all: a graceful handover
+            // is then the release's one write); else the reads sent when the watch reported it tell (one round trip,
+            // no write).
+            Optional<LeaseRecord> seen = handedOverBySight(what, deadline, g, notice);
+            if (seen != null) {
+                watcher.takeFreed(node);
+                return seen;
+            }
+            State s = state(what, deadline, name, notice.reads());
             Optional<LeaseRecord> handed = handedOver(g, s);
             if (handed != null) {
                 watcher.takeFreed(node);
@@ -566,40 +580,38 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
                 if (ZkCall.code(e) == Code.OK) {
                     LOG.log(Level.DEBUG, "Lease ''{0}'' released by {1} and handed to {2}", name, holder,
                             next.get().holder());
-                    return e.getOpResults().get(HANDOVER_CLOCK_OP).getResultStat().getMtime()
+                    return e.getOpResults().get(HANDOVER_COUNTER_OP).getResultStat().getMtime()
                             < last.mtime() + last.ttlMillis();
                 }
             }
             // One transaction, one round trip: the counter still at our grant's version proves the holder node is
-            // ours (the transaction clears the metadata in it). Sent on the session after any renewal this store
-            // gave up on, it lands after it and frees the lease however late that renewal landed. Whether the lease
-            // was still unexpired is judged from our last confirmed write: a renewal that landed after it
-            // (unanswered) can only make a live lease look expired.
+            // ours (the transaction clears the metadata in it, and its new mtime is ZooKeeper's time of the
+            // release). Sent on the session after any renewal this store gave up on, it lands after it and frees the
+            // lease however late that renewal landed. Whether the lease was still unexpired is judged from our last
+            // confirmed write: a renewal that landed after it (unanswered) can only make a live lease look expired.
             CuratorEvent e = multi(what, deadline, List.of(
                     setOp(counterPath(name), EMPTY, last.counterVersion()),
-                    deleteOp(holderPath(name), -1),
-                    setOp(clockPath, EMPTY, -1)));
+                    deleteOp(holderPath(name), -1)));
             if (ZkCall.code(e) == Code.OK) {
-                return e.getOpResults().get(2).getResultStat().getMtime() < last.mtime() + last.ttlMillis();
+                return e.getOpResults().get(0).getResultStat().getMtime() < last.mtime() + last.ttlMillis();
             }
-            // A grant since, no node, or no clock node yet: look at the lease as it is.
+            // A grant since, or no node: look at the lease as it is.
         }
         State s = readState(what, deadline, name);
         if (s.holder() == null || !s.holder().holder().equals(holder) || s.holderStat().getCzxid() != token) {
             return false;
         }
         long expiresAt = s.holderStat().getMtime() + s.holder().ttlMillis();
-        // One transaction deletes our node and stamps the clock node, whose new mtime is ZooKeeper's time of the
+        // One transaction deletes our node and rewrites the counter, whose new mtime is ZooKeeper's time of the
         // delete: one write (one fsync on the server) instead of two, which is most of a graceful handover. An
         // expired lease is refused, but deleted all the same: nobody holds it, followers may take it at once.
         CuratorEvent e = multi(what, deadline, List.of(
                 setOp(counterPath(name), EMPTY, s.counterVersion()),
-                deleteOp(holderPath(name), -1),
-                setOp(clockPath, EMPTY, -1)));
+                deleteOp(holderPath(name), -1)));
         if (ZkCall.code(e) == Code.OK) {
-            return e.getOpResults().get(2).getResultStat().getMtime() < expiresAt;
+            return e.getOpResults().get(0).getResultStat().getMtime() < expiresAt;
         }
-        // A race (the counter moved) or no clock node yet: the two-step path creates the clock and re-checks.
+        // A race (the counter moved): the two-step path re-checks.
         boolean expired = serverNow(what, deadline) >= expiresAt;
         boolean deleted = deleteOwn(what, deadline, name, s.counterVersion());
         return deleted && !expired;
@@ -607,8 +619,9 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
 
     /**
      * The release transaction that also grants the lease to {@code next}: delete its candidacy (checking the version
-     * read), bump the counter from our incarnation's version writing the candidate's metadata, delete our holder
-     * node, create the candidate's, and stamp the clock (to judge whether our lease was still live). The candidate's
+     * read), delete our holder node, create the candidate's, and bump the counter from our incarnation's version
+     * writing the candidate's metadata (its new mtime tells whether our lease was still live). In that order, so the
+     * candidate's watch sees the three events that prove the grant ({@link HandoverNotice}) first. The candidate's
      * {@code baton.since}, when it has one, becomes this leader's wall-clock time now: when its tenure starts (the
      * entry is informational). Null when the candidacy's metadata cannot be read (no handover then).
      */
@@ -628,10 +641,9 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         }
         return List.of(
                 deleteOp(next.path(), next.version()),
-                setOp(counterPath(name), metadata, last.counterVersion()),
                 deleteOp(holderPath(name), -1),
                 createOp(holderPath(name), next.data().holderData()),
-                setOp(clockPath, EMPTY, -1));
+                setOp(counterPath(name), metadata, last.counterVersion()));
     }
 
     /**
@@ -658,17 +670,53 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         if (!withoutSince(stored).equals(withoutSince(g.metadata()))) {
             return null; // other metadata now: the confirmation writes it
         }
-        OptionalLong anchor = anchors.before(token);
-        if (anchor.isEmpty()) {
-            return null;
-        }
-        long ttlNanos = Duration.ofMillis(g.ttlMillis()).toNanos();
-        long remaining = anchor.getAsLong() + ttlNanos - System.nanoTime();
-        if (remaining <= ttlNanos / 2) {
+        OptionalLong remaining = trustedRemaining(token, g.ttlMillis());
+        if (remaining.isEmpty()) {
             return null;
         }
         remember(g.name(), s.counterVersion(), s.holderStat(), g.ttlMillis(), stored);
-        return Optional.of(new LeaseRecord(g.name(), g.holder(), token, Duration.ofNanos(remaining), stored));
+        return Optional.of(new LeaseRecord(g.name(), g.holder(), token, Duration.ofNanos(remaining.getAsLong()),
+                stored));
+    }
+
+    /**
+     * The grant a releasing leader made to this store's candidacy, as the watch's events alone show it
+     * ({@link HandoverNotice}): the candidacy's deletion and the holder node's creation in one transaction, whose zxid
+     * is the token. Accepted when the candidacy asked for what this acquire asks ({@code baton.since} aside: the
+     * answer carries this acquire's, the node the leader's instant of the handover, a few milliseconds earlier), and
+     * when a write of this store sent before that transaction leaves more than half the ttl, as in
+     * {@link #handedOver}. The lease's counter version is not known without a read: the first renewal reads first
+     * (a read in the next renew interval, off the handover's path). Null when the events do not settle it (the
+     * caller reads).
+     */
+    private Optional<LeaseRecord> handedOverBySight(String what, long deadline, Grant g, HandoverNotice notice) {
+        ZkCall.await(what, deadline, notice.settledOrRead());
+        long token = notice.zxid();
+        if (!notice.grantedAsAsked(g.data(), withoutSince(g.metadata()))) {
+            return null;
+        }
+        OptionalLong remaining = trustedRemaining(token, g.ttlMillis());
+        if (remaining.isEmpty()) {
+            return null;
+        }
+        handoversSeen.increment();
+        return Optional.of(new LeaseRecord(g.name(), g.holder(), token, Duration.ofNanos(remaining.getAsLong()),
+                g.metadata()));
+    }
+
+    /**
+     * @return how long a grant another participant made us with {@code token} can be trusted from now: the ttl
+     *     counted from the send time of our latest write numbered below the token ({@link GrantAnchors}), when that
+     *     leaves more than half the ttl; empty otherwise (the caller confirms with a write)
+     */
+    private OptionalLong trustedRemaining(long token, long ttlMillis) {
+        OptionalLong anchor = anchors.before(token);
+        if (anchor.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long ttlNanos = Duration.ofMillis(ttlMillis).toNanos();
+        long remaining = anchor.getAsLong() + ttlNanos - System.nanoTime();
+        return remaining > ttlNanos / 2 ? OptionalLong.of(remaining) : OptionalLong.empty();
     }
 
     /** @return the metadata without {@code baton.since}, which differs with every acquire */
@@ -919,6 +967,11 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     private CompletableFuture<CuratorEvent> send(String what, ZkCall.Starter starter) {
         requests.increment();
         return ZkCall.start(what, starter);
+    }
+
+    /** @return how many handed-over grants this store took from its watch's events alone (for tests) */
+    long handoversSeen() {
+        return handoversSeen.sum();
     }
 
     /** @return how many requests this store has sent to ZooKeeper (for tests that count round trips) */

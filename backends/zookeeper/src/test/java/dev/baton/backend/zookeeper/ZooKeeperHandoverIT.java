@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +49,12 @@ class ZooKeeperHandoverIT {
         return Map.of("url", url, LeaderMetadata.SINCE, since);
     }
 
+    private static Map<String, String> withoutSince(Map<String, String> metadata) {
+        Map<String, String> rest = new java.util.HashMap<>(metadata);
+        rest.remove(LeaderMetadata.SINCE);
+        return rest;
+    }
+
     private static boolean candidacyExists(ZooKeeperLeaseStore s, String name, String holder) {
         try {
             return s.client().checkExists().forPath(s.candidacies().path(ZkNames.node(name), holder)) != null;
@@ -68,8 +77,11 @@ class ZooKeeperHandoverIT {
             AtomicInteger changes, AutoCloseable bWatch) {}
 
     private Scene leaderAndCandidate(String prefix, Map<String, String> aMetadata, Map<String, String> bMetadata) {
-        ZooKeeperLeaseStore a = store();
-        ZooKeeperLeaseStore b = store();
+        return leaderAndCandidate(prefix, store(), store(), aMetadata, bMetadata);
+    }
+
+    private Scene leaderAndCandidate(String prefix, ZooKeeperLeaseStore a, ZooKeeperLeaseStore b,
+            Map<String, String> aMetadata, Map<String, String> bMetadata) {
         String name = prefix + "-" + System.nanoTime();
         toClose.add(a.watch(name, () -> { }).orElseThrow());
         LeaseRecord first = a.tryAcquire(name, "a", TTL, aMetadata).orElseThrow();
@@ -83,8 +95,9 @@ class ZooKeeperHandoverIT {
     }
 
     @Test
-    @DisplayName("a release hands the lease to a refused, watching follower: its acquire is then one read, no write")
-    void handoverIsOneReadForTheSuccessor() throws Exception {
+    @DisplayName("a release hands the lease to a refused, watching follower: its acquire takes it from the watch's"
+            + " events, waiting for no request")
+    void handoverIsTakenFromTheWatch() throws Exception {
         Scene scene = leaderAndCandidate("handover", engineMetadata("a", "2026-12-06T00:00:00Z"),
                 engineMetadata("b", "2026-12-06T00:00:01Z"));
         ZooKeeperLeaseStore a = scene.a();
@@ -101,10 +114,11 @@ class ZooKeeperHandoverIT {
         Await.until("b's watch reports the change", () -> changes.get() > 0, LIVENESS);
 
         long t0 = System.nanoTime();
+        long seenBefore = b.handoversSeen();
         LeaseRecord granted = b.tryAcquire(name, "b", TTL, engineMetadata("b", "2026-12-06T00:00:02Z"))
                 .orElseThrow();
-        // The reads go out when b's watch reports its candidacy deleted, before the acquire asks for them.
-        assertEquals(2, b.requestsSent() - bBefore, "the successor's requests: two reads in one round trip, no write");
+        assertEquals(1, b.handoversSeen() - seenBefore, "taken from the watch's events (ZooKeeper 3.9 sends zxids)");
+        assertEquals(0, b.requestsSent() - bBefore, "the successor sends no request");
         assertTrue(granted.heldBy("b"), "handed to b: " + granted);
         assertTrue(granted.token() > first.token(), "tokens increase across holders");
         assertTrue(granted.remaining().compareTo(TTL) < 0, "counted from before the grant: " + granted.remaining());
@@ -121,18 +135,54 @@ class ZooKeeperHandoverIT {
         assertNotNull(seen.metadata().get(LeaderMetadata.SINCE));
         assertNotEquals("2026-12-06T00:00:01Z", seen.metadata().get(LeaderMetadata.SINCE),
                 "baton.since is the handover's instant, not the candidacy's");
-        assertEquals(seen.metadata(), granted.metadata(), "the successor reports what others read");
+        assertEquals(withoutSince(seen.metadata()), withoutSince(granted.metadata()),
+                "the successor reports what others read");
+        // baton.since: the successor's is its acquire's instant, the node's the leader's instant of the handover.
+        assertEquals("2026-12-06T00:00:02Z", granted.metadata().get(LeaderMetadata.SINCE));
 
-        // Renewals of a handed-over lease work as after any grant: one transaction, the token kept.
+        // Renewals of a handed-over lease work as after any grant, the token kept: the first reads the counter's
+        // version first (two reads in one round trip, then a transaction), the next are one transaction.
         bBefore = b.requestsSent();
         assertEquals(granted.token(), b.renew(name, "b", granted.token(), TTL).orElseThrow().token());
-        assertEquals(1, b.requestsSent() - bBefore, "requests of the renewal after the handover");
+        assertEquals(3, b.requestsSent() - bBefore, "requests of the first renewal after the handover");
+        bBefore = b.requestsSent();
+        assertEquals(granted.token(), b.renew(name, "b", granted.token(), TTL).orElseThrow().token());
+        assertEquals(1, b.requestsSent() - bBefore, "requests of the next renewal");
         assertTrue(a.tryAcquire(name, "a", TTL).filter(r -> r.heldBy("b")).isPresent(), "a is refused");
         // And the lease goes back the same way.
         awaitCandidateSeen(b, name, "a");
         assertTrue(b.release(name, "b", granted.token()));
         LeaseRecord back = a.tryAcquire(name, "a", TTL).orElseThrow();
         assertTrue(back.heldBy("a") && back.token() > granted.token(), "handed back to a: " + back);
+    }
+
+    @Test
+    @DisplayName("on an application's Curator client with a namespace, the watch sees the handover the same way")
+    void namespacedClientSeesTheHandover() throws Exception {
+        ZooKeeperLeaseStore a = namespacedStore();
+        ZooKeeperLeaseStore b = namespacedStore();
+        Scene scene = leaderAndCandidate("namespaced", a, b, Map.of(), Map.of());
+        assertTrue(a.release(scene.name(), "a", scene.first().token()));
+        Await.until("b's watch reports the change", () -> scene.changes().get() > 0, LIVENESS);
+        long seenBefore = b.handoversSeen();
+        LeaseRecord granted = b.tryAcquire(scene.name(), "b", TTL).orElseThrow();
+        assertTrue(granted.heldBy("b") && granted.token() > scene.first().token(), "handed to b: " + granted);
+        assertEquals(1, b.handoversSeen() - seenBefore, "taken from the watch's events");
+        assertEquals(granted.token(), a.read(scene.name()).orElseThrow().token());
+        CuratorFramework plain = toClose.add(CuratorFrameworkFactory.newClient(server.connectString(),
+                new RetryOneTime(100)));
+        plain.start();
+        assertNotNull(plain.checkExists().forPath("/app-ns/baton-handover/leases/" + ZkNames.node(scene.name())
+                + "/holder"), "the nodes are under the client's namespace");
+    }
+
+    /** A store on an application's client whose namespace is {@code app-ns} (the store does not close it). */
+    private ZooKeeperLeaseStore namespacedStore() {
+        CuratorFramework client = toClose.add(CuratorFrameworkFactory.builder().connectString(server.connectString())
+                .namespace("app-ns").retryPolicy(new RetryOneTime(100)).build());
+        client.start();
+        return toClose.add(new ZooKeeperLeaseStore(client, false, "/baton-handover", Duration.ofSeconds(5),
+                "zookeeper (test client, namespace app-ns)"));
     }
 
     @Test
@@ -245,7 +295,8 @@ class ZooKeeperHandoverIT {
         LeaseRecord granted = b.tryAcquire(name, "b", ttl).orElseThrow();
         assertTrue(granted.heldBy("b") && granted.token() > first.token(), "handed to b: " + granted);
         assertEquals(ttl, granted.remaining(), "confirmed: the whole ttl from this request");
-        assertEquals(1, b.requestsSent() - before, "the confirming transaction (the reads went out at the event)");
+        assertEquals(3, b.requestsSent() - before,
+                "the reads (the events proved the grant, too old to trust) and the confirming transaction");
         assertTrue(System.nanoTime() - refused > ttl.toNanos() / 2, "the anchor was old enough");
         assertEquals(granted.token(), a.read(name).orElseThrow().token(), "the confirmation keeps the token");
     }
