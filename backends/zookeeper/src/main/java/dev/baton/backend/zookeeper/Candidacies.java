@@ -289,6 +289,16 @@ final class Candidacies {
         }
     }
 
+    /**
+     * @param zxid the transaction that deleted the lease's holder node
+     * @return whether that transaction also deleted our candidacy and the events may prove the handover: its creation
+     *     of the holder node comes next ({@link HandoverNotice#awaitsCreation})
+     */
+    boolean awaitsHolderCreation(String node, long zxid) {
+        HandoverNotice notice = handed.get(node);
+        return notice != null && notice.awaitsCreation(zxid);
+    }
+
     /** The lease's first watch opened, or the connection came back: list its candidacies afresh. */
     void list(String node) {
         known.put(node, new ConcurrentHashMap<>());

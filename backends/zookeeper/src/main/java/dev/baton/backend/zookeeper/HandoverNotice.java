@@ -85,6 +85,15 @@ final class HandoverNotice {
     }
 
     /**
+     * @param deletedBy the transaction that deleted the lease's holder node
+     * @return whether it is this notice's, which the events may still prove: its creation of the holder node is the
+     *     next event (a release transaction deletes and creates the holder node one after the other)
+     */
+    boolean awaitsCreation(long deletedBy) {
+        return zxid != WatchedEvent.NO_ZXID && settled && deletedBy == zxid && !grantSeen.isDone();
+    }
+
+    /**
      * @return completes when the events showed the grant, or when the reads answered (whichever first; they are
      *     sent now unless the grant was seen): the events of a handover come before the reads' answers
      */

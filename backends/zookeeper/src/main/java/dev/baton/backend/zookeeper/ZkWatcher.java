@@ -160,6 +160,11 @@ final class ZkWatcher implements Watcher {
                 boolean created = event.getType() == Watcher.Event.EventType.NodeCreated;
                 if (created && c != null) {
                     c.holderCreated(lease, event.getZxid()); // before the callbacks: the acquire they cause reads it
+                } else if (c != null && c.awaitsHolderCreation(lease, event.getZxid())) {
+                    // A handover to us: the same transaction's creation of the holder node is the next event and
+                    // proves it. Waking the election now would only have its acquire wait for that event (or read).
+                    noteHolder(lease, true);
+                    return;
                 }
                 List<Runnable> list = callbacks.get(lease);
                 if (list != null) {

@@ -44,6 +44,19 @@ class HandoverNoticeTest {
     }
 
     @Test
+    @DisplayName("the holder node's deletion by the same transaction defers the wake-up to its creation, only then")
+    void deletionAwaitsTheCreation() {
+        HandoverNotice n = notice(42, true, new CompletableFuture<>());
+        assertFalse(n.awaitsCreation(41), "another transaction's deletion wakes the election");
+        assertTrue(n.awaitsCreation(42));
+        n.holderCreated(42);
+        assertFalse(n.awaitsCreation(42), "seen: nothing left to wait for");
+        assertFalse(notice(WatchedEvent.NO_ZXID, true, new CompletableFuture<>()).awaitsCreation(WatchedEvent.NO_ZXID),
+                "no zxid: nothing to wait for");
+        assertFalse(notice(42, false, new CompletableFuture<>()).awaitsCreation(42), "unsettled: the reads decide");
+    }
+
+    @Test
     @DisplayName("an acquire that comes before the holder node's creation is seen sends the reads and waits for either")
     void earlyAcquireSendsTheReads() {
         AtomicInteger sent = new AtomicInteger();
