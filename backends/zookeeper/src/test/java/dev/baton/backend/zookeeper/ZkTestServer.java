@@ -3,7 +3,9 @@ package dev.baton.backend.zookeeper;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -48,6 +50,17 @@ public final class ZkTestServer implements BeforeAllCallback, AfterAllCallback {
         if (server != null) {
             server.close();
         }
+    }
+
+    /**
+     * Opens a store on this server with the module tests' timings (session 40 s, so no session expires while a test
+     * runs; call timeout 5 s); the caller closes it.
+     *
+     * @param root the store's root node, one per test class
+     */
+    public ZooKeeperLeaseStore openStore(String root) {
+        return ZooKeeperLeaseStoreFactory.open(connectString(), root, Optional.empty(), Duration.ofSeconds(40),
+                Duration.ofSeconds(5));
     }
 
     public String connectString() {

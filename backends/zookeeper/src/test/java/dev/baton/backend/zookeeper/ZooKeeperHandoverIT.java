@@ -38,10 +38,7 @@ class ZooKeeperHandoverIT {
     final Closer toClose = new Closer();
 
     private ZooKeeperLeaseStore store() {
-        ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-handover",
-                Optional.empty(), Duration.ofSeconds(40), Duration.ofSeconds(5));
-        toClose.add(s);
-        return s;
+        return toClose.add(server.openStore("/baton-handover"));
     }
 
     /** The metadata as the engine sends it: its own entries and {@code baton.since}, new with every acquire. */

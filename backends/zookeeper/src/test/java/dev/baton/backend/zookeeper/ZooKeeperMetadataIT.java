@@ -39,10 +39,7 @@ class ZooKeeperMetadataIT {
     final Closer toClose = new Closer();
 
     private ZooKeeperLeaseStore store() {
-        ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(server.connectString(), ROOT, Optional.empty(),
-                Duration.ofSeconds(40), Duration.ofSeconds(5));
-        toClose.add(s);
-        return s;
+        return toClose.add(server.openStore(ROOT));
     }
 
     private static String counterPath(String name) {

@@ -33,10 +33,7 @@ class ZooKeeperRoundTripsIT {
     final Closer toClose = new Closer();
 
     private ZooKeeperLeaseStore store() {
-        ZooKeeperLeaseStore s = ZooKeeperLeaseStoreFactory.open(server.connectString(), "/baton-round-trips",
-                Optional.empty(), Duration.ofSeconds(40), Duration.ofSeconds(5));
-        toClose.add(s);
-        return s;
+        return toClose.add(server.openStore("/baton-round-trips"));
     }
 
     @Test
