@@ -74,6 +74,17 @@ final class FailoverBench {
      * {@link ComparisonProbe} on a baseline's jars.
      */
     static Samples graceful(String backend, Supplier<LeaseStore> stores, int runs) throws Exception {
+        return graceful(backend, stores, runs, false);
+    }
+
+    /**
+     * As {@link #graceful(String, Supplier, int)}, the leader handing over either by {@link Baton#close()} (the whole
+     * participant: its groups, threads and store client) or, with {@code leaveGroupOnly}, by the group's
+     * {@link LeaderElection#close()} (the group alone, the participant and its store client left running: what
+     * Curator's {@code LeaderLatch.close()} does, in {@link CuratorBench}).
+     */
+    static Samples graceful(String backend, Supplier<LeaseStore> stores, int runs, boolean leaveGroupOnly)
+            throws Exception {
         ElectionSettings settings = ElectionSettings.of(TTL, RENEW);
         Samples graceful = new Samples();
         for (int i = 0; i < runs; i++) {
@@ -87,7 +98,8 @@ final class FailoverBench {
                 }
                 LeaderElection eb = bb.election(group);
                 Thread.sleep(300); // let the follower settle (read the holder, open its watch)
-                graceful.add(Poll.handover("the follower leads", a, eb::isLeader, Duration.ofSeconds(20)));
+                graceful.add(Poll.handover("the follower leads", leaveGroupOnly ? ea : a, eb::isLeader,
+                        Duration.ofSeconds(20)));
             } finally {
                 a.close();
                 bb.close();

@@ -81,8 +81,15 @@ final class Candidacies {
      * @param version the node's data version, which the release transaction's delete checks
      * @param czxid the node's creation, to prefer the longest waiting candidate
      * @param data what the candidate is to be granted with
+     * @param metadata the counter's metadata for a handover to it, prepared when read; null when its metadata cannot
+     *     be decoded (no handover to it then)
      */
-    record Candidate(String path, String holder, int version, long czxid, ZkCandidacy data) {}
+    record Candidate(String path, String holder, int version, long czxid, ZkCandidacy data,
+            HandoverMetadata metadata) {
+        Candidate(String path, String holder, int version, long czxid, ZkCandidacy data) {
+            this(path, holder, version, czxid, data, HandoverMetadata.of(data.metadata()));
+        }
+    }
 
     private final CuratorFramework client;
     private final Sender sender;

@@ -10,7 +10,6 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -626,19 +625,10 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
      * entry is informational). Null when the candidacy's metadata cannot be read (no handover then).
      */
     private List<CuratorOp> handoverOps(String name, Written last, Candidacies.Candidate next) {
-        byte[] metadata;
-        try {
-            String encoded = new String(next.data().metadata(), StandardCharsets.US_ASCII);
-            Map<String, String> m = LeaderMetadata.decode(encoded);
-            if (m.containsKey(LeaderMetadata.SINCE)) {
-                Map<String, String> since = new HashMap<>(m);
-                since.put(LeaderMetadata.SINCE, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
-                encoded = LeaderMetadata.encode(since);
-            }
-            metadata = encoded.getBytes(StandardCharsets.US_ASCII);
-        } catch (IllegalArgumentException e) {
+        if (next.metadata() == null) {
             return null;
         }
+        byte[] metadata = next.metadata().at(Instant.now());
         return List.of(
                 deleteOp(next.path(), next.version()),
                 deleteOp(holderPath(name), -1),

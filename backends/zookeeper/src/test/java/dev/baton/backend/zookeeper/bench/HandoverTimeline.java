@@ -15,12 +15,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.retry.RetryOneTime;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -36,7 +41,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class HandoverTimeline {
     private static final Duration TTL = Duration.ofSeconds(2);
     private static final int RUNS = Integer.getInteger("baton.bench.runs", 25);
-    private static final String[] MARKS = {"close() entered (own thread)", "release sent", "release answered", "watch event at follower",
+    private static final String[] MARKS = {"close() entered (own thread)", "release sent", "release answered",
+        "a bare observer sees the write", "watch event at follower",
         "follower acquire sent", "follower acquire answered", "ACQUIRED event", "isLeader() seen true"};
 
     /** Stamps of one handover, nanoTime; 0 when not seen. */
@@ -44,6 +50,7 @@ class HandoverTimeline {
         volatile long closeEntered;
         volatile long releaseSent;
         volatile long releaseAnswered;
+        volatile long observed;
         volatile long watchEvent;
         volatile long acquireSent;
         volatile long acquireAnswered;
@@ -55,6 +62,7 @@ class HandoverTimeline {
     @Test
     void timeline() throws Exception {
         ZkTestServer server = new ZkTestServer().start("timeline");
+        ZooKeeper observer = observer(server);
         try {
             ElectionSettings settings = ElectionSettings.of(TTL, Duration.ofMillis(500));
             List<long[]> rows = new ArrayList<>();
@@ -71,6 +79,13 @@ class HandoverTimeline {
                     Thread.sleep(300);
                     Stamps s = new Stamps();
                     current = s;
+                    String lease = "/timeline/leases/" + group;
+                    observer.addWatch(lease, e -> {
+                        if (e.getType() == Watcher.Event.EventType.NodeDeleted && e.getPath().contains("/candidate-")
+                                && s.observed == 0) {
+                            s.observed = System.nanoTime();
+                        }
+                    }, AddWatchMode.PERSISTENT_RECURSIVE);
                     eb.onChange((LeadershipChanged c) -> {
                         if (c.acquired() && s.acquiredEvent == 0) {
                             s.acquiredEvent = System.nanoTime();
@@ -78,7 +93,11 @@ class HandoverTimeline {
                     });
                     FutureTask<Void> closing = new FutureTask<>(() -> {
                         s.closeEntered = System.nanoTime();
-                        a.close();
+                        if (Boolean.getBoolean("timeline.election")) {
+                            ea.close();
+                        } else {
+                            a.close();
+                        }
                         return null;
                     });
                     Thread closer = new Thread(closing, "bench-close");
@@ -98,12 +117,14 @@ class HandoverTimeline {
                     closing.get(20, TimeUnit.SECONDS);
                     Thread.sleep(50); // late event stamps
                     if (i >= 3) { // warm-up
-                        rows.add(new long[] {s.closeEntered - t0, s.releaseSent - t0, s.releaseAnswered - t0, s.watchEvent - t0,
+                        rows.add(new long[] {s.closeEntered - t0, s.releaseSent - t0, s.releaseAnswered - t0,
+                            s.observed - t0, s.watchEvent - t0,
                             s.acquireSent - t0, s.acquireAnswered - t0, s.acquiredEvent - t0, seen - t0});
                     }
                 } finally {
                     a.close();
                     b.close();
+                    observer.removeAllWatches("/timeline/leases/" + group, Watcher.WatcherType.Any, true);
                 }
             }
             StringBuilder out = new StringBuilder("graceful handover timeline on ZooKeeper, " + RUNS
@@ -116,17 +137,37 @@ class HandoverTimeline {
                         MARKS[m], v[v.length / 2] / 1e6, v[(int) (v.length * 0.9)] / 1e6, w[w.length / 2] / 1e6,
                         w[(int) (w.length * 0.9)] / 1e6));
             }
-            out.append(String.format("Curator LeaderLatch on the same server, same method: median %.2f ms%n",
-                    curator(server) / 1e6));
+            long[][] c = curator(server, observer);
+            out.append(String.format("Curator LeaderLatch on the same server, same method (medians): the bare observer"
+                    + " sees the delete %.2f ms, leadership set %.2f ms, hasLeadership() seen true %.2f ms%n",
+                    c[0][c[0].length / 2] / 1e6, c[1][c[1].length / 2] / 1e6, c[2][c[2].length / 2] / 1e6));
             System.out.println(out);
         } finally {
+            observer.close();
             server.close();
         }
     }
 
-    /** @return the median of Curator LeaderLatch graceful handovers (latch closed on a thread of its own) */
-    private static long curator(ZkTestServer server) throws Exception {
-        long[] t = new long[RUNS];
+    /** A session of its own that watches the leases as a bare watcher: when the release's write is visible. */
+    private static ZooKeeper observer(ZkTestServer server) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper z = new ZooKeeper(server.connectString(), 4000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("observer not connected");
+        }
+        return z;
+    }
+
+    /**
+     * @return sorted nanos from the start of the latch's close: the bare observer sees the delete, latch b's
+     *     leadership is set, {@code hasLeadership()} seen true
+     */
+    private static long[][] curator(ZkTestServer server, ZooKeeper observer) throws Exception {
+        long[][] t = new long[3][RUNS];
         for (int i = 0; i < RUNS + 3; i++) {
             String path = "/latch-" + i + "-" + System.nanoTime();
             try (CuratorFramework ca = client(server); CuratorFramework cb = client(server);
@@ -136,8 +177,24 @@ class HandoverTimeline {
                 if (!a.await(20, TimeUnit.SECONDS)) {
                     throw new IllegalStateException("latch a did not lead");
                 }
+                long[] seenAt = new long[2];
+                b.addListener(new LeaderLatchListener() {
+                    @Override
+                    public void isLeader() {
+                        seenAt[1] = System.nanoTime();
+                    }
+
+                    @Override
+                    public void notLeader() {
+                    }
+                });
                 b.start();
                 Thread.sleep(300);
+                observer.addWatch(path, e -> {
+                    if (e.getType() == Watcher.Event.EventType.NodeDeleted && seenAt[0] == 0) {
+                        seenAt[0] = System.nanoTime();
+                    }
+                }, AddWatchMode.PERSISTENT_RECURSIVE);
                 FutureTask<Void> closing = new FutureTask<>(() -> {
                     a.close();
                     return null;
@@ -153,13 +210,19 @@ class HandoverTimeline {
                 }
                 long took = System.nanoTime() - t0;
                 closing.get(20, TimeUnit.SECONDS);
+                Thread.sleep(50);
+                observer.removeAllWatches(path, Watcher.WatcherType.Any, true);
                 if (i >= 3) {
-                    t[i - 3] = took;
+                    t[0][i - 3] = seenAt[0] - t0;
+                    t[1][i - 3] = seenAt[1] - t0;
+                    t[2][i - 3] = took;
                 }
             }
         }
-        Arrays.sort(t);
-        return t[t.length / 2];
+        for (long[] col : t) {
+            Arrays.sort(col);
+        }
+        return t;
     }
 
     private static CuratorFramework client(ZkTestServer server) {
