@@ -194,13 +194,17 @@ final class GroupElection implements LeaderElection {
                 unreachableFor.compareTo(settings.ttl()) < 0, unreachableFor, health.lastError(), store.describe());
     }
 
-    /** Called by the store's watch on a backend thread: wake a sleeping follower at once. */
+    /**
+     * Called by the store's watch on a backend thread: a sleeping follower takes a lease handed to it there and then,
+     * else wakes at once ({@link StepChain#acquireHandedOver}).
+     */
     private void onWatchEvent() {
         synchronized (lock) {
-            if (state.phase() == Phase.FOLLOWING) {
-                steps.scheduleStep(0);
+            if (state.phase() != Phase.FOLLOWING) {
+                return;
             }
         }
+        steps.acquireHandedOver();
     }
 
     @Override

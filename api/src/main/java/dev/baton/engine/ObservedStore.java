@@ -53,6 +53,18 @@ final class ObservedStore implements LeaseStore {
         return timed(name, StoreOperation.ACQUIRE, () -> store.tryAcquire(name, holder, ttl, metadata));
     }
 
+    /** Reported as an acquire when it grants; a decline is no store call (nothing was asked of the backend). */
+    @Override
+    public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        long t0 = System.nanoTime();
+        Optional<LeaseRecord> taken = store.takeHandedOver(name, holder, ttl, metadata);
+        if (taken.isPresent()) {
+            observer.storeCall(name, StoreOperation.ACQUIRE, System.nanoTime() - t0, null);
+        }
+        return taken;
+    }
+
     @Override
     public Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
         return timed(name, StoreOperation.RENEW, () -> store.renew(name, holder, token, ttl));

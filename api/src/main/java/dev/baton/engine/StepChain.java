@@ -134,6 +134,49 @@ final class StepChain implements RenewsInBatches {
         finishStep(outcome);
     }
 
+    /**
+     * Takes a lease a releasing leader handed to this participant, when the store knows of it without a request
+     * ({@link LeaseStore#takeHandedOver}), on the thread that runs the store's watch callbacks: a graceful handover then
+     * needs no hop to the scheduler's thread (a thread wake-up on the handover's path, 0.2 to 0.5 ms on a busy 2-core
+     * machine, more on an idle virtual one). Taken as a step of the chain, so it is serial with every other store call
+     * and its answer is applied as an acquire's. When the next step is not an acquire, one is in flight, the last
+     * call failed (the next acquire reads first), or the store declines, the usual step is scheduled at once instead.
+     */
+    void acquireHandedOver() {
+        Step.Acquire step;
+        synchronized (lock) {
+            if (stepInFlight || !state.competing() || state.phase().nextStep(!state.isLeader()) != Phase.Step.ACQUIRE
+                    || health.failing()) {
+                scheduleStep(0);
+                return;
+            }
+            cancelNextStep();
+            step = new Step.Acquire(false);
+            stepInFlight = true;
+            wakeRequested = false;
+        }
+        Optional<LeaseRecord> taken = Optional.empty();
+        long t0 = scheduler.nanoTime(); // the grant's remaining time counts from before the call
+        try {
+            Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
+            taken = store.takeHandedOver(group, participant, settings.ttl(), advertised);
+        } catch (RuntimeException e) {
+            taken = Optional.empty(); // the scheduled acquire asks the store properly, and reports what fails
+        } finally {
+            if (taken.isPresent() && taken.get().heldBy(participant)) {
+                finishStep(new StepOutcome.Acquired(step, t0, taken, null));
+            } else {
+                // Declined: nothing was asked of the backend, so nothing to apply; the usual acquire runs at once.
+                synchronized (lock) {
+                    stepInFlight = false;
+                    wakeRequested = false;
+                    scheduleStep(0);
+                    lock.notifyAll();
+                }
+            }
+        }
+    }
+
     /** @return the store call the phase calls for, or null when there is none now. Caller holds the lock. */
     private Step decide() {
         switch (state.phase().nextStep(!state.isLeader())) {

@@ -166,6 +166,25 @@ public interface LeaseStore extends AutoCloseable {
     }
 
     /**
+     * The lease a releasing leader handed to {@code holder} in its release, when this store already knows that without
+     * a request (ZooKeeper: from its watch's events); empty otherwise, and the caller then acquires as usual. An
+     * election asks on the thread that ran its {@link #watch} callback, right after the callback, so that a graceful
+     * handover needs no hop to another thread: this method must neither block nor send a request, and answers from
+     * what the store holds in memory, or declines. A present answer means what {@code tryAcquire}'s does when it
+     * grants: the caller holds the lease, its {@code remaining} counted from before this call. The default declines.
+     *
+     * @param name the lease name
+     * @param holder the candidate asking
+     * @param ttl the ttl it would acquire with
+     * @param metadata the leader metadata it would acquire with (as {@code tryAcquire}'s)
+     * @return the grant, or empty when the store does not know of one without asking
+     */
+    default Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        return Optional.empty();
+    }
+
+    /**
      * @return the longest an operation may take before it throws; the engine uses it to judge whether a grant
      *     obtained by a slow call can still be trusted
      */

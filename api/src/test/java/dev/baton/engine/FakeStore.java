@@ -161,6 +161,29 @@ final class FakeStore implements LeaseStore {
         return cap == null ? ttl.toNanos() : Math.min(ttl.toNanos(), cap.toNanos());
     }
 
+    /**
+     * When set, a release hands the lease to this holder in the same call (a new token), as ZooKeeper's release
+     * transaction does for a waiting candidate, and {@link #takeHandedOver} gives it to that holder once.
+     */
+    volatile String handsOverTo;
+    /** The ttl of a handed-over grant (the candidate's, which ZooKeeper's candidacy node carries). */
+    volatile Duration handOverTtl = Duration.ofSeconds(10);
+    private final Map<String, String> handed = new HashMap<>();
+    /** Grants taken by {@link #takeHandedOver}. */
+    final AtomicInteger handedOver = new AtomicInteger();
+
+    @Override
+    public synchronized Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        Entry e = live(name);
+        if (!holder.equals(handed.get(name)) || e == null || !e.holder.equals(holder)) {
+            return Optional.empty();
+        }
+        handed.remove(name);
+        handedOver.incrementAndGet();
+        return Optional.of(record(name, e));
+    }
+
     /** When set, a release is counted, then waits for this latch before it reaches the store (a slow release). */
     volatile java.util.concurrent.CountDownLatch releaseGate;
 
@@ -186,6 +209,12 @@ final class FakeStore implements LeaseStore {
                 return false;
             }
             leases.remove(name);
+            String to = handsOverTo;
+            if (to != null) {
+                long next = lastToken.merge(name, 1L, Long::sum);
+                leases.put(name, new Entry(to, next, clock.nanoTime() + granted(handOverTtl), Map.of()));
+                handed.put(name, to);
+            }
         }
         watchers.forEach(Runnable::run);
         return true;

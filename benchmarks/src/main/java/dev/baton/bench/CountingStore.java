@@ -49,6 +49,13 @@ final class CountingStore implements LeaseStore {
         return delegate.tryAcquire(name, holder, ttl, metadata);
     }
 
+    /** Forwarded, not counted: a store answers it from memory, without a request. */
+    @Override
+    public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        return delegate.takeHandedOver(name, holder, ttl, metadata);
+    }
+
     @Override
     public boolean supportsMetadata() {
         return delegate.supportsMetadata();

@@ -225,6 +225,23 @@ final class Candidacies {
         return handed.remove(node);
     }
 
+    /**
+     * @param node the lease's node name
+     * @return what the watch showed of our candidacy's deletion, left in place; null when nothing
+     */
+    HandoverNotice handed(String node) {
+        return handed.get(node);
+    }
+
+    /**
+     * Takes {@code notice} if it is still the lease's (no acquire took it meanwhile).
+     *
+     * @return whether this call took it
+     */
+    boolean takeHanded(String node, HandoverNotice notice) {
+        return handed.remove(node, notice);
+    }
+
     /** The session was lost: ephemeral candidacies may be gone without an event; they are written again. */
     void sessionLost() {
         mine.clear();

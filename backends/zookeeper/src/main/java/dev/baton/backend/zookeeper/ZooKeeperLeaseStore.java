@@ -637,6 +637,37 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
     }
 
     /**
+     * The grant a releasing leader made to this store's candidacy, when the watch's events alone prove it
+     * ({@link #handedOverBySight}): called on ZooKeeper's event thread right after the holder node's creation woke the
+     * election, so it sends nothing and waits for nothing; it declines (the notice stays for the acquire that follows)
+     * whenever the events do not settle it or the grant cannot be trusted for more than half the ttl.
+     */
+    @Override
+    public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        LeaseNames.requireValid(name);
+        Objects.requireNonNull(holder, "holder");
+        long ttlMillis = checkTtl(ttl);
+        Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
+        if (closed) {
+            return Optional.empty();
+        }
+        String node = ZkNames.node(name);
+        HandoverNotice notice = candidacies.handed(node);
+        if (notice == null || !notice.grantedAsAsked(new ZkLeaseData(ttlMillis, holder).encode(), withoutSince(stored))) {
+            return Optional.empty();
+        }
+        OptionalLong remaining = trustedRemaining(notice.zxid(), ttlMillis);
+        if (remaining.isEmpty() || !candidacies.takeHanded(node, notice)) {
+            return Optional.empty();
+        }
+        watcher.takeFreed(node);
+        handoversSeen.increment();
+        return Optional.of(new LeaseRecord(name, holder, notice.zxid(), Duration.ofNanos(remaining.getAsLong()),
+                stored));
+    }
+
+    /**
      * The grant a releasing leader made to this store's {@code holder} ({@link #handoverOps}), seen in a read:
      * accepted without a write when the read shows the holder node naming us with a token this store did not write,
      * the ttl asked for and the metadata asked for ({@code baton.since} aside), and when a write of this store sent

@@ -13,7 +13,11 @@ import dev.baton.tck.fixtures.Await;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -79,12 +83,22 @@ class ZooKeeperHandoverIT {
 
     private Scene leaderAndCandidate(String prefix, ZooKeeperLeaseStore a, ZooKeeperLeaseStore b,
             Map<String, String> aMetadata, Map<String, String> bMetadata) {
+        return leaderAndCandidate(prefix, a, b, aMetadata, bMetadata, name -> () -> { });
+    }
+
+    /** As above, b's watch callback also running what {@code alsoOnChange} makes for the lease's name. */
+    private Scene leaderAndCandidate(String prefix, ZooKeeperLeaseStore a, ZooKeeperLeaseStore b,
+            Map<String, String> aMetadata, Map<String, String> bMetadata, Function<String, Runnable> alsoOnChange) {
         String name = prefix + "-" + System.nanoTime();
+        Runnable also = alsoOnChange.apply(name);
         toClose.add(a.watch(name, () -> { }).orElseThrow());
         LeaseRecord first = a.tryAcquire(name, "a", TTL, aMetadata).orElseThrow();
         assertTrue(first.heldBy("a"));
         AtomicInteger changes = new AtomicInteger();
-        AutoCloseable bWatch = toClose.add(b.watch(name, changes::incrementAndGet).orElseThrow());
+        AutoCloseable bWatch = toClose.add(b.watch(name, () -> {
+            changes.incrementAndGet();
+            also.run();
+        }).orElseThrow());
         assertEquals("a", b.tryAcquire(name, "b", TTL, bMetadata).orElseThrow().holder(), "a holds it");
         assertTrue(candidacyExists(b, name, "b"), "b, refused while watching, is a candidate");
         awaitCandidateSeen(a, name, "b");
@@ -250,6 +264,68 @@ class ZooKeeperHandoverIT {
         assertEquals(first.token(), still.token());
         assertTrue(candidacyExists(b, name, "b"), "the candidacy is untouched");
         assertEquals(first.token(), a.renew(name, "a", first.token(), TTL).orElseThrow().token(), "a still holds it");
+    }
+
+    /** What b's watch callback got from {@code takeHandedOver}, asked as an election asks. */
+    private record Taking(CompletableFuture<LeaseRecord> taken, AtomicReference<String> thread) {
+        Taking() {
+            this(new CompletableFuture<>(), new AtomicReference<>());
+        }
+
+        /** @return a callback that asks {@code b} for the lease {@code name} with {@code asked} */
+        Runnable asking(ZooKeeperLeaseStore b, String name, Map<String, String> asked) {
+            return () -> b.takeHandedOver(name, "b", TTL, asked).ifPresent(granted -> {
+                thread.set(Thread.currentThread().getName());
+                taken.complete(granted);
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("asked from the watch callback, as an election does: the grant the events proved, on ZooKeeper's event"
+            + " thread, with no request; taken once; renewed as any grant")
+    void takenInTheWatchCallback() throws Exception {
+        ZooKeeperLeaseStore b = store();
+        Taking taking = new Taking();
+        Scene scene = leaderAndCandidate("take", store(), b, Map.of(), engineMetadata("b", "2026-12-06T00:00:01Z"),
+                name -> taking.asking(b, name, engineMetadata("b", "2026-12-06T00:00:02Z")));
+        ZooKeeperLeaseStore a = scene.a();
+        String name = scene.name();
+        LeaseRecord first = scene.first();
+
+        long releaseStart = System.nanoTime();
+        long bBefore = b.requestsSent();
+        assertTrue(a.release(name, "a", first.token()));
+        LeaseRecord granted = taking.taken().get(LIVENESS.toMillis(), TimeUnit.MILLISECONDS);
+        long t1 = System.nanoTime();
+        assertEquals(0, b.requestsSent() - bBefore, "the successor sends no request");
+        assertTrue(taking.thread().get().contains("EventThread"), "taken on " + taking.thread().get());
+        assertTrue(granted.heldBy("b") && granted.token() > first.token(), "handed to b: " + granted);
+        assertEquals(granted.token(), a.read(name).orElseThrow().token(), "the token is the holder node's czxid");
+        assertEquals("2026-12-06T00:00:02Z", granted.metadata().get(LeaderMetadata.SINCE), "what was asked");
+        // Safety: remaining counts from before the call, so a deadline taken after it ends before the lease's expiry.
+        assertTrue(t1 + granted.remaining().toNanos() - (releaseStart + TTL.toNanos()) <= 0,
+                "the successor's deadline passes the lease's expiry");
+        assertEquals(Optional.empty(), b.takeHandedOver(name, "b", TTL, engineMetadata("b", "x")), "taken once");
+        assertEquals(granted.token(), b.renew(name, "b", granted.token(), TTL).orElseThrow().token());
+    }
+
+    @Test
+    @DisplayName("asked from the watch callback with other metadata than the candidacy's: declined, and the acquire"
+            + " that follows confirms with a write")
+    void otherMetadataDeclinedInTheCallback() throws Exception {
+        ZooKeeperLeaseStore b = store();
+        Taking taking = new Taking();
+        Scene scene = leaderAndCandidate("decline", store(), b, Map.of(), Map.of("url", "old"),
+                name -> taking.asking(b, name, Map.of("url", "new")));
+        ZooKeeperLeaseStore a = scene.a();
+        String name = scene.name();
+        assertTrue(a.release(name, "a", scene.first().token()));
+        Await.until("b's watch reports the change", () -> scene.changes().get() > 0, LIVENESS);
+        assertFalse(taking.taken().isDone(), "declined: the candidacy asked for other metadata");
+        LeaseRecord granted = b.tryAcquire(name, "b", TTL, Map.of("url", "new")).orElseThrow();
+        assertTrue(granted.heldBy("b") && granted.token() > scene.first().token());
+        assertEquals(Map.of("url", "new"), a.read(name).orElseThrow().metadata());
     }
 
     @Test

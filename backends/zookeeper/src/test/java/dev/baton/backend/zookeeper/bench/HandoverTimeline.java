@@ -43,7 +43,7 @@ class HandoverTimeline {
     private static final int RUNS = Integer.getInteger("baton.bench.runs", 25);
     private static final String[] MARKS = {"close() entered (own thread)", "release sent", "release answered",
         "a bare observer sees the write", "watch event at follower",
-        "follower acquire sent", "follower acquire answered", "ACQUIRED event", "isLeader() seen true"};
+        "follower acquire (or take) sent", "... answered", "ACQUIRED event", "isLeader() seen true"};
 
     /** Stamps of one handover, nanoTime; 0 when not seen. */
     static final class Stamps {
@@ -252,6 +252,20 @@ class HandoverTimeline {
             long t = System.nanoTime();
             Optional<LeaseRecord> r = d.tryAcquire(name, holder, ttl, m);
             if (first && r.isPresent() && r.get().holder().equals(holder)) {
+                s.acquireSent = t;
+                s.acquireAnswered = System.nanoTime();
+            }
+            return r;
+        }
+
+        @Override
+        public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
+                Map<String, String> m) {
+            Stamps s = current;
+            boolean first = s.acquireSent == 0 && s.releaseSent != 0;
+            long t = System.nanoTime();
+            Optional<LeaseRecord> r = d.takeHandedOver(name, holder, ttl, m);
+            if (first && r.isPresent()) {
                 s.acquireSent = t;
                 s.acquireAnswered = System.nanoTime();
             }
