@@ -4,7 +4,6 @@ import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseStore;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,7 +58,7 @@ final class AdvertisedMetadata {
         }
         Map<String, String> sent = new HashMap<>(own.size() + 2);
         sent.putAll(own);
-        sent.put(LeaderMetadata.SINCE, now.truncatedTo(ChronoUnit.MILLIS).toString());
+        sent.put(LeaderMetadata.SINCE, LeaderMetadata.since(now));
         return Collections.unmodifiableMap(sent);
     }
 }

@@ -40,8 +40,6 @@ public final class BenchmarkSuite {
     private final Set<String> sections;
     private final Set<String> backendFilter;
     private final StringBuilder md = new StringBuilder();
-    /** Section 5's like-for-like row: the leader's group closed alone, as Curator closes only its latch. */
-    private Samples batonLeavingGroup;
     private static final long FAILURE_DETECTION_SECONDS = RaftFailoverBench.FAILURE_DETECTION.toSeconds();
 
     private BenchmarkSuite(boolean quick, Path workDir) {
@@ -165,7 +163,6 @@ public final class BenchmarkSuite {
         Map<String, ScaleBench.Result> scale = new LinkedHashMap<>();
         List<ShedLockBench.Result> shedlock = new ArrayList<>();
         CuratorBench.Result curator = null;
-        batonLeavingGroup = null;
         for (String name : available) {
             boolean shedlockHere = measures("shedlock") && (name.equals("jdbc") || name.equals("redis"));
             boolean curatorHere = measures("curator") && name.equals("zookeeper");
@@ -196,10 +193,10 @@ public final class BenchmarkSuite {
                 }
                 if (curatorHere) {
                     CuratorBench.Result[] holder = new CuratorBench.Result[1];
-                    attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6));
+                    // Baton's like-for-like row (the group closed alone, as the latch is) between Curator's runs.
+                    attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6,
+                            run -> FailoverBench.gracefulOnce(name, () -> b.newStore(FailoverBench.TTL), run, true)));
                     curator = holder[0];
-                    attempt(failures, "Baton, group closed alone", () -> batonLeavingGroup = FailoverBench.graceful(
-                            name, () -> b.newStore(FailoverBench.TTL), quick ? 3 : 15, true));
                 }
                 if (measures("scale")) {
                     boolean azure = name.equals("azure-blob");
@@ -482,15 +479,18 @@ public final class BenchmarkSuite {
         md.append(String.format(Locale.ROOT, "| ratio Baton ÷ Curator | %.2f | %.2f |%n",
                 baton.graceful().medianMillis() / curator.graceful().medianMillis(),
                 baton.crash().medianMillis() / curator.crash().medianMillis()));
-        if (batonLeavingGroup != null && batonLeavingGroup.size() > 0) {
-            md.append("| Baton, the group's `LeaderElection.close()` (like `LeaderLatch.close()`) | ")
-                    .append(batonLeavingGroup.cell()).append(" | |\n");
+        Samples alone = curator.interleaved();
+        if (alone.size() > 0) {
+            md.append("| Baton, the group's `LeaderElection.close()` (like `LeaderLatch.close()`), between Curator's runs"
+                    + " | ").append(alone.cell()).append(" | |\n");
             md.append(String.format(Locale.ROOT, "| ratio, group closed alone ÷ Curator | %.2f | |%n",
-                    batonLeavingGroup.medianMillis() / curator.graceful().medianMillis()));
+                    alone.medianMillis() / curator.graceful().medianMillis()));
         }
-        md.append("\nCurator's graceful handover closes the latch alone (its client stays open); Baton's row above closes"
-                + " the whole participant (`Baton.close()`: every group, its threads, its store client), the row below"
-                + " the group alone, the like-for-like measure of `LeaderLatch.close()`.\n\n");
+        md.append("\nCurator's graceful handover closes the latch alone (its client stays open). Baton's first row closes"
+                + " the whole participant (`Baton.close()`: every group, its threads, its store client) in section 3's"
+                + " runs; the row below closes the group alone, the like-for-like measure of `LeaderLatch.close()`,"
+                + " one handover after each of Curator's, so both are measured at the same point of the JVM's"
+                + " warm-up.\n\n");
     }
 
     /** @return the steady-state window of the scale runs */

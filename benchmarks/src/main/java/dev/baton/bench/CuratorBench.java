@@ -18,12 +18,31 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * SIGKILL. Session timeout = Baton's ttl (2 s), so both promise the same bound.
  */
 final class CuratorBench {
-    /** The figures. */
-    record Result(Samples graceful, Samples crash, int sessionTimeoutMs) {}
+    /**
+     * The figures.
+     *
+     * @param interleaved the handovers measured between Curator's, one after each ({@link #run}), empty when none
+     */
+    record Result(Samples graceful, Samples crash, int sessionTimeoutMs, Samples interleaved) {}
+
+    /** One handover of another kind, measured between two of Curator's. */
+    @FunctionalInterface
+    interface Handover {
+        /**
+         * @param run the run's number
+         * @return nanoseconds from the start of the leader's close until the follower leads
+         */
+        long measure(int run) throws Exception;
+    }
 
     private CuratorBench() {}
 
-    static Result run(BackendUnderTest zk, int gracefulRuns, int crashRuns) throws Exception {
+    /**
+     * @param interleaved a handover to measure after each of Curator's graceful ones (the same number of runs, at
+     *     the same point of the JVM's warm-up), or null
+     */
+    static Result run(BackendUnderTest zk, int gracefulRuns, int crashRuns, Handover interleaved) throws Exception {
+        Samples between = new Samples();
         String connect = "127.0.0.1:" + zk.port();
         int session = (int) FailoverBench.TTL.toMillis();
         Samples graceful = new Samples();
@@ -39,6 +58,9 @@ final class CuratorBench {
                 b.start();
                 Thread.sleep(300);
                 graceful.add(Poll.handover("latch b leads", a, b::hasLeadership, Duration.ofSeconds(20)));
+            }
+            if (interleaved != null) {
+                between.add(interleaved.measure(i));
             }
         }
         Samples crash = new Samples();
@@ -82,7 +104,7 @@ final class CuratorBench {
                 leader.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        return new Result(graceful, crash, session);
+        return new Result(graceful, crash, session, between);
     }
 
     private static CuratorFramework client(String connect, int session) throws InterruptedException {

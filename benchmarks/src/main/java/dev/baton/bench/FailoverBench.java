@@ -85,27 +85,37 @@ final class FailoverBench {
      */
     static Samples graceful(String backend, Supplier<LeaseStore> stores, int runs, boolean leaveGroupOnly)
             throws Exception {
-        ElectionSettings settings = ElectionSettings.of(TTL, RENEW);
         Samples graceful = new Samples();
         for (int i = 0; i < runs; i++) {
-            String group = "handover-" + Long.toString(System.nanoTime(), 36);
-            Baton a = baton(stores, "a" + i, settings);
-            Baton bb = baton(stores, "b" + i, settings);
-            try {
-                LeaderElection ea = a.election(group);
-                if (!ea.awaitLeadership(Duration.ofSeconds(20))) {
-                    throw new IllegalStateException(backend + ": first participant did not lead");
-                }
-                LeaderElection eb = bb.election(group);
-                Thread.sleep(300); // let the follower settle (read the holder, open its watch)
-                graceful.add(Poll.handover("the follower leads", leaveGroupOnly ? ea : a, eb::isLeader,
-                        Duration.ofSeconds(20)));
-            } finally {
-                a.close();
-                bb.close();
-            }
+            graceful.add(gracefulOnce(backend, stores, i, leaveGroupOnly));
         }
         return graceful;
+    }
+
+    /**
+     * One graceful handover of {@link #graceful(String, Supplier, int, boolean)}.
+     *
+     * @param run the run's number, in the participants' ids
+     * @return nanoseconds from the start of the leader's close until the follower leads
+     */
+    static long gracefulOnce(String backend, Supplier<LeaseStore> stores, int run, boolean leaveGroupOnly)
+            throws Exception {
+        ElectionSettings settings = ElectionSettings.of(TTL, RENEW);
+        String group = "handover-" + Long.toString(System.nanoTime(), 36);
+        Baton a = baton(stores, "a" + run, settings);
+        Baton bb = baton(stores, "b" + run, settings);
+        try {
+            LeaderElection ea = a.election(group);
+            if (!ea.awaitLeadership(Duration.ofSeconds(20))) {
+                throw new IllegalStateException(backend + ": first participant did not lead");
+            }
+            LeaderElection eb = bb.election(group);
+            Thread.sleep(300); // let the follower settle (read the holder, open its watch)
+            return Poll.handover("the follower leads", leaveGroupOnly ? ea : a, eb::isLeader, Duration.ofSeconds(20));
+        } finally {
+            a.close();
+            bb.close();
+        }
     }
 
     private static Baton baton(BackendUnderTest b, String id, ElectionSettings settings) {

@@ -2,7 +2,6 @@ package dev.baton.backend.zookeeper;
 
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -260,8 +259,14 @@ final class Candidacies {
         if (those == null) {
             return Optional.empty();
         }
-        return those.values().stream().filter(c -> !c.holder().equals(releasing))
-                .min(Comparator.comparingLong(Candidate::czxid));
+        // A loop, not a stream: this runs once per release, on the handover's path, as code the JIT rarely compiled.
+        Candidate longest = null;
+        for (Candidate c : those.values()) {
+            if (!c.holder().equals(releasing) && (longest == null || c.czxid() < longest.czxid())) {
+                longest = c;
+            }
+        }
+        return Optional.ofNullable(longest);
     }
 
     /**

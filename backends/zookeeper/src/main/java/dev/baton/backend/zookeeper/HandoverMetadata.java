@@ -4,7 +4,6 @@ import dev.baton.spi.LeaderMetadata;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,7 +60,10 @@ final class HandoverMetadata {
         if (fixed != null) {
             return fixed.clone();
         }
-        String since = URLEncoder.encode(now.truncatedTo(ChronoUnit.MILLIS).toString(), StandardCharsets.UTF_8);
+        // In years 0 to 9999 (a digit first) the value's only character to escape is ':'; signed years take the encoder.
+        String iso = LeaderMetadata.since(now);
+        String since = Character.isDigit(iso.charAt(0)) ? iso.replace(":", "%3A")
+                : URLEncoder.encode(iso, StandardCharsets.UTF_8);
         return (beforeSince + since + afterSince).getBytes(StandardCharsets.US_ASCII);
     }
 }

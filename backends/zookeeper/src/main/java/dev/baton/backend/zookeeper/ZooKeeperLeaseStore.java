@@ -648,7 +648,9 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         LeaseNames.requireValid(name);
         Objects.requireNonNull(holder, "holder");
         long ttlMillis = checkTtl(ttl);
-        Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
+        // Not checked against the metadata rules: what the candidacy stored was checked when written, and other
+        // metadata is declined below. (The check's patterns are costly code on this path, which is rarely compiled.)
+        Map<String, String> stored = Map.copyOf(metadata);
         if (closed) {
             return Optional.empty();
         }
