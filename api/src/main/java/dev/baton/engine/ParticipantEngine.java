@@ -126,7 +126,14 @@ final class ParticipantEngine {
         List<GroupElection> all = closing.get();
         long start = System.nanoTime();
         long end = start + Timing.boundedNanos(shutdownTimeout);
-        List<String> led = all.stream().filter(GroupElection::isLeader).map(GroupElection::group).sorted().toList();
+        // For the closing line: who led before the releases. A loop, sorted only for that line after the releases: a
+        // stream here ran as interpreted code before every release (about 0.1 ms of a graceful handover, issue 18).
+        List<String> led = new ArrayList<>();
+        for (GroupElection election : all) {
+            if (election.isLeader()) {
+                led.add(election.group());
+            }
+        }
         all.forEach(GroupElection::stopCompeting);
         for (GroupElection election : all) {
             election.shutdown(end, TenureEnd.SHUTDOWN);
@@ -148,7 +155,7 @@ final class ParticipantEngine {
         // What an operator wants to know of a shutdown: what was handed back, and whether it took long.
         LOG.log(Level.INFO, LogIds.CLOSED + ": Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}",
                 participant, (System.nanoTime() - start) / 1_000_000, all.size(), led.isEmpty() ? "it led no group"
-                        : "it led and released " + String.join(", ", led)
+                        : "it led and released " + String.join(", ", led.stream().sorted().toList())
                                 + " (a failed release is logged above; the lease then expires by its ttl)");
     }
 }
