@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.ElectionSettings;
+import dev.baton.LeaderElection;
+import dev.baton.engine.Baton;
+import dev.baton.observe.ElectionObserver;
+import dev.baton.observe.StoreOperation;
 import dev.baton.spi.LeaderMetadata;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.tck.fixtures.Await;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -308,6 +315,47 @@ class ZooKeeperHandoverIT {
                 "the successor's deadline passes the lease's expiry");
         assertEquals(Optional.empty(), b.takeHandedOver(name, "b", TTL, engineMetadata("b", "x")), "taken once");
         assertEquals(granted.token(), b.renew(name, "b", granted.token(), TTL).orElseThrow().token());
+    }
+
+    @Test
+    @DisplayName("two elections: the leader's close hands the group over and the successor's engine takes it on"
+            + " ZooKeeper's event thread, with no request of its own")
+    void electionTakesTheHandoverOnTheEventThread() throws Exception {
+        String group = "elections-" + System.nanoTime();
+        ZooKeeperLeaseStore bStore = store();
+        List<String> acquiredOn = new CopyOnWriteArrayList<>();
+        ElectionObserver threads = new ElectionObserver() {
+            @Override
+            public void storeCall(String name, StoreOperation operation, long nanos, RuntimeException failure) {
+                if (operation == StoreOperation.ACQUIRE && failure == null) {
+                    acquiredOn.add(Thread.currentThread().getName());
+                }
+            }
+        };
+        ElectionSettings settings = ElectionSettings.of(TTL, Duration.ofSeconds(5));
+        ZooKeeperLeaseStore aStore = store();
+        Baton a = Baton.builder().store(aStore).closeStore(false).participant("a").defaults(settings).build();
+        Baton b = Baton.builder().store(bStore).closeStore(false).participant("b").defaults(settings)
+                .observer(threads).build();
+        try {
+            LeaderElection ea = a.election(group);
+            assertTrue(ea.awaitLeadership(LIVENESS), "a leads");
+            LeaderElection eb = b.election(group);
+            Await.until("b's refused acquire answered", () -> !acquiredOn.isEmpty(), LIVENESS);
+            awaitCandidateSeen(aStore, group, "b");
+            long bBefore = bStore.requestsSent();
+            int acquiresBefore = acquiredOn.size();
+            ea.close(); // releases, handing the lease to b's candidacy
+            assertTrue(eb.awaitLeadership(LIVENESS), "b leads after a's release");
+            assertEquals(0, bStore.requestsSent() - bBefore, "the successor sent no request");
+            assertEquals(1, acquiredOn.size() - acquiresBefore, "one grant: " + acquiredOn);
+            String thread = acquiredOn.get(acquiredOn.size() - 1);
+            assertTrue(thread.contains("EventThread"), "taken on ZooKeeper's event thread, not " + thread);
+            assertEquals(bStore.read(group).orElseThrow().token(), eb.fencingToken().orElseThrow());
+        } finally {
+            a.close();
+            b.close();
+        }
     }
 
     @Test
