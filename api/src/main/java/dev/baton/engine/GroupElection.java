@@ -199,11 +199,6 @@ final class GroupElection implements LeaderElection {
      * else wakes at once ({@link StepChain#acquireHandedOver}).
      */
     private void onWatchEvent() {
-        synchronized (lock) {
-            if (state.phase() != Phase.FOLLOWING) {
-                return;
-            }
-        }
         steps.acquireHandedOver();
     }
 

@@ -138,15 +138,18 @@ final class StepChain implements RenewsInBatches {
      * Takes a lease a releasing leader handed to this participant, when the store knows of it without a request
      * ({@link LeaseStore#takeHandedOver}), on the thread that runs the store's watch callbacks: a graceful handover then
      * needs no hop to the scheduler's thread (a thread wake-up on the handover's path, 0.2 to 0.5 ms on a busy 2-core
-     * machine, more on an idle virtual one). Taken as a step of the chain, so it is serial with every other store call
-     * and its answer is applied as an acquire's. When the next step is not an acquire, one is in flight, the last
-     * call failed (the next acquire reads first), or the store declines, the usual step is scheduled at once instead.
+     * machine, more on an idle virtual one). Only while following (a sleeping follower's wake-up, as before); taken as
+     * a step of the chain, so it is serial with every other store call and its answer is applied as an acquire's. When
+     * a step is in flight, the last call failed (the next acquire reads first), or the store declines, the usual step
+     * is scheduled at once instead.
      */
     void acquireHandedOver() {
         Step.Acquire step;
         synchronized (lock) {
-            if (stepInFlight || !state.competing() || state.phase().nextStep(!state.isLeader()) != Phase.Step.ACQUIRE
-                    || health.failing()) {
+            if (state.phase() != Phase.FOLLOWING) {
+                return;
+            }
+            if (stepInFlight || health.failing()) {
                 scheduleStep(0);
                 return;
             }
