@@ -33,9 +33,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * On-demand timeline of a graceful handover on an in-process ZooKeeper (issue 18): where the milliseconds between the
  * leader's {@link Baton#close()} and the follower's {@code isLeader()} go. Same method as the benchmark suite's
  * graceful handover (ttl 2 s, renew 500 ms, close on a thread of its own, {@code isLeader()} polled every 0.5 ms);
- * each store is wrapped to stamp its calls and watch callbacks. {@code ./mvnw -o -pl backends/zookeeper test
- * -Dtest=HandoverTimeline -Dbaton.bench=true -Dsurefire.failIfNoSpecifiedTests=false}; medians printed in ms from
- * the start of {@code close()}.
+ * each store is wrapped to stamp its calls and watch callbacks, and a bare observer session of its own stamps when
+ * the leader's write becomes visible (for Curator's latch as well, with the moment its leadership is set). {@code
+ * ./mvnw -o -pl backends/zookeeper test -Dtest=HandoverTimeline -Dbaton.bench=true
+ * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dbaton.bench.runs=N} handovers (25), {@code
+ * -Dtimeline.election=true} to close the leader's group alone ({@code LeaderElection.close()}, as Curator's latch is
+ * closed) instead of its {@code Baton}; medians printed in ms from the start of {@code close()}.
  */
 @EnabledIfSystemProperty(named = "baton.bench", matches = "true")
 class HandoverTimeline {
