@@ -52,6 +52,11 @@ final class LogIds {
      * at once and the error is rethrown (ERROR).
      */
     static final String FATAL_STORE_ERROR = "BATON-ENG-0018";
+    /**
+     * A store's {@code takeHandedOver}, which answers from memory, threw: the group acquires as usual at once; a bug in
+     * the store (WARNING).
+     */
+    static final String HANDOVER_TAKE_FAILED = "BATON-ENG-0019";
 
     private LogIds() {}
 }

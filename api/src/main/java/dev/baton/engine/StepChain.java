@@ -4,6 +4,7 @@ import dev.baton.ElectionSettings;
 import dev.baton.spi.LeaseRecord;
 import dev.baton.spi.LeaseStore;
 import dev.baton.spi.RenewRequest;
+import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,9 @@ import java.util.Optional;
  * <p>Fields are guarded by the election's lock ({@link ElectionState#lock()}).
  */
 final class StepChain implements RenewsInBatches {
+    // The election's logger, whichever class logs: operators filter on it.
+    private static final System.Logger LOG = System.getLogger(GroupElection.class.getName());
+
     private final String group;
     private final String participant;
     private final ElectionSettings settings;
@@ -164,7 +168,10 @@ final class StepChain implements RenewsInBatches {
             Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
             taken = store.takeHandedOver(group, participant, settings.ttl(), advertised);
         } catch (RuntimeException e) {
-            taken = Optional.empty(); // the scheduled acquire asks the store properly, and reports what fails
+            taken = Optional.empty();
+            LOG.log(Level.WARNING, LogIds.HANDOVER_TAKE_FAILED + ": group ''{0}'': the store failed to say from memory"
+                    + " whether a lease was handed to this participant ({1}); it acquires as usual instead. This is a"
+                    + " bug in the lease store ({2}): please report it", group, e.toString(), store.describe());
         } finally {
             if (taken.isPresent() && taken.get().heldBy(participant)) {
                 finishStep(new StepOutcome.Acquired(step, t0, taken, null));

@@ -1,7 +1,6 @@
 package dev.baton.spi;
 
 import java.time.Instant;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;

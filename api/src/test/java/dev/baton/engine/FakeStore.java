@@ -172,9 +172,16 @@ final class FakeStore implements LeaseStore {
     /** Grants taken by {@link #takeHandedOver}. */
     final AtomicInteger handedOver = new AtomicInteger();
 
+    /** When set, {@link #takeHandedOver} throws it (a bug in a store's memory-only answer). */
+    volatile RuntimeException takeFails;
+
     @Override
     public synchronized Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,
             Map<String, String> metadata) {
+        RuntimeException fails = takeFails;
+        if (fails != null) {
+            throw fails;
+        }
         Entry e = live(name);
         if (!holder.equals(handed.get(name)) || e == null || !e.holder.equals(holder)) {
             return Optional.empty();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.ChangeCause;
 import dev.baton.LeadershipChanged;
 import dev.baton.spi.LeaseRecord;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,27 @@ class HandoverFromWatchTest {
         assertTrue(b.election.isLeader());
         assertEquals(acquires + 1, fx.store.acquires.get(), "one acquire, as before");
         assertEquals(0, fx.store.handedOver.get());
+    }
+
+    @Test
+    @DisplayName("a store whose answer from memory throws: a warning naming the bug, and the usual acquire, which"
+            + " takes the lease handed over")
+    void failingTakeFallsBackWithAWarning() throws Exception {
+        EngineFixture.Participant a = fx.leader("a");
+        EngineFixture.Participant b = follower("b");
+        fx.store.takeFails = new IllegalStateException("bug in the store");
+        fx.store.handsOverTo = "b";
+        List<String> lines;
+        try (LogLines log = new LogLines(GroupElection.class, false)) {
+            a.baton.close();
+            lines = log.lines().stream().filter(l -> l.contains(LogIds.HANDOVER_TAKE_FAILED)).toList();
+        }
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("group 'jobs'") && lines.get(0).contains("bug in the store")
+                && lines.get(0).contains("fake"), lines.get(0));
+        assertFalse(b.election.isLeader(), "not taken on the callback's thread");
+        fx.clock.runDueTasks();
+        assertTrue(b.election.isLeader(), "the scheduled acquire got the lease handed to b");
     }
 
     @Test
