@@ -656,17 +656,14 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
         }
         String node = ZkNames.node(name);
         HandoverNotice notice = candidacies.handed(node);
-        if (notice == null || !notice.grantedAsAsked(new ZkLeaseData(ttlMillis, holder).encode(), withoutSince(stored))) {
-            return Optional.empty();
-        }
-        OptionalLong remaining = trustedRemaining(notice.zxid(), ttlMillis);
-        if (remaining.isEmpty() || !candidacies.takeHanded(node, notice)) {
+        LeaseRecord proven = notice == null ? null
+                : provenBySight(notice, name, holder, ttlMillis, new ZkLeaseData(ttlMillis, holder).encode(), stored);
+        if (proven == null || !candidacies.takeHanded(node, notice)) {
             return Optional.empty();
         }
         watcher.takeFreed(node);
         handoversSeen.increment();
-        return Optional.of(new LeaseRecord(name, holder, notice.zxid(), Duration.ofNanos(remaining.getAsLong()),
-                stored));
+        return Optional.of(proven);
     }
 
     /**
@@ -714,17 +711,27 @@ public final class ZooKeeperLeaseStore implements LeaseStore {
      */
     private Optional<LeaseRecord> handedOverBySight(String what, long deadline, Grant g, HandoverNotice notice) {
         ZkCall.await(what, deadline, notice.settledOrRead());
-        long token = notice.zxid();
-        if (!notice.grantedAsAsked(g.data(), withoutSince(g.metadata()))) {
-            return null;
-        }
-        OptionalLong remaining = trustedRemaining(token, g.ttlMillis());
-        if (remaining.isEmpty()) {
+        LeaseRecord proven = provenBySight(notice, g.name(), g.holder(), g.ttlMillis(), g.data(), g.metadata());
+        if (proven == null) {
             return null;
         }
         handoversSeen.increment();
-        return Optional.of(new LeaseRecord(g.name(), g.holder(), token, Duration.ofNanos(remaining.getAsLong()),
-                g.metadata()));
+        return Optional.of(proven);
+    }
+
+    /**
+     * @return the grant {@code notice}'s events prove, with what was asked ({@code data}: the holder node's,
+     *     {@code metadata}: the acquire's, {@code baton.since} aside) and trusted for more than half the ttl; null
+     *     otherwise. Nothing is sent and nothing waited for.
+     */
+    private LeaseRecord provenBySight(HandoverNotice notice, String name, String holder, long ttlMillis, byte[] data,
+            Map<String, String> metadata) {
+        if (!notice.grantedAsAsked(data, withoutSince(metadata))) {
+            return null;
+        }
+        OptionalLong remaining = trustedRemaining(notice.zxid(), ttlMillis);
+        return remaining.isEmpty() ? null
+                : new LeaseRecord(name, holder, notice.zxid(), Duration.ofNanos(remaining.getAsLong()), metadata);
     }
 
     /**
