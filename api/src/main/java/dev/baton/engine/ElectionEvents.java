@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  * thread) and as a log line, and the leader it knows, to the {@link ElectionObserver}.
  *
  * <p>Announcements are made under the election's lock, in the order of its transitions; the listeners list is
- * thread-safe on its own.
+ * thread-safe on its own. The log line of a tenure's end that releases the lease is held until the release is
+ * answered ({@link #flushHeldLogLine}): the listeners hear of it at once, but formatting and writing the line (a few
+ * hundred microseconds of code that rarely runs, so interpreted) would otherwise compete for the CPU with the release
+ * a successor is waiting for.
  */
 final class ElectionEvents {
     // The election's logger, whichever class logs: operators filter on it.
@@ -38,6 +41,8 @@ final class ElectionEvents {
     private final ElectionObserver observer;
     /** The leader last reported to {@link #observer}; none until one is known. Guarded by the election's lock. */
     private Optional<String> reportedLeader = Optional.empty();
+    /** A tenure end's log line held while its release is out, else null. Guarded by the election's lock. */
+    private Runnable heldLogLine;
 
     ElectionEvents(String group, String participant, Scheduler scheduler, EventDispatcher dispatcher,
             List<Consumer<LeadershipChanged>> globalListeners, ElectionObserver observer) {
@@ -63,9 +68,12 @@ final class ElectionEvents {
      *
      * @param leader the leader when known: its id and metadata go into the event
      * @param lateNanos how long before now the tenure stopped being valid (0 when it ends now, or for an acquisition)
+     * @param releasing whether a release of the lease follows: the log line is then held until
+     *     {@link #flushHeldLogLine} (the listeners are told at once)
      */
     void roleChanged(Role role, Role previous, ChangeCause cause, long token, Optional<LeaderInfo> leader,
-            long lateNanos) {
+            long lateNanos, boolean releasing) {
+        flushHeldLogLine(); // lines stay in the order of the changes
         Instant at = scheduler.wallClock();
         Instant validUntil = at.minusNanos(lateNanos);
         LeadershipChanged event = new LeadershipChanged(group, participant, role, previous,
@@ -80,7 +88,24 @@ final class ElectionEvents {
                 group, previous, role, cause, token);
         List<Consumer<LeadershipChanged>> all = new ArrayList<>(globalListeners);
         all.addAll(listeners);
-        dispatcher.dispatch(event, logLine, all);
+        if (releasing) {
+            heldLogLine = logLine;
+            dispatcher.dispatch(event, null, all);
+        } else {
+            dispatcher.dispatch(event, logLine, all);
+        }
+    }
+
+    /**
+     * Logs the held line of a tenure's end (on the event thread, after what was dispatched before), if any: once its
+     * release was answered or given up, or before the next change's. Caller holds the election's lock.
+     */
+    void flushHeldLogLine() {
+        Runnable line = heldLogLine;
+        if (line != null) {
+            heldLogLine = null;
+            dispatcher.log(line);
+        }
     }
 
     /**

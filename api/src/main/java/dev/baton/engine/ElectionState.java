@@ -136,6 +136,11 @@ final class ElectionState {
         pendingRelease = OptionalLong.of(token);
     }
 
+    /** The release of an ended tenure was answered, or failed: its held log line goes out ({@link ElectionEvents}). */
+    void releaseAnswered() {
+        events.flushHeldLogLine();
+    }
+
     /** @param token a token given back (or given up on): no longer pending */
     void released(long token) {
         if (pendingRelease.isPresent() && pendingRelease.getAsLong() == token) {
@@ -163,7 +168,8 @@ final class ElectionState {
         Grant g = new Grant(lease.token(), deadline, epoch, self);
         grant = g;
         known = self;
-        events.roleChanged(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(self), 0);
+        events.roleChanged(Role.LEADER, Role.FOLLOWER, ChangeCause.ACQUIRED, lease.token(), Optional.of(self), 0,
+                false);
         scheduleDeadlineCheck(g);
         lock.notifyAll();
     }
@@ -260,7 +266,7 @@ final class ElectionState {
         // The tenure stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
         // now: an audit of "led from A to B" must not overlap the successor's tenure by the length of a pause.
         events.roleChanged(Role.FOLLOWER, Role.LEADER, cause, g.token(), Optional.ofNullable(k),
-                Math.max(0, now - g.deadlineNanos()));
+                Math.max(0, now - g.deadlineNanos()), end.releases());
         reportLeader();
         lock.notifyAll();
     }

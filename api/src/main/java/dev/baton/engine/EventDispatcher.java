@@ -56,6 +56,20 @@ final class EventDispatcher implements AutoCloseable {
     }
 
     /**
+     * Writes a log line on the event thread, in order with the events dispatched before it, or on the calling thread
+     * once the dispatcher is closed.
+     *
+     * @param logLine must not throw
+     */
+    void log(Runnable logLine) {
+        try {
+            executor.execute(logLine);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            logLine.run();
+        }
+    }
+
+    /**
      * Completes a future the user sees (the result of {@code runWhileLeader}, {@code HeldLease.ended()}) on the event
      * thread, in order with the events. A stage the user chained without {@code *Async} runs on the thread that
      * completes the future; on a lease thread a blocking one would stall the renewals of every group. Once the

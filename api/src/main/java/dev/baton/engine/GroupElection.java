@@ -275,6 +275,7 @@ final class GroupElection implements LeaderElection {
         }
         synchronized (lock) {
             steps.cancelNextStep();
+            state.releaseAnswered(); // answered, or not sent in time: its log line goes out either way
         }
         watch.close(); // outside the lock: closing may wait for the store's notification thread
     }

@@ -123,6 +123,7 @@ final class StepAnswers {
     }
 
     private void released(StepOutcome.Released outcome) {
+        state.releaseAnswered();
         if (outcome.failure() != null && context.health().consecutiveFailures() < 3) {
             // Worth a few retries so a follower need not wait for expiry; after that the store expires it anyway.
             chain.scheduleStep(context.health().retryDelay(context.settings().renewInterval()));

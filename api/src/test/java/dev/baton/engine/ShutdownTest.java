@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.ChangeCause;
 import dev.baton.Role;
 import dev.baton.Term;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,43 @@ class ShutdownTest {
                 + " token \\d+\\)"), lines.get(0));
         assertTrue(lines.get(1).matches("baton-events-\\S* BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER \\(SHUTDOWN,"
                 + " token \\d+\\)"), lines.get(1));
+    }
+
+    @Test
+    @DisplayName("a tenure end that releases is logged once the release is answered; its listeners hear of it at once")
+    void releasingEndLoggedAfterItsRelease() throws Exception {
+        try (LogLines log = new LogLines(GroupElection.class, false)) {
+            var a = fx.leader("a");
+            CountDownLatch gate = new CountDownLatch(1);
+            fx.store.releaseGate = gate; // the release waits there: a slow backend
+            Thread closer = new Thread(a.baton::close, "closer");
+            closer.start();
+            assertEquals(ChangeCause.SHUTDOWN, a.nextEvent().cause(), "the listeners are told at once");
+            Waits.until("the release is under way", () -> fx.store.releases.get() == 1);
+            // Written before the listeners in the same task, the line would be there by now if it were not held.
+            assertFalse(log.lines().stream().anyMatch(l -> l.contains("LEADER -> FOLLOWER")), log.lines().toString());
+            gate.countDown();
+            closer.join(Waits.generous().toMillis());
+            assertFalse(closer.isAlive(), "close() returned");
+            Waits.until("the line is written after the release", () -> log.lines().stream()
+                    .anyMatch(l -> l.matches("BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER \\(SHUTDOWN, token \\d+\\)")));
+        }
+    }
+
+    @Test
+    @DisplayName("a step-down is logged once its release ran; a failed release is logged all the same")
+    void stepDownLoggedAfterItsRelease() throws Exception {
+        try (LogLines log = new LogLines(GroupElection.class, false)) {
+            var a = fx.leader("a");
+            a.election.stepDown(); // the release is a step of the manual clock: not run yet
+            assertEquals(ChangeCause.RELEASED, a.nextEvent().cause());
+            assertFalse(log.lines().stream().anyMatch(l -> l.contains("LEADER -> FOLLOWER")), log.lines().toString());
+            fx.store.failEverything = true; // the release fails: the line must not wait for a retry
+            fx.clock.runDueTasks();
+            Waits.until("the step-down's line", () -> log.lines().stream()
+                    .anyMatch(l -> l.contains("LEADER -> FOLLOWER (RELEASED")));
+            fx.store.failEverything = false;
+        }
     }
 
     @Test
