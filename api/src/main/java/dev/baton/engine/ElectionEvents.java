@@ -22,10 +22,11 @@ import java.util.function.Consumer;
  * thread) and as a log line, and the leader it knows, to the {@link ElectionObserver}.
  *
  * <p>Announcements are made under the election's lock, in the order of its transitions; the listeners list is
- * thread-safe on its own. The log line of a tenure's end that releases the lease is held until the release is
+ * thread-safe on its own. The log line of a graceful end (step-down, leave, close) is held until its release is
  * answered ({@link #flushHeldLogLine}): the listeners hear of it at once, but formatting and writing the line (a few
  * hundred microseconds of code that rarely runs, so interpreted) would otherwise compete for the CPU with the release
- * a successor is waiting for.
+ * a successor is waiting for. Other ends (an expired or lost tenure, whose warning an operator needs now) are logged
+ * at once.
  */
 final class ElectionEvents {
     // The election's logger, whichever class logs: operators filter on it.
@@ -68,11 +69,11 @@ final class ElectionEvents {
      *
      * @param leader the leader when known: its id and metadata go into the event
      * @param lateNanos how long before now the tenure stopped being valid (0 when it ends now, or for an acquisition)
-     * @param releasing whether a release of the lease follows: the log line is then held until
+     * @param handingOver whether a graceful handover's release follows: the log line is then held until
      *     {@link #flushHeldLogLine} (the listeners are told at once)
      */
     void roleChanged(Role role, Role previous, ChangeCause cause, long token, Optional<LeaderInfo> leader,
-            long lateNanos, boolean releasing) {
+            long lateNanos, boolean handingOver) {
         flushHeldLogLine(); // lines stay in the order of the changes
         Instant at = scheduler.wallClock();
         Instant validUntil = at.minusNanos(lateNanos);
@@ -88,7 +89,7 @@ final class ElectionEvents {
                 group, previous, role, cause, token);
         List<Consumer<LeadershipChanged>> all = new ArrayList<>(globalListeners);
         all.addAll(listeners);
-        if (releasing) {
+        if (handingOver) {
             heldLogLine = logLine;
             dispatcher.dispatch(event, null, all);
         } else {

@@ -266,7 +266,7 @@ final class ElectionState {
         // The tenure stopped being valid at its local deadline if that passed first (a pause, stalled renewals), else
         // now: an audit of "led from A to B" must not overlap the successor's tenure by the length of a pause.
         events.roleChanged(Role.FOLLOWER, Role.LEADER, cause, g.token(), Optional.ofNullable(k),
-                Math.max(0, now - g.deadlineNanos()), end.releases());
+                Math.max(0, now - g.deadlineNanos()), end.handsOver());
         reportLeader();
         lock.notifyAll();
     }

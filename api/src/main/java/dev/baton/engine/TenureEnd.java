@@ -60,6 +60,14 @@ enum TenureEnd {
         return releases;
     }
 
+    /**
+     * @return whether the participant gives leadership up on purpose while its lease is valid (step-down, leave,
+     *     close): a graceful handover, whose release a follower may be waiting for now
+     */
+    boolean handsOver() {
+        return this == STEP_DOWN || this == LEAVE || this == SHUTDOWN;
+    }
+
     /** @return the back-off that follows */
     BackOff backOff() {
         return backOff;

@@ -47,23 +47,26 @@ class PhaseTest {
         assertEquals(expected, phase.nextStep(pastDeadline));
     }
 
-    @ParameterizedTest(name = "{0}, store failing {1}: {2}, release {3}, back-off {4}, then {5} / stopping {6}")
-    @DisplayName("every end of a tenure: the cause announced, the release, the back-off and the phase after it")
+    @ParameterizedTest(name = "{0}, store failing {1}: {2}, release {3}, back-off {4}, then {5} / stopping {6},"
+            + " graceful handover {7}")
+    @DisplayName("every end of a tenure: the cause announced, the release, the back-off, the phase after it, and"
+            + " whether it is a graceful handover (its log line waits for the release)")
     @CsvSource({
-        // end,       failing -> cause,               releases, back-off,       phase if competing, if stopping
-        "STEP_DOWN,   false,     RELEASED,            true,     STEP_DOWN,      RELEASING,          RELEASING",
-        "STEP_DOWN,   true,      RELEASED,            true,     STEP_DOWN,      RELEASING,          RELEASING",
-        "LEAVE,       false,     RELEASED,            true,     NONE,           RELEASING,          RELEASING",
-        "SHUTDOWN,    false,     SHUTDOWN,            true,     NONE,           RELEASING,          RELEASING",
-        "LOST,        false,     LOST_TO_ANOTHER,     false,    NONE,           FOLLOWING,          STOPPED",
-        "DEADLINE,    false,     EXPIRED,             true,     RENEW_INTERVAL, RELEASING,          RELEASING",
-        "DEADLINE,    true,      BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING",
-        "FATAL_ERROR, false,     BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING",
-        "FATAL_ERROR, true,      BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING",
+        // end,       failing -> cause,               releases, back-off,       phase if competing, if stopping, hands over
+        "STEP_DOWN,   false,     RELEASED,            true,     STEP_DOWN,      RELEASING,          RELEASING,   true",
+        "STEP_DOWN,   true,      RELEASED,            true,     STEP_DOWN,      RELEASING,          RELEASING,   true",
+        "LEAVE,       false,     RELEASED,            true,     NONE,           RELEASING,          RELEASING,   true",
+        "SHUTDOWN,    false,     SHUTDOWN,            true,     NONE,           RELEASING,          RELEASING,   true",
+        "LOST,        false,     LOST_TO_ANOTHER,     false,    NONE,           FOLLOWING,          STOPPED,     false",
+        "DEADLINE,    false,     EXPIRED,             true,     RENEW_INTERVAL, RELEASING,          RELEASING,   false",
+        "DEADLINE,    true,      BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING,   false",
+        "FATAL_ERROR, false,     BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING,   false",
+        "FATAL_ERROR, true,      BACKEND_UNAVAILABLE, true,     RENEW_INTERVAL, RELEASING,          RELEASING,   false",
     })
     void termEnds(TenureEnd end, boolean failing, ChangeCause cause, boolean releases, TenureEnd.BackOff backOff,
-            Phase whileCompeting, Phase whileStopping) {
+            Phase whileCompeting, Phase whileStopping, boolean handsOver) {
         assertEquals(cause, end.cause(failing));
+        assertEquals(handsOver, end.handsOver());
         assertEquals(releases, end.releases());
         assertEquals(backOff, end.backOff());
         assertEquals(whileCompeting, Phase.afterTenureEnd(end, true));
