@@ -36,6 +36,8 @@ public final class BenchmarkSuite {
     static final List<String> SECTIONS = List.of("jmh", "latency", "failover", "shedlock", "curator", "scale");
 
     private final boolean quick;
+    /** Cycles of {@link ZooKeeperWarmUp} sent to the ZooKeeper server before anything is measured on it. */
+    private final int zookeeperWarmUpCycles;
     private final Path workDir;
     private final Set<String> sections;
     private final Set<String> backendFilter;
@@ -44,6 +46,8 @@ public final class BenchmarkSuite {
 
     private BenchmarkSuite(boolean quick, Path workDir) {
         this.quick = quick;
+        int cycles = Integer.getInteger("bench.zookeeper.warm-up-cycles", 2000);
+        this.zookeeperWarmUpCycles = quick ? cycles / 10 : cycles;
         this.workDir = workDir;
         this.sections = selection("bench.sections", SECTIONS);
         List<String> known = new ArrayList<>(BACKENDS);
@@ -177,6 +181,11 @@ public final class BenchmarkSuite {
             }
             System.out.println("[bench] backend " + name);
             try (BackendUnderTest b = BackendUnderTest.start(name, workDir)) {
+                if (name.equals("zookeeper") && zookeeperWarmUpCycles > 0) {
+                    attempt(failures, "zookeeper warm-up", () -> System.out.println("[bench] zookeeper warmed by "
+                            + zookeeperWarmUpCycles + " cycles in another JVM in " + ZooKeeperWarmUp.run(b.port(),
+                                    zookeeperWarmUpCycles, b.dir.resolve("warm-up.log")) + " ms"));
+                }
                 if (measures("latency")) {
                     attempt(failures, name + " latency",
                             () -> latency.put(name, LatencyBench.run(b, quick ? 100 : 1000)));
@@ -310,7 +319,11 @@ public final class BenchmarkSuite {
                 .append(" (AOF, appendfsync always: every write waits for a disk flush) |\n");
         md.append("| PostgreSQL | ").append(postgresVersion()).append(" |\n");
         md.append("| etcd | ").append(command("etcd", "--version").replace(" Git SHA", "; Git SHA")).append(" |\n");
-        md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms, sessions 0.4–30 s) |\n");
+        md.append("| ZooKeeper | ").append(zookeeperVersion()).append(" (standalone, tickTime 200 ms, sessions 0.4–30 s")
+                .append(zookeeperWarmUpCycles > 0 ? "; before any measurement another JVM sends it "
+                        + zookeeperWarmUpCycles + " cycles of the requests both Curator and Baton send, so its "
+                        + "request pipeline is compiled as on a server in use (`ZooKeeperWarmUp`)" : "; cold: no warm-up")
+                .append(") |\n");
         md.append("| Azurite | ").append(command(onPath("azurite-blob"), "--version"))
                 .append(" (Microsoft's Azure Blob Storage emulator, standing in for the service; its metadata in ")
                 .append(command(onPath("mariadbd"), "--version").replaceAll("^.*Ver (\\S+).*$", "MariaDB $1"))
