@@ -58,8 +58,9 @@ class ShutdownTest {
     }
 
     @Test
-    @DisplayName("a tenure end that releases is logged once the release is answered; its listeners hear of it at once")
-    void releasingEndLoggedAfterItsRelease() throws Exception {
+    @DisplayName("close() is logged once its release is answered, not while the successor waits; its listeners hear"
+            + " of it at once")
+    void closeLoggedAfterItsRelease() throws Exception {
         try (LogLines log = new LogLines(GroupElection.class, false)) {
             var a = fx.leader("a");
             CountDownLatch gate = new CountDownLatch(1);
@@ -74,7 +75,8 @@ class ShutdownTest {
             closer.join(Waits.generous().toMillis());
             assertFalse(closer.isAlive(), "close() returned");
             Waits.until("the line is written after the release", () -> log.lines().stream()
-                    .anyMatch(l -> l.matches("BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER \\(SHUTDOWN, token \\d+\\)")));
+                    .anyMatch(l -> l.matches("BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER \\(SHUTDOWN,"
+                            + " token \\d+\\)")));
         }
     }
 
