@@ -224,7 +224,7 @@ final class KeptLease implements HeldLease, RenewsInBatches {
         deadlineCheck.cancel();
         if (cause != ChangeCause.RELEASED) {
             LOG.log(Level.WARNING, LogIds.LEASE_ENDED + ": lease ''{0}'' (token {1}) ended: {2}; its holder must stop"
-                    + " the work it guards", name, token, cause);
+                    + " the work it guards", name, Long.toString(token), cause);
         }
     }
 

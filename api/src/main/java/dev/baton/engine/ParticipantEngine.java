@@ -154,8 +154,9 @@ final class ParticipantEngine {
         }
         // What an operator wants to know of a shutdown: what was handed back, and whether it took long.
         LOG.log(Level.INFO, LogIds.CLOSED + ": Baton of participant {0} closed in {1} ms: {2} election(s) stopped; {3}",
-                participant, (System.nanoTime() - start) / 1_000_000, all.size(), led.isEmpty() ? "it led no group"
-                        : "it led and released " + String.join(", ", led.stream().sorted().toList())
-                                + " (a failed release is logged above; the lease then expires by its ttl)");
+                participant, Long.toString((System.nanoTime() - start) / 1_000_000), Integer.toString(all.size()),
+                led.isEmpty() ? "it led no group" : "it led and released "
+                        + String.join(", ", led.stream().sorted().toList())
+                        + " (a failed release is logged above; the lease then expires by its ttl)");
     }
 }

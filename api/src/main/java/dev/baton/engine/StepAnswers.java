@@ -133,7 +133,7 @@ final class StepAnswers {
         state.released(token);
         if (outcome.failure() == null && !outcome.released()) {
             LOG.log(Level.DEBUG, "Group ''{0}'': token {1} had already expired or changed hands", context.group(),
-                    token);
+                    Long.toString(token));
         }
         if (state.competing()) {
             chain.scheduleStep(Math.max(0, state.notBeforeNanos() - context.scheduler().nanoTime()));

@@ -51,6 +51,11 @@ final class FakeStore implements LeaseStore {
         this.clock = clock;
     }
 
+    /** The next grant of {@code name} gets token {@code last + 1} (a backend whose tokens are large numbers). */
+    synchronized void tokensAfter(String name, long last) {
+        lastToken.put(name, last);
+    }
+
     /** When set, every call throws this very error (an {@link OutOfMemoryError} in a store, say). */
     volatile Error error;
 

@@ -1,17 +1,21 @@
 package dev.baton.engine;
 
-import java.text.MessageFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
-/** The formatted lines one engine logger publishes while open, each prefixed by its thread's name when asked. */
+/**
+ * The lines one engine logger publishes while open, their messages formatted as JUL's handlers format them (a line
+ * without parameters is taken as it is), each prefixed by its thread's name when asked.
+ */
 final class LogLines implements AutoCloseable {
     private final Logger jul;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Handler handler;
+    private final SimpleFormatter formatter = new SimpleFormatter();
 
     /**
      * @param logger the class whose logger to listen to
@@ -22,7 +26,7 @@ final class LogLines implements AutoCloseable {
         this.handler = new Handler() {
             @Override
             public void publish(LogRecord r) {
-                String line = MessageFormat.format(r.getMessage(), r.getParameters());
+                String line = formatter.formatMessage(r);
                 lines.add(withThread ? Thread.currentThread().getName() + " " + line : line);
             }
 

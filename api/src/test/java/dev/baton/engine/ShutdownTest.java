@@ -58,6 +58,24 @@ class ShutdownTest {
     }
 
     @Test
+    @DisplayName("tokens are logged as their digits, without the locale's grouping separators an operator cannot grep")
+    void tokensLoggedAsDigits() throws Exception {
+        java.util.List<String> lines;
+        try (LogLines log = new LogLines(GroupElection.class, false)) {
+            fx.store.tokensAfter("jobs", 4_294_967_300L); // a ZooKeeper zxid's size: epoch 1
+            var a = fx.participant("a");
+            fx.clock.runDueTasks();
+            assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+            a.baton.close();
+            assertEquals(ChangeCause.SHUTDOWN, a.nextEvent().cause());
+            Waits.until("both lines", () -> log.lines().size() >= 2);
+            lines = log.lines();
+        }
+        assertEquals(java.util.List.of("BATON-ENG-0003: group 'jobs': FOLLOWER -> LEADER (ACQUIRED, token 4294967301)",
+                "BATON-ENG-0003: group 'jobs': LEADER -> FOLLOWER (SHUTDOWN, token 4294967301)"), lines);
+    }
+
+    @Test
     @DisplayName("close() is logged once its release is answered, not while the successor waits; its listeners hear"
             + " of it at once")
     void closeLoggedAfterItsRelease() throws Exception {

@@ -20,7 +20,7 @@ public class LeadershipLog {
         LOG.log(System.Logger.Level.INFO, "group {0}: {1} -> {2} ({3}), leader {4}, token {5}",
                 event.group(), event.previousRole(), event.role(), event.cause(),
                 event.leader().orElse("unknown"),
-                event.fencingToken().isPresent() ? event.fencingToken().getAsLong() : "-");
+                event.fencingToken().isPresent() ? Long.toString(event.fencingToken().getAsLong()) : "-");
         synchronized (recent) {
             recent.addFirst(event);
             if (recent.size() > KEPT) {

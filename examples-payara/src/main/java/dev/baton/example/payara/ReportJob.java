@@ -31,7 +31,7 @@ public class ReportJob {
     public void writeReport() {
         long n = runs.incrementAndGet();
         lastRun.set(Instant.now());
-        LOG.log(System.Logger.Level.INFO, "report #{0} written by this instance (the leader)", n);
+        LOG.log(System.Logger.Level.INFO, "report #{0} written by this instance (the leader)", Long.toString(n));
     }
 
     /** How many times this instance ran the job. */
