@@ -53,6 +53,12 @@ final class ObservedStore implements LeaseStore {
         return timed(name, StoreOperation.ACQUIRE, () -> store.tryAcquire(name, holder, ttl, metadata));
     }
 
+    @Override
+    public Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        return timed(name, StoreOperation.ACQUIRE, () -> store.tryAcquireWithoutWaiting(name, holder, ttl, metadata));
+    }
+
     /** Reported as an acquire when it grants; a decline is no store call (nothing was asked of the backend). */
     @Override
     public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,

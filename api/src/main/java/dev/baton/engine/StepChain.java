@@ -236,8 +236,10 @@ final class StepChain implements RenewsInBatches {
         }
         Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
         long sent = scheduler.nanoTime(); // a grant counts from the acquire's request, not from the read's
-        return new StepOutcome.Acquired(step, sent, store.tryAcquire(group, participant, settings.ttl(), advertised),
-                null);
+        // Never waits inside the call for a free lease to become grantable (the store answers empty and is asked again
+        // soon): this thread serves every group's renewals too.
+        return new StepOutcome.Acquired(step, sent,
+                store.tryAcquireWithoutWaiting(group, participant, settings.ttl(), advertised), null);
     }
 
     /** Opens the store's watch once; runs on the step thread because opening may need the backend. */

@@ -166,6 +166,28 @@ public interface LeaseStore extends AutoCloseable {
     }
 
     /**
+     * {@link #tryAcquire(String, String, Duration, Map)} for a caller that asks again soon anyway: where
+     * {@code tryAcquire} would wait inside the call until a free lease can be granted, this answers empty at once
+     * instead, as for a lost race, and the caller retries. The engine's elections acquire this way (an empty answer
+     * is retried within about 20 ms): their calls share the engine's two lease threads with every leader's renewals,
+     * which a wait inside an acquire would hold back. Azure Blob waits so (up to a second, before a new blob's first
+     * grant, for the service's clock to leave the second the blob was made in); a store that never waits inside an
+     * acquire needs nothing here: the default is {@code tryAcquire}. Wrappers forward it.
+     *
+     * @param name the lease name
+     * @param holder the participant asking (as {@code tryAcquire}'s)
+     * @param ttl the lease length if granted
+     * @param metadata the leader metadata to store with the grant (as {@code tryAcquire}'s)
+     * @return as {@code tryAcquire}'s, or empty when the lease is free but cannot be granted yet
+     * @throws LeaseStoreException when the backend cannot answer in time
+     * @throws UnsupportedOperationException when {@code metadata} is not empty and this store keeps none
+     */
+    default Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        return tryAcquire(name, holder, ttl, metadata);
+    }
+
+    /**
      * The lease a releasing leader handed to {@code holder} in its release, when this store already knows that without
      * a request (ZooKeeper: from its watch's events); empty otherwise, and the caller then acquires as usual. An
      * election asks on the thread that ran its {@link #watch} callback, right after the callback, so that a graceful

@@ -115,6 +115,27 @@ final class FakeStore implements LeaseStore {
         return Optional.of(record(name, e));
     }
 
+    /**
+     * A free lease's grant is deferred this many times (answered empty, counted in {@link #deferred}) before
+     * {@link #tryAcquireWithoutWaiting} grants it, as Azure Blob defers a new blob's first grant; {@link #tryAcquire}
+     * never defers (that store waits inside the call).
+     */
+    volatile int deferGrants;
+    final AtomicInteger deferred = new AtomicInteger();
+    /** Calls of {@link #tryAcquireWithoutWaiting}; {@link #acquires} counts them too when they reach the lease. */
+    final AtomicInteger acquiresWithoutWaiting = new AtomicInteger();
+
+    @Override
+    public synchronized Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        acquiresWithoutWaiting.incrementAndGet();
+        if (live(name) == null && deferred.get() < deferGrants) {
+            deferred.incrementAndGet();
+            return Optional.empty();
+        }
+        return tryAcquire(name, holder, ttl, metadata);
+    }
+
     @Override
     public synchronized Optional<LeaseRecord> renew(String name, String holder, long token, Duration ttl) {
         renewRequests.incrementAndGet();

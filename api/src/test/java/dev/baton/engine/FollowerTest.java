@@ -36,6 +36,24 @@ class FollowerTest {
     }
 
     @Test
+    @DisplayName("elections acquire without waiting inside the store: a grant the store defers is asked for again"
+            + " within a few tens of milliseconds")
+    void deferredGrantAskedAgainSoon() throws Exception {
+        fx.store.deferGrants = 3;
+        var a = fx.participant("a");
+        fx.clock.runDueTasks();
+        assertFalse(a.election.isLeader(), "deferred: the lease is free but not granted yet");
+        for (int i = 0; i < 10 && !a.election.isLeader(); i++) {
+            fx.advance(Duration.ofMillis(30)); // a lost race's retry: 20 ms with jitter
+        }
+        assertTrue(a.election.isLeader());
+        assertEquals(3, fx.store.deferred.get());
+        assertEquals(fx.store.acquiresWithoutWaiting.get(), fx.store.acquires.get() + 3,
+                "every acquire of the election went through tryAcquireWithoutWaiting");
+        assertEquals(ChangeCause.ACQUIRED, a.nextEvent().cause());
+    }
+
+    @Test
     @DisplayName("a follower does not poll: it asks again only when the holder's lease can expire")
     void noHotPolling() {
         fx.store.watchable = false;

@@ -38,6 +38,8 @@ public final class BenchmarkSuite {
     private final boolean quick;
     /** Cycles of {@link ZooKeeperWarmUp} sent to the ZooKeeper server before anything is measured on it. */
     private final int zookeeperWarmUpCycles;
+    /** Curator's graceful handovers, each followed by one of Baton's group alone (section 5's pairs). */
+    private final int curatorPairs;
     private final Path workDir;
     private final Set<String> sections;
     private final Set<String> backendFilter;
@@ -48,6 +50,7 @@ public final class BenchmarkSuite {
         this.quick = quick;
         int cycles = Integer.getInteger("bench.zookeeper.warm-up-cycles", 2000);
         this.zookeeperWarmUpCycles = quick ? cycles / 10 : cycles;
+        this.curatorPairs = quick ? 3 : Integer.getInteger("bench.curator.pairs", 40);
         this.workDir = workDir;
         this.sections = selection("bench.sections", SECTIONS);
         List<String> known = new ArrayList<>(BACKENDS);
@@ -203,7 +206,7 @@ public final class BenchmarkSuite {
                 if (curatorHere) {
                     CuratorBench.Result[] holder = new CuratorBench.Result[1];
                     // Baton's like-for-like row (the group closed alone, as the latch is) between Curator's runs.
-                    attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, quick ? 3 : 15, quick ? 2 : 6,
+                    attempt(failures, "Curator", () -> holder[0] = CuratorBench.run(b, curatorPairs, quick ? 2 : 6,
                             run -> FailoverBench.gracefulOnce(name, () -> b.newStore(FailoverBench.TTL), run, true)));
                     curator = holder[0];
                 }
@@ -496,14 +499,15 @@ public final class BenchmarkSuite {
         if (alone.size() > 0) {
             md.append("| Baton, the group's `LeaderElection.close()` (like `LeaderLatch.close()`), between Curator's runs"
                     + " | ").append(alone.cell()).append(" | |\n");
-            md.append(String.format(Locale.ROOT, "| ratio, group closed alone ÷ Curator | %.2f | |%n",
-                    alone.medianMillis() / curator.graceful().medianMillis()));
+            md.append("| ratio, group closed alone ÷ Curator | ")
+                    .append(PairedRatio.of(alone.nanos(), curator.graceful().nanos()).cell()).append(" | |\n");
         }
         md.append("\nCurator's graceful handover closes the latch alone (its client stays open). Baton's first row closes"
                 + " the whole participant (`Baton.close()`: every group, its threads, its store client) in section 3's"
                 + " runs; the row below closes the group alone, the like-for-like measure of `LeaderLatch.close()`,"
                 + " one handover after each of Curator's, so both are measured at the same point of the JVM's"
-                + " warm-up.\n\n");
+                + " warm-up and of the machine's load; its ratio comes with a 95 % interval from a bootstrap over these "
+                + curator.graceful().size() + " pairs (`PairedRatio`).\n\n");
     }
 
     /** @return the steady-state window of the scale runs */

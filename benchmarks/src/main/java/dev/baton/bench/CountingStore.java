@@ -49,6 +49,13 @@ final class CountingStore implements LeaseStore {
         return delegate.tryAcquire(name, holder, ttl, metadata);
     }
 
+    @Override
+    public Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
+        acquires.increment();
+        return delegate.tryAcquireWithoutWaiting(name, holder, ttl, metadata);
+    }
+
     /** Forwarded, not counted: a store answers it from memory, without a request. */
     @Override
     public Optional<LeaseRecord> takeHandedOver(String name, String holder, Duration ttl,

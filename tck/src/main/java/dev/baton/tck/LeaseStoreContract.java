@@ -204,6 +204,24 @@ public abstract class LeaseStoreContract {
         }
 
         @Test
+        @DisplayName("without waiting (as elections acquire): a free lease is granted, at once or when asked again"
+                + " soon, and a held one is refused at once with its holder")
+        void acquiresWithoutWaiting() {
+            String name = uniqueName("nowait");
+            // Empty means "free, not grantable yet" (or a lost race): the engine asks again about every 20 ms.
+            LeaseRecord a = Await.untilPresent("tryAcquireWithoutWaiting grants free lease '" + name + "'",
+                    () -> store.tryAcquireWithoutWaiting(name, "a", LONG_TTL, Map.of()), expiryWait());
+            assertEquals("a", a.holder(), "holder after tryAcquireWithoutWaiting of a free lease");
+            assertTrue(a.token() > 0, () -> "token must be positive, got " + a.token());
+            assertRemainingNear(LONG_TTL, a);
+            Optional<LeaseRecord> b = other.tryAcquireWithoutWaiting(name, "b", LONG_TTL, Map.of());
+            assertTrue(b.isPresent(), "a held lease is reported to the refused holder, not empty");
+            assertEquals("a", b.get().holder(), "holder seen by b");
+            assertEquals(a.token(), b.get().token(), "token seen by b");
+            assertEquals(a.token(), other.read(name).orElseThrow().token(), "token seen by a read");
+        }
+
+        @Test
         @DisplayName("confirms a re-acquire by the same holder with the same token and a fresh ttl")
         void reacquireConfirms() {
             String name = uniqueName("again");

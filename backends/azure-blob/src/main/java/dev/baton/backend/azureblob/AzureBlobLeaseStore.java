@@ -77,7 +77,10 @@ import java.util.concurrent.locks.LockSupport;
  *       blob lives, and the service clock (the {@code Date} in microsecond units) makes them keep increasing after
  *       the blob was deleted: a new blob starts above {@code (D' + 1) * 1,000,000 - 1}, {@code D'} the {@code Date}
  *       that found it missing, and a token is only handed out below {@code (D + 1) * 1,000,000}, so a recreated blob
- *       waits (at most a second) until the service's clock has left the second it was created in.</li>
+ *       waits (at most a second) until the service's clock has left the second it was created in: inside
+ *       {@code tryAcquire}; {@link #tryAcquireWithoutWaiting} (the engine's elections) answers empty at once instead
+ *       and sends nothing more for that name until then, so the engine's lease threads, which renew every leader,
+ *       never sleep in a new group's first grant.</li>
  *   <li><b>Renew and release</b> succeed only for the same holder and token on an unexpired lease; release keeps the
  *       token in the blob, clears the holder and gives the blob lease back.</li>
  *   <li><b>No notifications:</b> the service cannot announce a release ({@link #watch} is empty). A follower sleeps
@@ -114,6 +117,12 @@ public final class AzureBlobLeaseStore implements LeaseStore {
     private final ServiceClock clock = new ServiceClock();
     /** The leader metadata of the grants this store made or renewed, by lease name: renewals answer with it. */
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
+    /**
+     * Names whose blob this store made in a second of the service's clock that had not passed when its grant was
+     * deferred ({@link #tryAcquireWithoutWaiting}), with the {@link System#nanoTime()} at which it surely has: until
+     * then an acquire without waiting answers empty without a request. Removed by the next acquire after it.
+     */
+    private final Map<String, Long> firstGrantNotBefore = new ConcurrentHashMap<>();
     private final AtomicBoolean warnedUnreadableMetadata = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -154,7 +163,31 @@ public final class AzureBlobLeaseStore implements LeaseStore {
 
     @Override
     public Optional<LeaseRecord> tryAcquire(String name, String holder, Duration ttl, Map<String, String> metadata) {
+        return acquire(start("acquire of lease", name, holder, ttl), name, holder, ttl, metadata, false);
+    }
+
+    /**
+     * As {@link #tryAcquire}, except that a new blob's first grant is not waited for: when the service's clock has not
+     * yet left the second the blob was made in, the answer is empty at once (the lease is free; the caller asks again
+     * soon), and until that second has surely passed, asking again answers empty without a request.
+     */
+    @Override
+    public Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+            Map<String, String> metadata) {
         Call call = start("acquire of lease", name, holder, ttl);
+        Long notBefore = firstGrantNotBefore.get(name);
+        if (notBefore != null) {
+            if (System.nanoTime() - notBefore < 0) {
+                LeaderMetadata.requireStorable(metadata); // the same errors as an acquire that sends
+                return Optional.empty();
+            }
+            firstGrantNotBefore.remove(name, notBefore);
+        }
+        return acquire(call, name, holder, ttl, metadata, true);
+    }
+
+    private Optional<LeaseRecord> acquire(Call call, String name, String holder, Duration ttl,
+            Map<String, String> metadata, boolean deferFirstGrant) {
         Map<String, String> stored = Map.copyOf(LeaderMetadata.requireStorable(metadata));
         String encoded = LeaderMetadata.encode(stored);
         BlobClient blob = blob(name);
@@ -190,7 +223,12 @@ public final class AzureBlobLeaseStore implements LeaseStore {
             // metadata edited): keep counting, so tokens still strictly increase in this blob.
             if (next >= thisSecond + MICROS_PER_SECOND && next < thisSecond + 2 * MICROS_PER_SECOND) {
                 // The blob was (re)made in this second of the service's clock: wait until it has passed.
-                if (!call.sleepUntil(clock.surelyReached((s.dateSeconds() + 1) * 1000, System.nanoTime()))) {
+                long passed = clock.surelyReached((s.dateSeconds() + 1) * 1000, System.nanoTime());
+                if (deferFirstGrant) {
+                    firstGrantNotBefore.put(name, passed);
+                    return Optional.empty();
+                }
+                if (!call.sleepUntil(passed)) {
                     throw new LeaseStoreException(call.what + ": the lease's blob was made in the current second of"
                             + " the service's clock, and its first token must wait for the next one, later than this"
                             + " call's timeout (" + timeout.toMillis() + " ms) allows; a retry succeeds");
