@@ -228,7 +228,8 @@ public final class Baton implements AutoCloseable {
         }
 
         /**
-         * @param threads threads of the default scheduler (2 unless set)
+         * @param threads threads of each of the default scheduler's two pools (2 unless set): {@code baton-lease-N}
+         *     for renewals, releases and deadline checks, {@code baton-acquire-N} for the followers' acquires
          * @return this builder
          */
         public Builder schedulerThreads(int threads) {

@@ -27,6 +27,19 @@ public interface Scheduler extends AutoCloseable {
      */
     Cancellable schedule(Runnable task, long delayNanos);
 
+    /**
+     * Runs a follower's acquire once after {@code delayNanos}, on threads of its own where the scheduler has them:
+     * a burst of acquires (many groups started at once, each a request to a slow backend) must not delay the leaders'
+     * renewals and deadline checks queued behind it. The default runs it as {@link #schedule} does.
+     *
+     * @param task the task, as {@link #schedule}'s
+     * @param delayNanos the delay, zero or negative for "as soon as possible"
+     * @return a handle to cancel the task
+     */
+    default Cancellable scheduleAcquire(Runnable task, long delayNanos) {
+        return schedule(task, delayNanos);
+    }
+
     /** Stops the scheduler; pending tasks are dropped. */
     @Override
     void close();

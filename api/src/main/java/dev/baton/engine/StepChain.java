@@ -71,7 +71,12 @@ final class StepChain implements RenewsInBatches {
             nextStep.cancel();
         }
         nextStepAt = at;
-        nextStep = scheduler.schedule(this::runStep, delayNanos);
+        // A follower's next step is an acquire: on the acquire threads, so that a burst of them (many groups
+        // starting) never queues ahead of a leader's renewal. The phase may change before it runs (then the step
+        // is whatever decide() finds; only the thread differs).
+        nextStep = state.grant() == null && state.pendingRelease().isEmpty()
+                ? scheduler.scheduleAcquire(this::runStep, delayNanos)
+                : scheduler.schedule(this::runStep, delayNanos);
     }
 
     /** Cancels the scheduled step, if any. Caller holds the lock. */

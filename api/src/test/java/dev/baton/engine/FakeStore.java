@@ -125,15 +125,30 @@ final class FakeStore implements LeaseStore {
     /** Calls of {@link #tryAcquireWithoutWaiting}; {@link #acquires} counts them too when they reach the lease. */
     final AtomicInteger acquiresWithoutWaiting = new AtomicInteger();
 
+    /** When set, an election's acquire waits for this latch first (a slow backend), counted in {@link #stuck}. */
+    volatile java.util.concurrent.CountDownLatch acquireGate;
+    final AtomicInteger stuck = new AtomicInteger();
+
     @Override
-    public synchronized Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
+    public Optional<LeaseRecord> tryAcquireWithoutWaiting(String name, String holder, Duration ttl,
             Map<String, String> metadata) {
-        acquiresWithoutWaiting.incrementAndGet();
-        if (live(name) == null && deferred.get() < deferGrants) {
-            deferred.incrementAndGet();
-            return Optional.empty();
+        java.util.concurrent.CountDownLatch gate = acquireGate;
+        if (gate != null) {
+            stuck.incrementAndGet();
+            try {
+                pass(gate, "acquiring");
+            } finally {
+                stuck.decrementAndGet();
+            }
         }
-        return tryAcquire(name, holder, ttl, metadata);
+        synchronized (this) {
+            acquiresWithoutWaiting.incrementAndGet();
+            if (live(name) == null && deferred.get() < deferGrants) {
+                deferred.incrementAndGet();
+                return Optional.empty();
+            }
+            return tryAcquire(name, holder, ttl, metadata);
+        }
     }
 
     @Override
@@ -217,6 +232,16 @@ final class FakeStore implements LeaseStore {
         return Optional.of(record(name, e));
     }
 
+    /** Waits for {@code gate} (a slow backend); an interrupt fails the call as a store would. */
+    private static void pass(java.util.concurrent.CountDownLatch gate, String doing) {
+        try {
+            gate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LeaseStoreException("interrupted while " + doing);
+        }
+    }
+
     /** When set, a release is counted, then waits for this latch before it reaches the store (a slow release). */
     volatile java.util.concurrent.CountDownLatch releaseGate;
 
@@ -225,12 +250,7 @@ final class FakeStore implements LeaseStore {
         java.util.concurrent.CountDownLatch gate = releaseGate;
         if (gate != null) {
             releases.incrementAndGet();
-            try {
-                gate.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LeaseStoreException("interrupted while releasing");
-            }
+            pass(gate, "releasing");
         }
         synchronized (this) {
             if (gate == null) {

@@ -125,10 +125,33 @@ class ShutdownTest {
             a.baton.close();
             lines = log.lines();
         }
-        String line = lines.stream().filter(l -> l.contains("closed in")).findFirst()
-                .orElseThrow(() -> new AssertionError("no shutdown line in " + lines));
+        String line = closeLine(lines);
         assertTrue(line.matches("BATON-ENG-0015: Baton of participant a closed in \\d+ ms: 2 election\\(s\\) stopped; it led and"
                 + " released jobs \\(.*"), line);
+    }
+
+    @Test
+    @DisplayName("close() of a participant leading many groups names 20 of them and counts the rest")
+    void shutdownLineBounded() {
+        java.util.List<String> lines;
+        try (LogLines log = new LogLines(Baton.class, false)) {
+            var a = fx.participant("a");
+            for (int i = 10; i < 34; i++) {
+                a.baton.election("g" + i);
+            }
+            fx.clock.runDueTasks(); // "jobs" and g10..g33: 25 groups led
+            a.baton.close();
+            lines = log.lines();
+        }
+        String line = closeLine(lines);
+        assertTrue(line.contains("25 election(s) stopped; it led and released g10, g11, "), line);
+        assertTrue(line.contains(", g29 and 5 more (a failed release"), line);
+        assertFalse(line.contains("jobs"), line);
+    }
+
+    private static String closeLine(java.util.List<String> lines) {
+        return lines.stream().filter(l -> l.contains("closed in")).findFirst()
+                .orElseThrow(() -> new AssertionError("no shutdown line in " + lines));
     }
 
     @Test
