@@ -242,7 +242,7 @@ final class StepChain implements RenewsInBatches {
         Map<String, String> advertised = metadata.forAcquire(store, scheduler.wallClock(), participant);
         long sent = scheduler.nanoTime(); // a grant counts from the acquire's request, not from the read's
         // Never waits inside the call for a free lease to become grantable (the store answers empty and is asked again
-        // soon): this thread serves every group's renewals too.
+        // soon): the acquire threads serve every group of this participant.
         return new StepOutcome.Acquired(step, sent,
                 store.tryAcquireWithoutWaiting(group, participant, settings.ttl(), advertised), null);
     }

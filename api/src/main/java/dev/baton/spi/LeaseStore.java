@@ -169,8 +169,8 @@ public interface LeaseStore extends AutoCloseable {
      * {@link #tryAcquire(String, String, Duration, Map)} for a caller that asks again soon anyway: where
      * {@code tryAcquire} would wait inside the call until a free lease can be granted, this answers empty at once
      * instead, as for a lost race, and the caller retries. The engine's elections acquire this way (an empty answer
-     * is retried within about 20 ms): their calls share the engine's two lease threads with every leader's renewals,
-     * which a wait inside an acquire would hold back. Azure Blob waits so (up to a second, before a new blob's first
+     * is retried within about 20 ms): their calls share the engine's few acquire threads with every other group of
+     * the participant, which a wait inside one acquire would hold back. Azure Blob waits so (up to a second, before a new blob's first
      * grant, for the service's clock to leave the second the blob was made in); a store that never waits inside an
      * acquire needs nothing here: the default is {@code tryAcquire}. Wrappers forward it.
      *
