@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
 /**
  * A new blob's first grant waits for the service's clock to leave the second the blob was made in (up to a second):
  * inside {@code tryAcquire}, but never inside {@code tryAcquireWithoutWaiting}, which the engine's elections use, so
- * the engine's two lease threads, which also renew every leader, do not sleep while many new groups are elected.
+ * the engine's threads do not sleep while many new groups are elected, and the leaders' renewals go on.
  */
 class AzureBlobFirstGrantIT {
     @RegisterExtension
@@ -91,16 +91,13 @@ class AzureBlobFirstGrantIT {
         Requests requests = new Requests();
         LeaseStore store = store(requests);
         // Almost every new blob's first grant must wait: only one whose reads straddle a second of the service's
-        // clock is granted at once. Five new names make a test that never sees a deferral all but impossible.
+        // clock is granted at once, and the wait may be shorter than the pause between two asks. Five new names make a
+        // test that never sees a quiet deferral all but impossible.
         for (int n = 0; n < 5; n++) {
             String name = "first-grant-" + n + "-" + System.nanoTime();
-            Optional<LeaseRecord> first = store.tryAcquireWithoutWaiting(name, "a", LONG, Map.of());
-            if (first.isPresent()) {
-                assertEquals("a", first.get().holder(), "granted at once: the service's second had passed");
-                continue;
-            }
-            long afterFirst = requests.sent.get();
             long end = System.nanoTime() + Timing.scaled(LIVENESS).toNanos();
+            int quiet = 0; // empty answers that sent nothing: the store waits out the second by itself
+            int asked = 0; // empty answers that went to the service (the first; again if the clock's estimate was short)
             Optional<LeaseRecord> granted;
             while (true) {
                 long before = requests.sent.get();
@@ -108,24 +105,30 @@ class AzureBlobFirstGrantIT {
                 if (granted.isPresent()) {
                     break;
                 }
-                assertEquals(before, requests.sent.get(), "a deferred grant asked again sends no request");
+                if (requests.sent.get() == before) {
+                    quiet++;
+                } else {
+                    asked++;
+                }
                 assertTrue(System.nanoTime() - end < 0, "still deferred after " + LIVENESS);
                 Thread.sleep(5);
             }
-            assertTrue(requests.sent.get() > afterFirst, "the grant itself went to the service");
             LeaseRecord lease = granted.get();
             assertEquals("a", lease.holder());
             LeaseRecord seen = store(new Requests()).tryAcquire(name, "b", LONG, Map.of()).orElseThrow();
             assertEquals("a", seen.holder(), "another participant finds it held");
             assertEquals(lease.token(), seen.token());
-            return;
+            assertTrue(asked <= 2, "deferred answers that sent requests: " + asked + " (quiet ones: " + quiet + ")");
+            if (quiet > 0) {
+                return;
+            }
         }
-        fail("five new names were all granted at once: the first grant was never deferred");
+        fail("five new names: no first grant was deferred without requests");
     }
 
     @Test
     @DisplayName("one participant elected in 40 new groups: every group leads and no tenure ends, as the lease"
-            + " threads renew the first leaders while the others' first grants are deferred")
+            + " threads renew the first leaders while the others' first grants are deferred on the acquire threads")
     void manyNewGroupsLeadWithoutChurn() throws Exception {
         ElectionSettings settings =
                 ElectionSettings.of(Timing.scaled(Duration.ofSeconds(4)), Timing.scaled(Duration.ofSeconds(1)));
