@@ -4,7 +4,6 @@ import dev.baton.spi.LeaderMetadata;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -87,11 +86,8 @@ public record LeaderInfo(String participant, long fencingToken, Map<String, Stri
     }
 
     private static Optional<Instant> parseInstant(String text) {
-        try {
-            return text == null ? Optional.empty() : Optional.of(Instant.parse(text));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        // Not Instant.parse: this runs on the new leader's path before it leads, as code rarely compiled.
+        return text == null ? Optional.empty() : LeaderMetadata.parseSince(text);
     }
 
     /**

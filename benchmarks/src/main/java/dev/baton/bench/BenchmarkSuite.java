@@ -478,6 +478,23 @@ public final class BenchmarkSuite {
         md.append('\n');
     }
 
+    /**
+     * Writes section 5's pairs, in the order measured, to {@code curator-pairs.csv} in the work directory: whether the
+     * ratio drifts along the run (the JIT compiling one side's path, the machine's load) shows there, not in a median.
+     */
+    private void writePairs(List<Long> baton, List<Long> curator) {
+        StringBuilder csv = new StringBuilder("pair,curator_us,baton_group_alone_us\n");
+        for (int i = 0; i < Math.min(baton.size(), curator.size()); i++) {
+            csv.append(i).append(',').append(curator.get(i) / 1000).append(',').append(baton.get(i) / 1000).append('\n');
+        }
+        try {
+            Files.createDirectories(workDir);
+            Files.writeString(workDir.resolve("curator-pairs.csv"), csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            System.out.println("[bench] section 5's pairs not written: " + e);
+        }
+    }
+
     private void curatorSection(CuratorBench.Result curator, FailoverBench.Result baton) {
         md.append("## 5. Curator LeaderLatch vs Baton on ZooKeeper\n\n");
         if (curator == null || baton == null) {
@@ -501,6 +518,7 @@ public final class BenchmarkSuite {
                     + " | ").append(alone.cell()).append(" | |\n");
             md.append("| ratio, group closed alone ÷ Curator | ")
                     .append(PairedRatio.of(alone.nanos(), curator.graceful().nanos()).cell()).append(" | |\n");
+            writePairs(alone.nanos(), curator.graceful().nanos());
         }
         md.append("\nCurator's graceful handover closes the latch alone (its client stays open). Baton's first row closes"
                 + " the whole participant (`Baton.close()`: every group, its threads, its store client) in section 3's"

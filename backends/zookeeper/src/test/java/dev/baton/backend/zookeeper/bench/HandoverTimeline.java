@@ -38,7 +38,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * ./mvnw -o -pl backends/zookeeper test -Dtest=HandoverTimeline -Dbaton.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dbaton.bench.runs=N} handovers (25), {@code
  * -Dtimeline.election=true} to close the leader's group alone ({@code LeaderElection.close()}, as Curator's latch is
- * closed) instead of its {@code Baton}; medians printed in ms from the start of {@code close()}.
+ * closed) instead of its {@code Baton}, {@code -Dtimeline.connect=host:port} to use a ZooKeeper server of your own (a
+ * standalone one in its own JVM, warmed, is what the benchmark suite measures on) instead of an in-process one; medians
+ * printed in ms from the start of {@code close()}.
  */
 @EnabledIfSystemProperty(named = "baton.bench", matches = "true")
 class HandoverTimeline {
@@ -64,7 +66,9 @@ class HandoverTimeline {
 
     @Test
     void timeline() throws Exception {
-        ZkTestServer server = new ZkTestServer().start("timeline");
+        String external = System.getProperty("timeline.connect");
+        ZkTestServer inProcess = external == null ? new ZkTestServer().start("timeline") : null;
+        String server = external != null ? external : inProcess.connectString();
         ZooKeeper observer = observer(server);
         try {
             ElectionSettings settings = ElectionSettings.of(TTL, Duration.ofMillis(500));
@@ -147,14 +151,16 @@ class HandoverTimeline {
             System.out.println(out);
         } finally {
             observer.close();
-            server.close();
+            if (inProcess != null) {
+                inProcess.close();
+            }
         }
     }
 
     /** A session of its own that watches the leases as a bare watcher: when the release's write is visible. */
-    private static ZooKeeper observer(ZkTestServer server) throws Exception {
+    private static ZooKeeper observer(String server) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper z = new ZooKeeper(server.connectString(), 4000, e -> {
+        ZooKeeper z = new ZooKeeper(server, 4000, e -> {
             if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
@@ -169,7 +175,7 @@ class HandoverTimeline {
      * @return sorted nanos from the start of the latch's close: the bare observer sees the delete, latch b's
      *     leadership is set, {@code hasLeadership()} seen true
      */
-    private static long[][] curator(ZkTestServer server, ZooKeeper observer) throws Exception {
+    private static long[][] curator(String server, ZooKeeper observer) throws Exception {
         long[][] t = new long[3][RUNS];
         for (int i = 0; i < RUNS + 3; i++) {
             String path = "/latch-" + i + "-" + System.nanoTime();
@@ -228,15 +234,15 @@ class HandoverTimeline {
         return t;
     }
 
-    private static CuratorFramework client(ZkTestServer server) {
-        CuratorFramework c = CuratorFrameworkFactory.newClient(server.connectString(), 2000, 2000,
+    private static CuratorFramework client(String server) {
+        CuratorFramework c = CuratorFrameworkFactory.newClient(server, 2000, 2000,
                 new RetryOneTime(100));
         c.start();
         return c;
     }
 
-    private static Baton baton(ZkTestServer server, String id, ElectionSettings settings) {
-        LeaseStore store = ZooKeeperLeaseStoreFactory.open(server.connectString(), "/timeline", Optional.empty(), TTL,
+    private static Baton baton(String server, String id, ElectionSettings settings) {
+        LeaseStore store = ZooKeeperLeaseStoreFactory.open(server, "/timeline", Optional.empty(), TTL,
                 Duration.ofSeconds(5));
         return Baton.builder().store(new Stamped(store)).participant(id).defaults(settings).build();
     }
