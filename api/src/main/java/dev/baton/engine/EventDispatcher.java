@@ -4,7 +4,8 @@ import dev.baton.LeadershipChanged;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -15,8 +16,18 @@ import java.util.function.Consumer;
 final class EventDispatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventDispatcher.class.getName());
 
-    private final ExecutorService executor =
-            Executors.newSingleThreadExecutor(ThreadPoolScheduler.daemonThreads("baton-events-"));
+    private final ExecutorService executor = startedSingleThread();
+
+    /**
+     * One thread, started now rather than by the first event: a follower's first event is most often its first
+     * leadership, and starting a thread then costs CPU on a graceful handover's path (issue 18).
+     */
+    private static ExecutorService startedSingleThread() {
+        ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 0, TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(),
+                ThreadPoolScheduler.daemonThreads("baton-events-"));
+        one.prestartCoreThread();
+        return one;
+    }
 
     void dispatch(LeadershipChanged event, List<Consumer<LeadershipChanged>> listeners) {
         dispatch(event, null, listeners);

@@ -35,6 +35,10 @@ public final class ThreadPoolScheduler implements Scheduler {
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, daemonThreads(prefix));
         pool.setRemoveOnCancelPolicy(true);
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // Started now rather than by the first tasks: a pool starts a thread with each of its first tasks, so a
+        // follower's lease threads would be started when it begins to lead, on a graceful handover's path (two thread
+        // starts on ZooKeeper's event thread while the successor takes the lease, on two busy cores; issue 18).
+        pool.prestartAllCoreThreads();
         return pool;
     }
 

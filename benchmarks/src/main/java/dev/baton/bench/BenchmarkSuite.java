@@ -485,7 +485,8 @@ public final class BenchmarkSuite {
     private void writePairs(List<Long> baton, List<Long> curator) {
         StringBuilder csv = new StringBuilder("pair,curator_us,baton_group_alone_us\n");
         for (int i = 0; i < Math.min(baton.size(), curator.size()); i++) {
-            csv.append(i).append(',').append(curator.get(i) / 1000).append(',').append(baton.get(i) / 1000).append('\n');
+            csv.append(i).append(',').append(curator.get(i) / 1000).append(',').append(baton.get(i) / 1000)
+                    .append('\n');
         }
         try {
             Files.createDirectories(workDir);
