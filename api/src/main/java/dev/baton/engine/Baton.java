@@ -32,9 +32,10 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>One {@link Scheduler} (two daemon threads by default) serves every group and lease; listeners run on one
- * separate event thread; {@link LeaderElection#runWhileLeader} tasks run on a third, cached pool. {@link #close()}
- * stops competing, waits (bounded by the shutdown timeout) for guarded work, releases every lease so others take
+ * <p>One {@link Scheduler} (two pools of two daemon threads by default) serves every group and lease; listeners run on
+ * one separate event thread (those threads start with the Baton, not on a first leadership's path);
+ * {@link LeaderElection#runWhileLeader} tasks run on a third, cached pool. {@link #close()} stops competing, waits
+ * (bounded by the shutdown timeout) for guarded work, releases every lease so others take
  * over at once, delivers the last events and closes the store.
  */
 public final class Baton implements AutoCloseable {
